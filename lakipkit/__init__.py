@@ -1,0 +1,1 @@
+"""lakipkit: from a satker's yearly data files to its LAKIP report."""
