@@ -1,0 +1,98 @@
+"""The `lakip` command: maps arguments to the lakipkit API and errors to one-line messages."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from lakipkit.errors import LakipError
+
+
+def _resolve_satker(data_dir: Path, satker: str | None) -> str:
+    """Use the given satker, or the only one under `data_dir` (the bundled unit)."""
+    from lakipkit.loading import list_satker
+
+    if satker:
+        return satker
+    found = list_satker(data_dir)
+    if len(found) == 1:
+        return found[0]
+    if not found:
+        raise LakipError(f"tidak ada satker di {data_dir}: buat folder data/<satker>/ (lihat data/README.md)")
+    raise LakipError(f"ada beberapa satker di {data_dir} ({', '.join(found)}): pilih dengan --satker")
+
+
+def _settings(args: argparse.Namespace):
+    from lakipkit.capaian import BAND_SCALES, CapaianSettings
+
+    return CapaianSettings(cap=args.cap, skala=BAND_SCALES[args.skala])
+
+
+def _cmd_summary(args: argparse.Namespace) -> int:
+    from lakipkit.loading import load_year
+    from lakipkit.summary import build_summary
+
+    satker = _resolve_satker(args.data, args.satker)
+    year = load_year(args.data, satker, args.tahun)
+    print(json.dumps(build_summary(year, _settings(args)), ensure_ascii=False, indent=2))
+    return 0
+
+
+def _cmd_build(args: argparse.Namespace) -> int:
+    from lakipkit.build import build_report
+
+    satker = _resolve_satker(args.data, args.satker)
+    formats = tuple(f.strip() for f in args.format.split(",") if f.strip())
+    result = build_report(
+        args.data,
+        satker,
+        args.tahun,
+        args.output,
+        formats=formats,
+        parameters={"cap": args.cap, "skala": args.skala},
+    )
+    for path in result.paths:
+        print(path)
+    return 0
+
+
+def _common(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--tahun", type=int, required=True, help="tahun laporan, mis. 2024")
+    parser.add_argument("--satker", help="id satker (folder di data/); bawaan: satu-satunya satker")
+    parser.add_argument("--data", type=Path, default=Path("data"), help="folder data (bawaan: data)")
+    parser.add_argument("--cap", type=float, default=None, help="batas atas capaian, mis. 100 atau 120")
+    parser.add_argument("--skala", default="default", help="skala predikat capaian (lihat docs/formulas.md)")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """Build the argument parser (separate so tests and docs can inspect it)."""
+    parser = argparse.ArgumentParser(prog="lakip", description="LAKIP dari data satker.")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    summary = sub.add_parser("summary", help="ringkasan JSON capaian dan anggaran")
+    _common(summary)
+    summary.set_defaults(func=_cmd_summary)
+
+    build = sub.add_parser("build", help="jalankan notebook laporan dan ekspor HTML/PDF")
+    _common(build)
+    build.add_argument("--format", default="html,pdf", help="html,pdf (bawaan keduanya)")
+    build.add_argument("--output", type=Path, default=Path("output"), help="folder keluaran")
+    build.set_defaults(func=_cmd_build)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the CLI; returns the exit code (0 ok, 1 data or build error, 2 usage)."""
+    args = build_parser().parse_args(argv)
+    try:
+        return int(args.func(args))
+    except LakipError as exc:
+        print(f"lakip: {exc}", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# One command on a fresh Debian machine with Python 3.11: system packages, .venv, the 2024 report.
+#   ./setup.sh              set up and build output/<satker>/2024/
+#   ./setup.sh --no-build   set up only (CI)
+set -euo pipefail
+cd "$(dirname "$0")"
+
+# Debian packages: WeasyPrint's Pango (PDF), fonts, poppler (pdftotext/pdftoppm for tests and
+# page previews), chromium (headless browser check of the HTML). Listed once, in apt.txt.
+mapfile -t packages < <(grep -v '^\s*#' apt.txt | grep -v '^\s*$')
+missing=()
+for p in "${packages[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
+if ((${#missing[@]})); then
+  if [ "$(id -u)" = 0 ]; then sudo=""; elif command -v sudo >/dev/null; then sudo="sudo"; else
+    echo "setup: please install as root: apt-get install -y ${missing[*]}" >&2; exit 1; fi
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+
+[ -x .venv/bin/python ] || python3 -m venv .venv
+.venv/bin/python -m pip install -q --upgrade pip
+.venv/bin/python -m pip install -q -e ".[dev]"
+
+if [ "${1:-}" != "--no-build" ]; then
+  .venv/bin/lakip build --tahun 2024
+fi
