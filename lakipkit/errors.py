@@ -1,0 +1,160 @@
+"""Exceptions and findings: every problem names its file, row, column, value and the fix.
+
+Row convention, used everywhere: ``row`` is the line number a person sees in a text editor
+or spreadsheet. In a CSV file the header is row 1, so the first data row is row 2; in a YAML
+file it is the line of the key. ``row`` is ``None`` when the problem concerns the whole file.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+Severity = Literal["error", "warning"]
+
+#: Every ``Finding.kode`` the loader emits, with what it means (printed in the data dictionary).
+KODE: dict[str, str] = {
+    "invalid_number": "teks bukan angka yang sah",
+    "ambiguous_number": "titik tunggal diikuti tepat tiga angka (mis. 1.234): ribuan atau desimal?",
+    "mixed_separators": "koma dan titik dipakai sekaligus dengan urutan yang salah (mis. 1,234.5)",
+    "mixed_decimal": "satu kolom memakai koma desimal di satu baris dan titik di baris lain",
+    "invalid_rupiah": "teks bukan jumlah rupiah utuh",
+    "invalid_integer": "teks bukan bilangan bulat",
+    "invalid_date": "teks bukan tanggal yang ada",
+    "invalid_value": "target/realisasi tidak dapat dibaca",
+    "unknown_grade": "predikat/opini tidak dikenal pada skala indikator",
+    "range_reversed": "rentang dengan batas bawah lebih besar dari batas atas",
+    "value_kind": "bentuk nilai tidak cocok dengan polaritas indikator",
+    "satuan_mismatch": "satuan yang ditulis pada nilai berbeda dari kolom satuan",
+    "target_zero": "target 0 membuat capaian tidak terdefinisi",
+    "negative_amount": "jumlah rupiah negatif",
+    "not_allowed": "nilai di luar daftar nilai yang diizinkan",
+    "required_empty": "kolom wajib kosong",
+    "invalid_id": "id tidak sesuai pola",
+    "duplicate_id": "id atau kombinasi kunci muncul lebih dari sekali",
+    "unknown_reference": "merujuk ke id yang tidak ada",
+    "cycle": "hierarki induk membentuk siklus",
+    "inconsistent": "isian kolom tidak konsisten satu sama lain",
+    "missing_column": "kolom wajib tidak ada di header",
+    "extra_column": "kolom di header tidak dikenal",
+    "empty_file": "file kosong",
+    "no_rows": "file hanya berisi header padahal wajib ada baris data",
+    "wrong_delimiter": "pemisah kolom bukan koma",
+    "not_utf8": "file bukan teks UTF-8",
+    "bom": "file diawali BOM UTF-8 (diterima, sebaiknya disimpan tanpa BOM)",
+    "malformed_csv": "struktur CSV rusak (tanda kutip atau jumlah kolom)",
+    "file_too_large": "file melebihi batas ukuran",
+    "yaml_syntax": "YAML tidak dapat dibaca",
+    "yaml_tab": "YAML memakai karakter tab untuk indentasi",
+    "missing_key": "kunci YAML wajib tidak ada",
+    "invalid_key": "isi kunci YAML tidak sah",
+    "invalid_satker_id": "id satker tidak sah",
+}
+
+
+class LakipError(Exception):
+    """Root of every error lakipkit raises on purpose."""
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One problem in the data, located precisely enough for a person to fix it.
+
+    ``message`` reads after the quoted value (``'97,5.0%' bukan angka yang sah``) when
+    ``value`` is given, and on its own otherwise. ``expected`` says what would be accepted.
+    """
+
+    severity: Severity
+    file: str
+    row: int | None
+    column: str | None
+    value: str | None
+    expected: str
+    message: str
+    kode: str
+
+    def location(self) -> str:
+        """'baris 5, kolom 'target'' (or 'kunci' for YAML); empty for a whole-file finding."""
+        parts = []
+        if self.row is not None:
+            parts.append(f"baris {self.row}")
+        if self.column is not None:
+            word = "kunci" if self.file.endswith((".yaml", ".yml")) else "kolom"
+            parts.append(f"{word} '{self.column}'")
+        return ", ".join(parts)
+
+    def describe(self) -> str:
+        """Describe the problem and the fix, without the file name."""
+        text = f"'{self.value}' {self.message}" if self.value else self.message
+        return f"{text}; diharapkan {self.expected}" if self.expected else text
+
+    def __str__(self) -> str:
+        where = " ".join(part for part in (self.file, self.location()) if part)
+        return f"{where}: {self.describe()}"
+
+
+class DataValidationError(LakipError, ValueError):
+    """The data has errors; ``findings`` lists all of them (collected, not first-only)."""
+
+    def __init__(self, findings: Iterable[Finding]):
+        self.findings: tuple[Finding, ...] = tuple(findings)
+        super().__init__(self._text())
+
+    def _text(self) -> str:
+        by_file: dict[str, list[Finding]] = {}
+        for finding in self.findings:
+            by_file.setdefault(finding.file, []).append(finding)
+        lines = [f"{len(self.findings)} masalah pada data:"]
+        for file, findings in by_file.items():
+            lines.append(file)
+            for finding in findings:
+                where = finding.location()
+                lines.append(f"  {where + ': ' if where else ''}{finding.describe()}")
+        return "\n".join(lines)
+
+    def __str__(self) -> str:
+        return self._text()
+
+
+class MissingDataError(LakipError, FileNotFoundError):
+    """A folder or required file is absent; the message says what to create."""
+
+    def __init__(self, path: Path | str, hint: str):
+        self.path = Path(path)
+        self.hint = hint
+        super().__init__(f"{path} tidak ada: {hint}")
+        self.filename = str(path)
+
+    def __str__(self) -> str:
+        return f"{self.path} tidak ada: {self.hint}"
+
+
+class BuildError(LakipError, RuntimeError):
+    """A report notebook failed; says which cell, with which error, in which notebook."""
+
+    def __init__(self, notebook: Path | str, cell_index: int | None, ename: str, evalue: str):
+        self.notebook = Path(notebook)
+        self.cell_index = cell_index
+        self.ename = ename
+        self.evalue = evalue
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        cell = f" di sel {self.cell_index}" if self.cell_index is not None else ""
+        return f"notebook {self.notebook} gagal{cell}: {self.ename}: {self.evalue}"
+
+
+class ParseError(LakipError, ValueError):
+    """One text value could not be read; the loader turns it into a ``Finding``."""
+
+    def __init__(self, kode: str, value: str, message: str, expected: str):
+        self.kode = kode
+        self.value = value
+        self.message = message
+        self.expected = expected
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        return f"'{self.value}' {self.message}; diharapkan {self.expected}"
