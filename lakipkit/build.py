@@ -1,0 +1,412 @@
+"""Build the report: run notebooks/laporan.ipynb with papermill, export HTML and PDF, atomically.
+
+One function, `build_report`, does the whole chain in this process (one kernel for the
+notebook); the steps a user would otherwise chain by hand (papermill CLI, `jupyter nbconvert`,
+a PDF tool) each start a new Python and pay the imports again (see docs/report.md).
+
+Outputs go to `<output_dir>/<satker>/<tahun>/` under temporary names first and are moved into
+place only when every step succeeded, so a failed build leaves the previous report untouched.
+Everything written is reproducible: the same data gives byte-identical files.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import sys
+from base64 import b64encode
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from lakipkit.errors import BuildError, LakipError
+
+FORMATS = ("html", "pdf")
+TEMPLATE_DIR = Path(__file__).parent / "templates"
+_NOTEBOOK_NAME = "laporan.ipynb"
+_FIXED_PARAMETERS = ("tahun", "satker", "data_dir", "output_dir")
+# Timing and path fields that papermill/nbclient write into the executed notebook.
+_VOLATILE_NB_KEYS = ("start_time", "end_time", "duration", "input_path", "output_path")
+_VOLATILE_CELL_KEYS = ("start_time", "end_time", "duration")
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    """Where one build wrote its files (None for a format that was not requested)."""
+
+    output_dir: Path
+    notebook: Path
+    html: Path | None
+    pdf: Path | None
+    summary: Path | None
+
+    @property
+    def paths(self) -> tuple[Path, ...]:
+        """Every file written, in a stable order."""
+        return tuple(p for p in (self.html, self.pdf, self.notebook, self.summary) if p)
+
+
+def notebook_path() -> Path:
+    """The report notebook shipped in the repository (`notebooks/laporan.ipynb`)."""
+    path = Path(__file__).resolve().parent.parent / "notebooks" / _NOTEBOOK_NAME
+    if not path.is_file():
+        raise LakipError(f"notebook laporan tidak ditemukan: {path} (jalankan dari checkout repo)")
+    return path
+
+
+def skip_slow_format_checkers() -> None:
+    """Keep jsonschema's optional IRI checker (rfc3987-syntax) from loading.
+
+    nbformat imports jsonschema, whose format module imports rfc3987-syntax if it is installed
+    (JupyterLab brings it via jupyter-events); that import builds a Lark grammar and costs
+    ~1.1 s per process. Notebook validation never checks IRI formats, so the build marks the
+    module as unavailable before nbformat is first imported. Does nothing if jsonschema is
+    already loaded.
+    """
+    if "jsonschema" not in sys.modules:
+        sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
+
+
+def build_report(
+    data_dir: str | os.PathLike[str],
+    satker: str,
+    tahun: int,
+    output_dir: str | os.PathLike[str],
+    formats: Iterable[str] = FORMATS,
+    parameters: Mapping[str, Any] | None = None,
+    progress: Callable[[str], None] | None = None,
+    *,
+    notebook: str | os.PathLike[str] | None = None,
+) -> BuildResult:
+    """Run the report notebook for one satker-year and export it.
+
+    Parameters
+    ----------
+    data_dir
+        The `data/` folder holding `<satker>/<tahun>/`.
+    satker, tahun
+        Which unit and year.
+    output_dir
+        Root of the outputs; files go to `<output_dir>/<satker>/<tahun>/`.
+    formats
+        Any of "html", "pdf". The executed notebook (and summary.json) are always written.
+    parameters
+        Further notebook parameters (`cap`, `skala`, `lampiran_pemeriksaan`).
+    progress
+        Called with a short Indonesian message before each step.
+    notebook
+        Another report notebook with the same parameters (default: notebooks/laporan.ipynb).
+
+    Raises
+    ------
+    BuildError
+        A cell failed (the message names the cell and the error; the executed notebook is kept
+        as `*.failed.ipynb`), an export failed, or the arguments are wrong.
+    """
+    wanted = tuple(dict.fromkeys(formats))
+    unknown = sorted(set(wanted) - set(FORMATS))
+    if unknown:
+        raise LakipError(f"format tidak dikenal: {', '.join(unknown)} (pilihan: html, pdf)")
+    say = progress or (lambda message: None)
+    data_dir = Path(data_dir).expanduser().resolve()
+    target = Path(output_dir).expanduser().resolve() / satker / str(tahun)
+    target.mkdir(parents=True, exist_ok=True)
+    stem = f"laporan-{satker}-{tahun}"
+    skip_slow_format_checkers()
+
+    params = _parameters(data_dir, satker, tahun, target, parameters or {})
+    say(f"menjalankan notebook laporan ({satker} {tahun})")
+    nb = _execute(Path(notebook) if notebook else notebook_path(), params, target, stem)
+
+    staged: dict[str, Path] = {}
+    try:
+        staged["ipynb"] = _stage(target, f"{stem}.ipynb", _notebook_bytes(nb))
+        html = ""
+        if wanted:
+            say("ekspor HTML")
+            html = export_html(nb, title=_title(nb, satker, tahun))
+        if "html" in wanted:
+            staged["html"] = _stage(target, f"{stem}.html", html.encode("utf-8"))
+        if "pdf" in wanted:
+            say("ekspor PDF")
+            staged["pdf"] = _stage(target, f"{stem}.pdf", export_pdf(html))
+        summary = _summary(data_dir, satker, tahun, params)
+        if summary is not None:
+            staged["json"] = _stage(target, "summary.json", summary)
+    except BaseException as error:
+        for path in staged.values():
+            path.unlink(missing_ok=True)
+        if isinstance(error, Exception) and not isinstance(error, LakipError):
+            raise BuildError(target / f"{stem}.ipynb", None, type(error).__name__, str(error)) from error
+        raise
+    final = {kind: path.with_name(path.name.removeprefix(".").removesuffix(".partial"))
+             for kind, path in staged.items()}
+    for kind, path in staged.items():
+        os.replace(path, final[kind])
+    (target / f"{stem}.failed.ipynb").unlink(missing_ok=True)
+    say(f"selesai: {target}")
+    return BuildResult(
+        output_dir=target,
+        notebook=final["ipynb"],
+        html=final.get("html"),
+        pdf=final.get("pdf"),
+        summary=final.get("json"),
+    )
+
+
+def _parameters(
+    data_dir: Path, satker: str, tahun: int, target: Path, extra: Mapping[str, Any]
+) -> dict[str, Any]:
+    """The notebook's parameters; the fixed ones cannot be overridden by `extra`."""
+    clash = sorted(set(extra) & set(_FIXED_PARAMETERS))
+    if clash:
+        raise LakipError(f"parameter {', '.join(clash)} diberikan sebagai argumen build_report")
+    return {
+        "tahun": int(tahun),
+        "satker": satker,
+        "data_dir": str(data_dir),
+        "output_dir": str(target),
+        **extra,
+    }
+
+
+def _execute(notebook: Path, params: dict[str, Any], target: Path, stem: str) -> Any:
+    """Execute the notebook with papermill; on a cell error keep it and raise BuildError."""
+    import nbformat
+    import papermill
+    from papermill.exceptions import PapermillExecutionError
+
+    declared = set(papermill.inspect_notebook(str(notebook)))
+    unknown = sorted(set(params) - declared)
+    if unknown:
+        raise LakipError(
+            f"parameter tidak dikenal oleh {notebook.name}: {', '.join(unknown)} "
+            f"(dikenal: {', '.join(sorted(declared))})"
+        )
+    running = target / f".{stem}.running.ipynb"
+    try:
+        papermill.execute_notebook(
+            str(notebook),
+            str(running),
+            parameters=params,
+            kernel_name="python3",
+            progress_bar=False,
+            request_save_on_cell_execute=False,
+            cwd=str(notebook.parent),
+            record_timing=False,
+            extra_arguments=["--IPKernelApp.log_level=ERROR"],
+        )
+    except PapermillExecutionError as error:
+        failed = target / f"{stem}.failed.ipynb"
+        kept = nbformat.read(str(running), as_version=4)
+        failed.write_bytes(_notebook_bytes(normalise_notebook(kept)))
+        running.unlink(missing_ok=True)
+        raise BuildError(failed, error.cell_index, error.ename, error.evalue) from error
+    except Exception as error:
+        running.unlink(missing_ok=True)
+        raise BuildError(notebook, None, type(error).__name__, str(error)) from error
+    nb = nbformat.read(str(running), as_version=4)
+    running.unlink()
+    return normalise_notebook(nb)
+
+
+def normalise_notebook(nb: Any) -> Any:
+    """Remove what changes between runs of the same data: timings, temp paths, random ids."""
+    meta = nb.metadata.get("papermill", {})
+    for key in _VOLATILE_NB_KEYS:
+        meta.pop(key, None)
+    for index, cell in enumerate(nb.cells):
+        if "injected-parameters" in cell.metadata.get("tags", []):
+            cell.id = "injected-parameters"
+        elif cell.metadata.get("tags") == ["papermill-error-cell-tag"]:
+            cell.id = f"papermill-error-{index}"
+        cell.metadata.pop("execution", None)
+        for key in _VOLATILE_CELL_KEYS:
+            cell.metadata.get("papermill", {}).pop(key, None)
+    return nb
+
+
+def _notebook_bytes(nb: Any) -> bytes:
+    import nbformat
+
+    return (nbformat.writes(nb) + "\n").encode("utf-8")
+
+
+def _stage(target: Path, name: str, content: bytes) -> Path:
+    """Write `content` next to its final place under a hidden temporary name."""
+    path = target / f".{name}.partial"
+    path.write_bytes(content)
+    return path
+
+
+def _title(nb: Any, satker: str, tahun: int) -> str:
+    """The HTML `<title>`: set by the notebook in its metadata, else from satker and year."""
+    return str(nb.metadata.get("lakip", {}).get("title") or f"LAKIP {satker} {tahun}")
+
+
+@cache
+def _html_exporter() -> Any:
+    """The nbconvert exporter, made once per process: no code, no prompts, own template."""
+    from nbconvert import HTMLExporter
+
+    from lakipkit.narrative import render_markdown
+
+    exporter = HTMLExporter(
+        extra_template_basedirs=[str(TEMPLATE_DIR)],
+        template_name="lakip",
+        exclude_input=True,
+        exclude_input_prompt=True,
+        exclude_output_prompt=True,
+    )
+    exporter.register_filter("lakip_markdown", lambda text: render_markdown(text, top_heading=1))
+    exporter.register_filter(
+        "lakip_base64", lambda svg: b64encode(svg.encode("utf-8")).decode("ascii")
+    )
+    return exporter
+
+
+def export_html(nb: Any, title: str) -> str:
+    """The executed notebook as one self-contained HTML page, chapters numbered."""
+    body, _ = _html_exporter().from_notebook_node(nb, resources={"lakip": {"title": title}})
+    return assemble_document(body)
+
+
+def export_pdf(html: str) -> bytes:
+    """The same page as an A4 PDF (WeasyPrint); fetching anything but `data:` URLs fails."""
+    import weasyprint
+
+    fetcher = weasyprint.urls.URLFetcher(allowed_protocols={"data"}, fail_on_errors=True)
+    document = weasyprint.HTML(string=html, url_fetcher=fetcher).render()
+    return bytes(document.write_pdf(pdf_identifier=b"lakipkit"))
+
+
+def _summary(data_dir: Path, satker: str, tahun: int, params: Mapping[str, Any]) -> bytes | None:
+    """summary.json via lakipkit.summary.build_summary, or None while that module is absent."""
+    try:
+        from lakipkit.summary import build_summary
+    except ImportError:
+        return None
+    from lakipkit.capaian import BAND_SCALES, CapaianSettings
+    from lakipkit.loading import load_year
+
+    settings = CapaianSettings(cap=params.get("cap"), skala=BAND_SCALES[params.get("skala", "default")])
+    summary = build_summary(load_year(data_dir, satker, tahun), settings)
+    return (json.dumps(summary, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+
+
+# -- document assembly: chapters, numbering, lists of contents/tables/figures ----------------
+
+_ROMAN = {"I": 1, "V": 5, "X": 10, "L": 50}
+_CHAPTER = re.compile(r"^\s*BAB\s+([IVXL]+)\b", re.IGNORECASE)
+
+
+def _roman_to_int(numeral: str) -> int:
+    values = [_ROMAN[c] for c in numeral.upper()]
+    return sum(-v if v < nxt else v for v, nxt in zip(values, [*values[1:], 0], strict=True))
+
+
+def chapter_key(heading_text: str) -> str | None:
+    """`BAB III ...` -> "3", `LAMPIRAN ...` -> "L", anything else (front matter) -> None."""
+    match = _CHAPTER.match(heading_text)
+    if match:
+        return str(_roman_to_int(match.group(1)))
+    if heading_text.strip().upper().startswith("LAMPIRAN"):
+        return "L"
+    return None
+
+
+def _slug(text: str) -> str:
+    slug = re.sub(r"[^0-9a-z]+", "-", text.lower()).strip("-")
+    return slug or "bagian"
+
+
+def assemble_document(html: str) -> str:
+    """Group `<main>` into chapter sections, number tables/figures, fill the lists.
+
+    - every top-level `h1` starts a `<section class="bab">`; sections before `BAB I` go into
+      `<div class="depan">` (roman page numbers in print), the rest into `<div class="isi">`;
+      content before the first `h1` is the cover (`<section class="sampul">`);
+    - each `<span class="nomor" data-jenis="Tabel">` gets its label, numbered per chapter
+      (`Tabel 3.1`; `Tabel 1` before Bab I; `Tabel L.1` in the Lampiran), and its table or
+      figure an id (`tabel-3-1`);
+    - headings get stable ids; `<nav data-daftar="isi|tabel|gambar">` is filled with links.
+    """
+    from bs4 import BeautifulSoup
+
+    soup = BeautifulSoup(html, "html.parser")
+    main = soup.find("main")
+    if main is None:
+        raise LakipError("HTML laporan tidak memiliki <main> (templat lakip rusak?)")
+    _group_chapters(soup, main)
+
+    used = {tag["id"] for tag in soup.find_all(id=True)}
+    counters: dict[tuple[str, str | None], int] = {}
+    entries: dict[str, list[tuple[str, str, str]]] = {"isi": [], "tabel": [], "gambar": []}
+    chapter: str | None = None
+    for tag in main.find_all(["h1", "h2", "h3", "h4", "span"]):
+        if tag.name == "span":
+            if "nomor" not in tag.get("class", []):
+                continue
+            jenis = str(tag.get("data-jenis", "Tabel"))
+            count = counters[(jenis, chapter)] = counters.get((jenis, chapter), 0) + 1
+            number = f"{chapter}.{count}" if chapter else str(count)
+            tag.string = f"{jenis} {number}"
+            holder = tag.find_parent(["table", "figure"]) or tag
+            holder["id"] = _unique(f"{jenis.lower()}-{number.replace('.', '-').lower()}", used)
+            caption = tag.find_parent(["caption", "figcaption"]) or tag
+            title = caption.get_text(" ", strip=True)
+            entries[jenis.lower() if jenis.lower() in entries else "tabel"].append(
+                ("1", title, holder["id"])
+            )
+            continue
+        text = tag.get_text(" ", strip=True)
+        if tag.name == "h1" and tag.parent is not None and tag.parent.name == "section":
+            chapter = chapter_key(text)
+        if not tag.get("id"):
+            tag["id"] = _unique(_slug(text), used)
+        if tag.name in ("h1", "h2") and "tanpa-daftar" not in tag.get("class", []):
+            entries["isi"].append((tag.name[1], text, tag["id"]))
+
+    for nav in soup.find_all("nav", attrs={"data-daftar": True}):
+        nav.clear()
+        listing = soup.new_tag("ol")
+        for level, text, target in entries.get(str(nav["data-daftar"]), []):
+            front = soup.find(id=target).find_parent("div", class_="depan") is not None
+            item = soup.new_tag("li", attrs={"class": f"tingkat-{level}"})
+            link = soup.new_tag("a", href=f"#{target}", attrs={"class": "depan"} if front else {})
+            link.string = text
+            item.append(link)
+            listing.append(item)
+        nav.append(listing)
+    return str(soup)
+
+
+def _unique(candidate: str, used: set[str]) -> str:
+    name, n = candidate, 1
+    while name in used:
+        n += 1
+        name = f"{candidate}-{n}"
+    used.add(name)
+    return name
+
+
+def _group_chapters(soup: Any, main: Any) -> None:
+    """Wrap the flat cell outputs of `<main>` into cover, front-matter and chapter sections."""
+    children = [child for child in main.contents if not (isinstance(child, str) and not child.strip())]
+    main.clear()
+    cover = soup.new_tag("section", attrs={"class": "sampul"})
+    depan = soup.new_tag("div", attrs={"class": "depan"})
+    isi = soup.new_tag("div", attrs={"class": "isi"})
+    current = cover
+    for child in children:
+        if getattr(child, "name", None) == "h1":
+            key = chapter_key(child.get_text(" ", strip=True))
+            current = soup.new_tag("section", attrs={"class": "bab"})
+            (isi if key or isi.contents else depan).append(current)
+        current.append(child)
+    for part in (cover, depan, isi):
+        if part.contents:
+            main.append(part)

@@ -1,0 +1,68 @@
+import base64
+import re
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from lakipkit.charts import capaian_chart, efisiensi_chart, figure_html, penyerapan_chart
+
+
+@pytest.fixture
+def capaian():
+    return pd.DataFrame(
+        {
+            "id": ["WA-01", "WA-02", "CQ-01"],
+            "uraian": ["Persentase A", "Jumlah laporan B " * 8, "Indeks C"],
+            "capaian": [100.0, 62.5, np.nan],
+            "status": ["tercapai", "tidak tercapai", "belum ada data"],
+        }
+    )
+
+
+def _svg(html):
+    data = re.search(r'src="data:image/svg\+xml;base64,([^"]+)"', html).group(1)
+    return base64.b64decode(data).decode("utf-8")
+
+
+def test_figure_html_is_byte_identical_for_the_same_data(capaian):
+    first = figure_html(capaian_chart(capaian), "Capaian per indikator")
+    second = figure_html(capaian_chart(capaian), "Capaian per indikator")
+    assert first == second
+    svg = _svg(first)
+    assert "<dc:date>" not in svg
+    assert '<figcaption><span class="nomor" data-jenis="Gambar"></span> Capaian per indikator' in first
+
+
+def test_figure_html_loads_nothing_and_escapes_the_title(capaian):
+    html = figure_html(capaian_chart(capaian), 'A <b> "B"')
+    assert 'alt="A &lt;b&gt; &quot;B&quot;"' in html
+    assert "http" not in html.split("base64,")[0]
+    svg = _svg(html)
+    assert not re.search(r'(?:href|src)="https?:', svg)
+
+
+def test_capaian_chart_one_bar_per_indicator_coloured_by_status_with_100_line(capaian):
+    fig = capaian_chart(capaian)
+    ax = fig.axes[0]
+    bars = ax.patches
+    assert len(bars) == 3
+    assert [round(b.get_width(), 1) for b in bars] == [100.0, 62.5, 0.0]
+    assert len({b.get_facecolor() for b in bars}) == 3
+    assert any(list(line.get_xdata()) == [100, 100] for line in ax.lines)
+    labels = [t.get_text() for t in ax.texts]
+    assert labels == ["100,00 %", "62,50 %", "–"]
+    assert ax.get_yticklabels()[0].get_text().startswith("WA-01")
+
+
+def test_penyerapan_and_efisiensi_charts_show_each_kegiatan():
+    frame = pd.DataFrame(
+        {"label": ["6709 Perencanaan", "6639 Teknis"], "penyerapan": [92.03, np.nan],
+         "capaian": [100.0, 100.0]}
+    )
+    assert len(penyerapan_chart(frame).axes[0].patches) == 2
+    ax = efisiensi_chart(frame).axes[0]
+    assert len(ax.patches) == 4
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == [
+        "Capaian kinerja", "Penyerapan anggaran",
+    ]

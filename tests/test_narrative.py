@@ -1,0 +1,112 @@
+import pandas as pd
+import pytest
+
+from lakipkit.narrative import describe_anggaran, describe_capaian, render_markdown, render_narrative
+
+HOSTILE = """# Judul
+
+Teks biasa dengan **tebal** dan [tautan](https://jdih.kpu.go.id/x).
+
+<script>alert("x")</script>
+<img src="x.png" onerror="alert(1)">
+<p onclick="alert(2)">paragraf</p>
+<a href="javascript:alert(3)">jahat</a>
+<iframe src="https://contoh.test/"></iframe>
+<style>body{display:none}</style>
+
+- satu
+- dua
+
+| a | b |
+|---|---|
+| 1 | 2 |
+"""
+
+
+def test_sanitiser_drops_scripts_and_handlers_but_keeps_structure():
+    html = render_markdown(HOSTILE)
+    lowered = html.lower()
+    for bad in ("<script", "alert(", "onerror", "onclick", "javascript:", "<img", "<iframe",
+                "<style", "display:none"):
+        assert bad not in lowered, bad
+    assert "<h3>Judul</h3>" in html
+    assert "<strong>tebal</strong>" in html
+    assert '<a href="https://jdih.kpu.go.id/x" rel="noopener noreferrer">tautan</a>' in html
+    assert "<ul>" in html and "<li>satu</li>" in html
+    assert "<table>" in html and "<td>1</td>" in html
+    assert "<p>paragraf</p>" in html
+
+
+def test_headings_are_shifted_under_the_section_and_raw_high_headings_lose_their_tag():
+    html = render_markdown("# A\n\n## B\n\n<h1>palsu</h1>\n", top_heading=3)
+    assert "<h3>A</h3>" in html and "<h4>B</h4>" in html
+    assert "<h1>" not in html and "palsu" in html
+    assert "<h1>A</h1>" in render_markdown("# A", top_heading=1)
+
+
+def test_one_item_per_line_keeps_its_line_breaks():
+    html = render_markdown("a. satu;\nb. dua.")
+    assert "a. satu;<br>" in html
+
+
+def test_inserts_are_placed_at_markers_and_unknown_markers_dropped():
+    text = (
+        "Awal.\n\n<!-- sisipan: pegawai.csv#1.1 -->\n\nTengah.\n\n"
+        "<!-- sisipan: satker.yaml#sasaran_strategis[tujuan=2] -->\n\n"
+        "<!-- sisipan: Bagan 1.1 (gambar; tidak terbaca) -->\nAkhir."
+    )
+    profile = {"sasaran_strategis": [{"tujuan": 1, "uraian": "S1"}, {"tujuan": 2, "uraian": "S<2>"}]}
+    html = render_narrative(text, {"pegawai.csv#1.1": "<table>T</table>"}, profile)
+    assert html.index("Awal.") < html.index("<table>T</table>") < html.index("Tengah.")
+    assert "<ol><li>S&lt;2&gt;</li></ol>" in html and "S1" not in html
+    assert "Bagan" not in html and "sisipan" not in html
+    assert html.rstrip().endswith("Akhir.</p>")
+
+
+def _capaian(rows):
+    return pd.DataFrame(rows, columns=["uraian", "capaian", "status"])
+
+
+def test_describe_capaian_names_the_indicators_below_target():
+    text = describe_capaian(
+        _capaian(
+            [
+                ("Persentase A", 100.0, "tercapai"),
+                ("Persentase B", 120.0, "tercapai"),
+                ("Jumlah laporan C", 50.0, "tidak tercapai"),
+                ("Indeks D", float("nan"), "belum ada data"),
+            ]
+        ),
+        2024,
+    )
+    assert text.startswith("Perjanjian Kinerja Tahun 2024 memuat 4 (empat) indikator kinerja; ")
+    assert "2 (dua) indikator mencapai atau melampaui targetnya." in text
+    assert "sebanyak 1 (satu), yaitu Jumlah laporan C (capaian 50,00 %)." in text
+    assert "belum memiliki data realisasi, yaitu Indeks D." in text
+
+
+def test_describe_capaian_when_everything_is_met():
+    text = describe_capaian(_capaian([("A", 100.0, "tercapai"), ("B", 101.0, "tercapai")]), 2024)
+    assert "2 (dua) indikator mencapai" in text
+    assert "Tidak ada indikator yang berada di bawah targetnya." in text
+    assert "belum memiliki data" not in text
+
+
+def test_describe_capaian_lists_three_names_with_commas_and_dan():
+    rows = [(f"Indikator {c}", 10.0, "tidak tercapai") for c in "XYZ"]
+    text = describe_capaian(_capaian(rows), 2024)
+    assert "Indikator X (capaian 10,00 %), Indikator Y (capaian 10,00 %), dan Indikator Z" in text
+
+
+def test_describe_anggaran_states_amounts_words_and_percent():
+    text = describe_anggaran(40_719_755_000, 14_814_961_857, 2024)
+    assert "Rp 40.719.755.000" in text and "Rp 14.814.961.857" in text
+    assert "36,38 %" in text
+    assert "(empat puluh miliar tujuh ratus sembilan belas juta" in text
+
+
+@pytest.mark.parametrize("top", [1, 2, 3])
+def test_render_markdown_never_emits_headings_above_top(top):
+    html = render_markdown("# a\n\n<h1>b</h1><h2>c</h2>", top_heading=top)
+    for level in range(1, top):
+        assert f"<h{level}>" not in html

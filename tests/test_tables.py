@@ -1,0 +1,74 @@
+import pandas as pd
+
+from lakipkit.tables import Column, contents_placeholder, render_table
+
+COLUMNS = [Column("no", "No", "tengah"), Column("uraian", "Uraian"), Column("pagu", "Pagu", "angka")]
+
+
+def _body():
+    return pd.DataFrame(
+        {
+            "kelompok": ["A. PROGRAM <DUKUNGAN>", None, "a. Kegiatan", None],
+            "tingkat": [1, None, 2, None],
+            "no": [None, "1", None, "2"],
+            "uraian": [None, "Belanja <script>alert(1)</script>", None, "Honor & lembur"],
+            "pagu": [None, "Rp 1.000", None, "Rp 2.000"],
+        }
+    )
+
+
+def test_rows_cells_and_groups_in_order_and_escaped():
+    html = render_table(_body(), COLUMNS, "Pagu <per> kegiatan")
+    assert "<script" not in html
+    assert "Belanja &lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert "Honor &amp; lembur" in html
+    assert '<caption><span class="nomor" data-jenis="Tabel"></span> Pagu &lt;per&gt; kegiatan' in html
+    rows = html.split("<tbody>")[1].split("</tbody>")[0].split("</tr>")[:-1]
+    assert rows[0] == (
+        '<tr class="kelompok"><th colspan="3" scope="rowgroup">A. PROGRAM &lt;DUKUNGAN&gt;</th>'
+    )
+    assert rows[1] == (
+        '<tr><td class="tengah">1</td><td>Belanja &lt;script&gt;alert(1)&lt;/script&gt;</td>'
+        '<td class="angka">Rp 1.000</td>'
+    )
+    assert rows[2].startswith('<tr class="subkelompok"><th colspan="3"')
+    assert len(rows) == 4
+
+
+def test_header_row_and_table_structure_for_repeating_headers():
+    html = render_table(_body(), COLUMNS, "T")
+    assert (
+        '<thead><tr><th scope="col" class="tengah">No</th><th scope="col">Uraian</th>'
+        '<th scope="col" class="angka">Pagu</th></tr></thead>'
+    ) in html
+    assert html.startswith('<div class="tabel-wrap"><table class="tabel">')
+
+
+def test_missing_values_render_as_empty_cells_and_row_classes_apply():
+    body = pd.DataFrame(
+        {
+            "no": ["1", None],
+            "uraian": ["x", "JUMLAH"],
+            "pagu": [None, "Rp 3"],
+            "kelas_baris": [None, "jumlah"],
+            "status": ["tidak tercapai", "tercapai"],
+            "kelas": ["status-tidak-tercapai", ""],
+        }
+    )
+    columns = [*COLUMNS, Column("status", "Status", class_key="kelas")]
+    html = render_table(body, columns, "T")
+    assert '<tr><td class="tengah">1</td><td>x</td><td class="angka"></td>' in html
+    assert '<tr class="jumlah"><td class="tengah"></td><td>JUMLAH</td>' in html
+    assert '<td class="status-tidak-tercapai">tidak tercapai</td>' in html
+    assert '<td class="">tercapai</td>' not in html
+
+
+def test_notes_are_escaped_below_the_table():
+    html = render_table(_body(), COLUMNS, "T", notes="Sumber: <DIPA>")
+    assert html.endswith('</table><p class="catatan">Sumber: &lt;DIPA&gt;</p></div>')
+
+
+def test_contents_placeholder_has_the_anchor_the_back_link_uses():
+    html = contents_placeholder("isi", "DAFTAR ISI")
+    assert '<h1 id="daftar-isi">DAFTAR ISI</h1>' in html
+    assert '<nav class="daftar" data-daftar="isi"></nav>' in html
