@@ -27,18 +27,6 @@ STATUS_TERCAPAI = "tercapai"
 STATUS_TIDAK_TERCAPAI = "tidak tercapai"
 STATUS_BELUM_ADA_DATA = "belum ada data"
 
-_KOLOM_WAJIB = (
-    "id",
-    "polaritas",
-    "rumus",
-    "skala",
-    "target_teks",
-    "target",
-    "target_atas",
-    "realisasi_teks",
-    "realisasi",
-)
-
 
 @dataclass(frozen=True)
 class BandScale:
@@ -137,54 +125,27 @@ def compute_capaian(
     never 0.
     """
     settings = settings or CapaianSettings()
-    _check_indikator(indikator)
-    polaritas = indikator["polaritas"].to_numpy()
-    rumus = indikator["rumus"].fillna("sakip").to_numpy()
-    target = indikator["target"].to_numpy(dtype=float)
-    target_atas = indikator["target_atas"].to_numpy(dtype=float)
-    realisasi = indikator["realisasi"].to_numpy(dtype=float)
-    posisi_target = _posisi(indikator, "target_teks").to_numpy(dtype=float)
-    posisi_realisasi = _posisi(indikator, "realisasi_teks").to_numpy(dtype=float)
-    kualitatif = polaritas == "kualitatif"
-
+    k = _baca(indikator)
+    t, r = k.target, k.realisasi
     with np.errstate(divide="ignore", invalid="ignore"):
-        nol_terbaik = np.where(realisasi <= 0, 100.0, 0.0)  # negatif with target 0
-        sakip = np.where(
-            target == 0, nol_terbaik, np.maximum((2 * target - realisasi) / target * 100, 0.0)
-        )
-        rasio = np.where(
-            target == 0,
-            nol_terbaik,
-            np.where(realisasi == 0, CAPAIAN_REALISASI_NOL, target / realisasi * 100),
-        )
-        rentang = np.select(
-            [realisasi < target, realisasi > target_atas],
-            [realisasi / target * 100, target_atas / realisasi * 100],
-            100.0,
-        )
+        nol_terbaik = np.where(r <= 0, 100.0, 0.0)  # negatif with target 0
         capaian = np.select(
+            [k.positif, k.sakip, k.rasio, k.rentang, k.kualitatif],
             [
-                polaritas == "positif",
-                (polaritas == "negatif") & (rumus == "sakip"),
-                (polaritas == "negatif") & (rumus == "rasio"),
-                polaritas == "rentang",
-                kualitatif,
-            ],
-            [
-                realisasi / target * 100,
-                sakip,
-                rasio,
-                rentang,
-                posisi_realisasi / posisi_target * 100,
+                r / t * 100,
+                np.where(t == 0, nol_terbaik, np.maximum((2 * t - r) / t * 100, 0.0)),
+                np.where(t == 0, nol_terbaik, np.where(r == 0, CAPAIAN_REALISASI_NOL, t / r * 100)),
+                np.select(
+                    [r < t, r > k.target_atas], [r / t * 100, k.target_atas / r * 100], 100.0
+                ),
+                k.posisi_realisasi / k.posisi_target * 100,
             ],
             np.nan,
         )
-    ada_data = np.where(kualitatif, ~np.isnan(posisi_realisasi), ~np.isnan(realisasi))
+    ada_data = ~np.isnan(np.where(k.kualitatif, k.posisi_realisasi, r))
     capaian = np.where(ada_data, capaian, np.nan)
     terbatas = capaian if settings.cap is None else np.minimum(capaian, settings.cap)
-    status = np.select(
-        [~ada_data, capaian >= 100], [STATUS_BELUM_ADA_DATA, STATUS_TERCAPAI], STATUS_TIDAK_TERCAPAI
-    )
+    status = _STATUS[np.select([~ada_data, capaian >= 100], [0, 1], 2)]
     hasil = indikator.assign(
         capaian=capaian,
         capaian_terbatas=terbatas,
@@ -229,26 +190,40 @@ def summarise_capaian(df: pd.DataFrame, by: Sequence[str] | None = None) -> pd.D
     return hasil.reset_index(drop=not keys)
 
 
-def _posisi(indikator: pd.DataFrame, kolom: str) -> pd.Series:
-    """Position of a qualitative grade on its scale (1 = lowest); NaN elsewhere or if empty."""
-    kunci = (
-        indikator["skala"].astype("str")
-        + ":"
-        + indikator[kolom].astype("str").str.strip().str.upper()
-    )
-    return kunci.map(_POSISI).where(indikator["polaritas"].eq("kualitatif"))
+_STATUS = np.array([STATUS_BELUM_ADA_DATA, STATUS_TERCAPAI, STATUS_TIDAK_TERCAPAI], dtype=object)
+
+#: The indikator columns the frame must have (contract YearData.indikator).
+_KOLOM_WAJIB = (
+    "id",
+    "polaritas",
+    "rumus",
+    "skala",
+    "target_teks",
+    "target",
+    "target_atas",
+    "realisasi_teks",
+    "realisasi",
+)
 
 
-#: "skala:GRADE" -> position, counted as parsing.peringkat does: the worst grade is 1.
-_POSISI: dict[str, float] = {
-    f"{skala}:{grade}": float(len(grades) - i)
-    for skala, grades in SKALA.items()
-    for i, grade in enumerate(grades)
-}
+@dataclass(frozen=True)
+class _Kolom:
+    """The indikator columns as arrays, read and checked once; masks say which rule applies."""
+
+    positif: np.ndarray
+    sakip: np.ndarray
+    rasio: np.ndarray
+    rentang: np.ndarray
+    kualitatif: np.ndarray
+    target: np.ndarray
+    target_atas: np.ndarray
+    realisasi: np.ndarray
+    posisi_target: np.ndarray
+    posisi_realisasi: np.ndarray
 
 
-def _check_indikator(indikator: pd.DataFrame) -> None:
-    """Refuse values the rules cannot compute, naming every bad indicator at once.
+def _baca(indikator: pd.DataFrame) -> _Kolom:
+    """Read the columns the rules need; refuse values they cannot compute, all at once.
 
     The loader already refuses these; this guards frames built elsewhere (notebooks, tests).
     Frames carry no file line numbers, so findings name the indicator id instead.
@@ -259,79 +234,118 @@ def _check_indikator(indikator: pd.DataFrame) -> None:
             f"frame indikator tidak memuat kolom {missing}; kontrak YearData.indikator ada di "
             "docs/architecture.md"
         )
-    pol = indikator["polaritas"]
-    target = indikator["target"]
-    kualitatif = pol.eq("kualitatif")
-    skala_dikenal = indikator["skala"].isin(list(SKALA))
-    grades = "; ".join(" > ".join(g) for g in SKALA.values())
-    checks = [
-        (~pol.isin(POLARITAS), "indikator.csv", "polaritas", "not_allowed", ", ".join(POLARITAS)),
-        (
-            pol.eq("negatif")
-            & indikator["rumus"].notna()
-            & ~indikator["rumus"].isin(RUMUS_NEGATIF),
-            "indikator.csv",
-            "rumus",
-            "not_allowed",
-            "kosong, sakip atau rasio",
-        ),
-        (pol.eq("positif") & ~(target > 0), "indikator.csv", "target", "target_zero", "angka > 0"),
-        (
-            pol.eq("negatif") & ~(target >= 0),
-            "indikator.csv",
-            "target",
-            "invalid_value",
-            "angka >= 0",
-        ),
-        (
-            pol.eq("rentang") & ~((target >= 0) & (indikator["target_atas"] >= target)),
-            "indikator.csv",
-            "target",
-            "range_reversed",
-            "rentang a-b dengan 0 <= a <= b",
-        ),
-        (
-            kualitatif & ~skala_dikenal,
-            "indikator.csv",
-            "skala",
-            "not_allowed",
-            " atau ".join(SKALA),
-        ),
-        (
-            kualitatif & skala_dikenal & _posisi(indikator, "target_teks").isna(),
-            "indikator.csv",
-            "target",
-            "unknown_grade",
-            grades,
-        ),
-        (
-            kualitatif
-            & skala_dikenal
-            & indikator["realisasi_teks"].notna()
-            & _posisi(indikator, "realisasi_teks").isna(),
-            "realisasi.csv",
-            "realisasi",
-            "unknown_grade",
-            "kosong atau " + grades,
-        ),
-    ]
+    pol = _masks(indikator["polaritas"], POLARITAS)
+    rumus = _masks(indikator["rumus"].fillna("sakip"), RUMUS_NEGATIF)
+    skala = {n: m & pol["kualitatif"] for n, m in _masks(indikator["skala"], tuple(SKALA)).items()}
+    dikenal = np.logical_or.reduce(list(skala.values()))
+    k = _Kolom(
+        positif=pol["positif"],
+        sakip=pol["negatif"] & rumus["sakip"],
+        rasio=pol["negatif"] & rumus["rasio"],
+        rentang=pol["rentang"],
+        kualitatif=pol["kualitatif"],
+        target=indikator["target"].to_numpy(dtype=float),
+        target_atas=indikator["target_atas"].to_numpy(dtype=float),
+        realisasi=indikator["realisasi"].to_numpy(dtype=float),
+        posisi_target=_posisi(indikator["target_teks"], skala),
+        posisi_realisasi=_posisi(indikator["realisasi_teks"], skala),
+    )
+    t = k.target
+    with np.errstate(invalid="ignore"):
+        checks = [
+            (
+                ~np.logical_or.reduce(list(pol.values())),
+                "indikator.csv",
+                "polaritas",
+                "not_allowed",
+                ", ".join(POLARITAS),
+            ),
+            (
+                pol["negatif"] & ~k.sakip & ~k.rasio,
+                "indikator.csv",
+                "rumus",
+                "not_allowed",
+                "kosong, sakip atau rasio",
+            ),
+            (k.positif & ~(t > 0), "indikator.csv", "target", "target_zero", "angka > 0"),
+            (pol["negatif"] & ~(t >= 0), "indikator.csv", "target", "invalid_value", "angka >= 0"),
+            (
+                k.rentang & ~((t >= 0) & (k.target_atas >= t)),
+                "indikator.csv",
+                "target",
+                "range_reversed",
+                "rentang a-b dengan 0 <= a <= b",
+            ),
+            (
+                k.kualitatif & ~dikenal,
+                "indikator.csv",
+                "skala",
+                "not_allowed",
+                " atau ".join(SKALA),
+            ),
+            (
+                dikenal & np.isnan(k.posisi_target),
+                "indikator.csv",
+                "target",
+                "unknown_grade",
+                _GRADES,
+            ),
+            (
+                dikenal
+                & indikator["realisasi_teks"].notna().to_numpy()
+                & np.isnan(k.posisi_realisasi),
+                "realisasi.csv",
+                "realisasi",
+                "unknown_grade",
+                "kosong atau " + _GRADES,
+            ),
+        ]
     findings = [
         Finding(
             severity="error",
             file=file,
             row=None,
             column=column,
-            value=str(indikator.at[idx, _TEKS.get(column, column)]),
+            value=str(indikator[_TEKS.get(column, column)].iloc[i]),
             expected=expected,
-            message=f"pada indikator {indikator.at[idx, 'id']}: {KODE[kode]}",
+            message=f"pada indikator {indikator['id'].iloc[i]}: {KODE[kode]}",
             kode=kode,
         )
         for mask, file, column, kode, expected in checks
-        for idx in indikator.index[mask.to_numpy(dtype=bool)]
+        for i in np.flatnonzero(mask)
     ]
     if findings:
         raise DataValidationError(findings)
+    return k
+
+
+def _masks(column: pd.Series, values: tuple[str, ...]) -> dict[str, np.ndarray]:
+    """One boolean mask per value; the column is factorised once, then integers are compared."""
+    codes, uniques = pd.factorize(column)
+    where = pd.Index(uniques).get_indexer(list(values))
+    return {
+        v: codes == w if w >= 0 else np.zeros(len(codes), dtype=bool)
+        for v, w in zip(values, where, strict=True)
+    }
+
+
+def _posisi(teks: pd.Series, skala: dict[str, np.ndarray]) -> np.ndarray:
+    """Position of each grade on its row's scale (worst = 1, as parsing.peringkat counts).
+
+    NaN where empty, unknown or not kualitatif; each distinct text is normalised once.
+    """
+    posisi = np.full(len(teks), np.nan)
+    for nama, grades in SKALA.items():
+        codes, uniques = pd.factorize(teks.to_numpy()[skala[nama]])
+        if not len(uniques):
+            continue
+        urutan = {g: float(len(grades) - i) for i, g in enumerate(grades)}
+        normal = pd.Index([str(u).strip().upper() for u in uniques])  # distinct texts only
+        per_unik = np.append(normal.map(urutan).to_numpy(dtype=float), np.nan)
+        posisi[skala[nama]] = per_unik[codes]  # code -1 (empty) takes the appended NaN
+    return posisi
 
 
 #: Findings quote the value as the person wrote it.
 _TEKS = {"target": "target_teks", "realisasi": "realisasi_teks"}
+_GRADES = "; ".join(" > ".join(g) for g in SKALA.values())
