@@ -389,3 +389,21 @@ def test_summarise_keeps_pk_order_and_needs_computed_frame():
     assert summarise_capaian(hasil, by=["sasaran"])["sasaran"].tolist() == ["S9", "S1"]
     with pytest.raises(ValueError, match="status"):
         summarise_capaian(frame, by=["sasaran"])
+
+
+def test_nullable_string_columns_as_the_loader_gives_them():
+    frame = indikator(
+        {"target": 10.0, "realisasi": 12.0},
+        {
+            "polaritas": "kualitatif",
+            "skala": "opini_bpk",
+            "target_teks": "WTP",
+            "target": np.nan,
+            "realisasi_teks": "WDP",
+        },
+        {"polaritas": "kualitatif", "skala": "opini_bpk", "target_teks": "WTP", "target": np.nan},
+    )
+    teks = ["id", "polaritas", "rumus", "skala", "target_teks", "realisasi_teks"]
+    hasil = compute_capaian(frame.astype(dict.fromkeys(teks, "string")))
+    np.testing.assert_allclose(hasil["capaian"], [120.0, 75.0, np.nan])
+    assert hasil["status"].tolist() == ["tercapai", "tidak tercapai", "belum ada data"]
