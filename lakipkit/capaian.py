@@ -187,7 +187,11 @@ def summarise_capaian(df: pd.DataFrame, by: Sequence[str] | None = None) -> pd.D
         rata_rata_capaian=("capaian", "mean"),
         rata_rata_capaian_terbatas=("capaian_terbatas", "mean"),
     )
-    return hasil.reset_index(drop=not keys)
+    if keys:
+        return hasil.reset_index()
+    hitungan = {c: "int64" for c in ("jumlah", "tercapai", "tidak_tercapai", "belum_ada_data")}
+    # the whole unit is one row, also when it has no indicators
+    return hasil.reindex([0]).fillna(dict.fromkeys(hitungan, 0)).astype(hitungan)
 
 
 _STATUS = np.array([STATUS_BELUM_ADA_DATA, STATUS_TERCAPAI, STATUS_TIDAK_TERCAPAI], dtype=object)

@@ -407,3 +407,12 @@ def test_nullable_string_columns_as_the_loader_gives_them():
     hasil = compute_capaian(frame.astype(dict.fromkeys(teks, "string")))
     np.testing.assert_allclose(hasil["capaian"], [120.0, 75.0, np.nan])
     assert hasil["status"].tolist() == ["tercapai", "tidak tercapai", "belum ada data"]
+
+
+def test_summarise_whole_unit_without_indicators_is_one_empty_row():
+    hasil = compute_capaian(indikator({"target": 1.0, "realisasi": 1.0}).iloc[0:0])
+    unit = summarise_capaian(hasil)
+    assert unit[["jumlah", "tercapai", "tidak_tercapai", "belum_ada_data"]].values.tolist() == [
+        [0, 0, 0, 0]
+    ]
+    assert np.isnan(unit.iloc[0]["rata_rata_capaian"])
