@@ -8,6 +8,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from lakipkit.capaian import BAND_SCALES, CapaianSettings
 from lakipkit.errors import LakipError
 
 
@@ -21,13 +22,15 @@ def _resolve_satker(data_dir: Path, satker: str | None) -> str:
     if len(found) == 1:
         return found[0]
     if not found:
-        raise LakipError(f"tidak ada satker di {data_dir}: buat folder data/<satker>/ (lihat data/README.md)")
-    raise LakipError(f"ada beberapa satker di {data_dir} ({', '.join(found)}): pilih dengan --satker")
+        raise LakipError(
+            f"tidak ada satker di {data_dir}: buat folder data/<satker>/ (lihat data/README.md)"
+        )
+    raise LakipError(
+        f"ada beberapa satker di {data_dir} ({', '.join(found)}): pilih dengan --satker"
+    )
 
 
-def _settings(args: argparse.Namespace):
-    from lakipkit.capaian import BAND_SCALES, CapaianSettings
-
+def _settings(args: argparse.Namespace) -> CapaianSettings:
     return CapaianSettings(cap=args.cap, skala=BAND_SCALES[args.skala])
 
 
@@ -62,9 +65,18 @@ def _cmd_build(args: argparse.Namespace) -> int:
 def _common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--tahun", type=int, required=True, help="tahun laporan, mis. 2024")
     parser.add_argument("--satker", help="id satker (folder di data/); bawaan: satu-satunya satker")
-    parser.add_argument("--data", type=Path, default=Path("data"), help="folder data (bawaan: data)")
-    parser.add_argument("--cap", type=float, default=None, help="batas atas capaian, mis. 100 atau 120")
-    parser.add_argument("--skala", default="default", help="skala predikat capaian (lihat docs/formulas.md)")
+    parser.add_argument(
+        "--data", type=Path, default=Path("data"), help="folder data (bawaan: data)"
+    )
+    parser.add_argument(
+        "--cap", type=float, default=None, help="batas atas capaian, mis. 100 atau 120"
+    )
+    parser.add_argument(
+        "--skala",
+        default="default",
+        choices=sorted(BAND_SCALES),
+        help="skala predikat capaian (lihat docs/formulas.md)",
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -1,0 +1,66 @@
+"""The machine-readable summary of one satker-year (`lakip summary`, `summary.json`).
+
+It is the report's key figures in a form another program (or a reviewer's diff) can read:
+indicator counts by status, the mean capaian, and the budget with its lines.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import pandas as pd
+
+from lakipkit.anggaran import compute_penyerapan, totals
+from lakipkit.capaian import CapaianSettings, compute_capaian, summarise_capaian
+from lakipkit.loading import YearData
+
+
+def build_summary(year: YearData, settings: CapaianSettings | None = None) -> dict[str, Any]:
+    """Key figures of one year as plain JSON-ready values (ints in rupiah, percents to 2 dp).
+
+    A budget line whose realisasi was not reported has ``realisasi`` and
+    ``penyerapan_persen`` null, and ``anggaran.realisasi_lengkap`` is false: the totals then
+    cover only what was reported, as the published report's own total does.
+    """
+    settings = settings or CapaianSettings()
+    unit = summarise_capaian(compute_capaian(year.indikator, settings)).iloc[0]
+    lines = compute_penyerapan(year.anggaran)
+    total = totals(year.anggaran)
+    return {
+        "tahun": year.tahun,
+        "satker": year.satker_id,
+        "nama_satker": year.satker["nama"],
+        "pengaturan": {"cap": settings.cap, "skala": settings.skala.nama},
+        "indikator": {
+            "jumlah": int(unit["jumlah"]),
+            "tercapai": int(unit["tercapai"]),
+            "tidak_tercapai": int(unit["tidak_tercapai"]),
+            "belum_ada_data": int(unit["belum_ada_data"]),
+            "rata_rata_capaian": _round(unit["rata_rata_capaian"]),
+            "rata_rata_capaian_terbatas": _round(unit["rata_rata_capaian_terbatas"]),
+        },
+        "anggaran": {
+            "pagu": total.pagu,
+            "realisasi": total.realisasi,
+            "penyerapan_persen": _round(total.penyerapan),
+            "realisasi_lengkap": total.realisasi_lengkap,
+            "baris": [
+                {
+                    "kode": row.kode,
+                    "induk": None if pd.isna(row.induk) else row.induk,
+                    "uraian": row.uraian,
+                    "sumber_dana": row.sumber_dana,
+                    "pagu": int(row.pagu),
+                    "realisasi": None if pd.isna(row.realisasi) else int(row.realisasi),
+                    "penyerapan_persen": _round(row.penyerapan),
+                }
+                for row in lines.itertuples(index=False)
+            ],
+        },
+    }
+
+
+def _round(value: float) -> float | None:
+    """Two decimals for people and diffs; NaN (no data) becomes null, never 0."""
+    return None if value is None or math.isnan(value) else round(float(value), 2)

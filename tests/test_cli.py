@@ -1,0 +1,86 @@
+"""The CLI only maps arguments to the API: tested by calling main() with the API mocked."""
+
+import json
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+
+from lakipkit import cli
+from lakipkit.errors import LakipError
+
+DATA = Path(__file__).resolve().parents[1] / "data"
+
+
+def test_summary_prints_json(capsys):
+    assert cli.main(["summary", "--tahun", "2024", "--data", str(DATA)]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["anggaran"]["penyerapan_persen"] == 36.38
+
+
+def test_missing_year_is_one_line_error(capsys):
+    assert cli.main(["summary", "--tahun", "2031", "--data", str(DATA)]) == 1
+    err = capsys.readouterr().err.strip()
+    assert "2031" in err and "tahun-baru" in err
+    assert "Traceback" not in err
+
+
+def test_path_like_satker_refused(capsys):
+    assert (
+        cli.main(["summary", "--tahun", "2024", "--satker", "../../etc", "--data", str(DATA)]) == 1
+    )
+    assert "bukan id satker yang sah" in capsys.readouterr().err
+
+
+def test_several_satker_need_a_choice(tmp_path, capsys):
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    assert cli.main(["summary", "--tahun", "2024", "--data", str(tmp_path)]) == 1
+    assert "--satker" in capsys.readouterr().err
+
+
+def test_build_maps_arguments(monkeypatch, capsys, tmp_path):
+    calls = {}
+
+    def fake_build(data, satker, tahun, output, **kw):
+        calls.update(data=data, satker=satker, tahun=tahun, output=output, **kw)
+        return SimpleNamespace(paths=[output / "x.html"])
+
+    monkeypatch.setattr("lakipkit.build.build_report", fake_build)
+    code = cli.main(
+        [
+            "build",
+            "--tahun",
+            "2024",
+            "--data",
+            str(DATA),
+            "--format",
+            "html",
+            "--output",
+            str(tmp_path),
+            "--cap",
+            "110",
+        ]
+    )
+    assert code == 0
+    assert calls["satker"] == "kpu-kota-bontang" and calls["tahun"] == 2024
+    assert calls["formats"] == ("html",)
+    assert calls["parameters"]["cap"] == 110.0
+    assert str(tmp_path / "x.html") in capsys.readouterr().out
+
+
+def test_build_error_is_reported(monkeypatch, capsys, tmp_path):
+    def failing(*a, **kw):
+        raise LakipError("sel 12 gagal: ZeroDivisionError")
+
+    monkeypatch.setattr("lakipkit.build.build_report", failing)
+    assert (
+        cli.main(["build", "--tahun", "2024", "--data", str(DATA), "--output", str(tmp_path)]) == 1
+    )
+    assert "sel 12 gagal" in capsys.readouterr().err
+
+
+def test_unknown_skala_is_usage_error():
+    with pytest.raises(SystemExit) as exc:
+        cli.main(["summary", "--tahun", "2024", "--skala", "nope"])
+    assert exc.value.code == 2
