@@ -51,6 +51,10 @@ KODE: dict[str, str] = {
     "missing_key": "kunci YAML wajib tidak ada",
     "invalid_key": "isi kunci YAML tidak sah",
     "invalid_satker_id": "id satker tidak sah",
+    "invalid_year": "tahun tidak sah",
+    "outside_data": "file menunjuk ke luar folder data (symlink)",
+    "unknown_key": "kunci YAML tidak dikenal",
+    "duplicate_key": "kunci YAML ditulis lebih dari sekali",
 }
 
 

@@ -337,3 +337,21 @@ def decimal_conflicts(column: pd.Series, fmt: str) -> pd.Series:
     if used.empty:
         return pd.Series(False, index=column.index)
     return decimal.notna() & (decimal != used.iloc[0])
+
+
+def nilai_frame(column: pd.Series) -> pd.DataFrame:
+    """Split values into angka, atas, satuan, predikat and bentuk (NaN where empty/unreadable)."""
+    text = column.fillna("").astype(str)
+    parsed = {value: _read_or_error("nilai", value)[0] for value in pd.unique(text)}
+    table = pd.DataFrame.from_dict(
+        {
+            value: (nilai.angka, nilai.atas, nilai.satuan, nilai.predikat, nilai.bentuk)
+            for value, nilai in parsed.items()
+            if isinstance(nilai, Nilai)
+        },
+        orient="index",
+        columns=["angka", "atas", "satuan", "predikat", "bentuk"],
+    )
+    return table.reindex(text.to_numpy()).set_axis(column.index).astype(
+        {"angka": "float64", "atas": "float64"}
+    )

@@ -1,0 +1,838 @@
+"""Read one satker-year from ``data/`` into a frozen ``YearData``, checking it on the way.
+
+Nothing is written. Every problem is collected first; the errors are then raised together as
+one ``DataValidationError`` and the warnings stay on ``YearData.findings``.
+
+Decisions a data editor should know:
+
+- Files are UTF-8. A UTF-8 BOM (Excel's "CSV UTF-8" writes one) is accepted and reported as
+  a warning; any other encoding is refused with the row and column of the first bad byte.
+- A file larger than ``MAX_BYTES`` is refused before it is read; so is a symlink that leads
+  out of the data folder.
+- Cells are trimmed of surrounding spaces; blank lines are skipped without shifting the row
+  numbers. A frame's index is its data row - 2 (the header is row 1, see ``errors``).
+- Optional files that are absent load as empty frames with every column.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pandera.pandas as pa
+import yaml
+
+from lakipkit.errors import DataValidationError, Finding, MissingDataError, Severity
+from lakipkit.parsing import SKALA, nilai_frame, normalize_satuan, parse_column
+from lakipkit.schemas import TABLES, YAML_FILES, Table, columns, validate_table, validate_yaml
+
+SATKER_ID = re.compile(r"[a-z0-9][a-z0-9-]*")
+MAX_BYTES = {".csv": 5_000_000, ".yaml": 1_000_000, ".md": 1_000_000}
+SMALL_TABLES = ("produk_hukum", "ppid", "mitra", "jadwal_pemutakhiran", "dpt")
+#: Narrative files the report places (``narasi/<name>.md``), besides ``analisis/<id>.md``.
+NARASI = (
+    "kata_pengantar",
+    "ikhtisar",
+    "bab1_latar_belakang",
+    "bab1_maksud_tujuan",
+    "bab1_kedudukan",
+    "bab1_struktur",
+    "bab1_sistematika",
+    "bab2_renstra",
+    "bab2_rkt",
+    "bab2_pk",
+    "bab3_pengukuran",
+    "bab3_kesimpulan",
+    "bab3_keuangan",
+    "bab4_penutup",
+)
+#: Columns of ``YearData.indikator`` (docs/architecture.md).
+INDIKATOR_COLUMNS = [
+    "id",
+    "program",
+    "kegiatan",
+    "sasaran",
+    "uraian",
+    "satuan",
+    "polaritas",
+    "rumus",
+    "skala",
+    "agregasi_triwulan",
+    "target_teks",
+    "target",
+    "target_atas",
+    "realisasi_teks",
+    "realisasi",
+]
+_TAHUN_BARU = "kelak `lakip tahun-baru` dapat memulai folder tahun baru"
+
+Lines = dict[tuple[str | int, ...], int]
+
+
+@dataclass(frozen=True)
+class YearData:
+    """One satker-year, validated: profile, report data, frames and narrative.
+
+    Frames keep the index of their file (data row - 2). ``indikator`` follows the frame
+    contract in docs/architecture.md (PK indicators merged with sasaran and realisasi);
+    ``tabel`` holds the small tables by name; ``narasi`` maps 'bab1_struktur' or
+    'analisis/WA-S01' to raw Markdown; ``findings`` holds the warnings.
+    """
+
+    satker_id: str
+    tahun: int
+    satker: dict[str, Any]
+    laporan: dict[str, Any]
+    program: pd.DataFrame
+    kegiatan: pd.DataFrame
+    sasaran: pd.DataFrame
+    indikator: pd.DataFrame
+    realisasi: pd.DataFrame
+    realisasi_triwulan: pd.DataFrame
+    tabel_terbit: pd.DataFrame
+    anggaran: pd.DataFrame
+    anggaran_terbit: pd.DataFrame
+    pk_anggaran: pd.DataFrame
+    rkt_sasaran_strategis: pd.DataFrame
+    rkt_program: pd.DataFrame
+    rkt_pendanaan: pd.DataFrame
+    pegawai: pd.DataFrame
+    organisasi: pd.DataFrame
+    tabel: dict[str, pd.DataFrame] = field(default_factory=dict)
+    narasi: dict[str, str] = field(default_factory=dict)
+    findings: tuple[Finding, ...] = ()
+
+
+# --- public API -------------------------------------------------------------------------------
+
+
+def list_satker(data_dir: Path | str) -> list[str]:
+    """Return the satker ids under ``data_dir`` (folders named like a satker id), sorted."""
+    data_dir = Path(data_dir)
+    if not data_dir.is_dir():
+        raise MissingDataError(data_dir, "buat folder data dengan satu sub-folder per satker")
+    return sorted(p.name for p in data_dir.iterdir() if p.is_dir() and SATKER_ID.fullmatch(p.name))
+
+
+def list_years(data_dir: Path | str, satker: str) -> list[int]:
+    """Return the years (folders named by four digits) of one satker, sorted."""
+    folders = _satker_dir(Path(data_dir), satker).iterdir()
+    return sorted(int(p.name) for p in folders if p.is_dir() and re.fullmatch(r"\d{4}", p.name))
+
+
+def load_year(data_dir: Path | str, satker: str, tahun: int) -> YearData:
+    """Read and check one satker-year; raise ``DataValidationError`` listing every error."""
+    data_dir = Path(data_dir)
+    satker_dir = _satker_dir(data_dir, satker)
+    if not re.fullmatch(r"\d{4}", str(tahun)):
+        raise DataValidationError(
+            [
+                _finding(
+                    str(satker_dir),
+                    "invalid_year",
+                    "bukan tahun yang sah",
+                    "tahun empat angka, mis. 2024",
+                    value=str(tahun),
+                )
+            ]
+        )
+    year_dir = satker_dir / str(tahun)
+    paths = {t.file: (satker_dir if t.level == "satker" else year_dir) / t.file for t in TABLES}
+    _require(satker_dir, year_dir, paths)
+
+    findings: list[Finding] = []
+    profil = _read_yaml(satker_dir / "satker.yaml", data_dir, findings)
+    laporan = _read_yaml(year_dir / "laporan.yaml", data_dir, findings)
+    raw = {t.file: _read_table(paths[t.file], t, data_dir, findings) for t in TABLES}
+    frames = {t.file: _typed(raw[t.file], t.model) for t in TABLES}
+    broken = {t.file for t in TABLES if raw[t.file] is None and paths[t.file].is_file()}
+    broken |= {t.file for t in TABLES if _lacks_columns(raw[t.file], t.model)}
+    shown = {file: str(path) for file, path in paths.items()}
+    findings += _cross_checks(frames, broken, shown)
+    findings += _rupiah_checks(frames, shown)
+    findings += _yaml_checks(profil, laporan, int(tahun))
+    narasi = _read_narasi(year_dir / "narasi", data_dir, findings, frames)
+
+    errors = [f for f in findings if f.severity == "error"]
+    if errors:
+        raise DataValidationError(errors)
+    return YearData(
+        satker_id=satker,
+        tahun=int(tahun),
+        satker=profil.data or {},
+        laporan=laporan.data or {},
+        indikator=_indikator(frames),
+        tabel={name: frames[f"{name}.csv"] for name in SMALL_TABLES},
+        narasi=narasi,
+        findings=tuple(findings),
+        **{
+            name: frames[f"{name}.csv"]
+            for name in (
+                "program",
+                "kegiatan",
+                "sasaran",
+                "realisasi",
+                "realisasi_triwulan",
+                "tabel_terbit",
+                "anggaran",
+                "anggaran_terbit",
+                "pk_anggaran",
+                "rkt_sasaran_strategis",
+                "rkt_program",
+                "rkt_pendanaan",
+                "pegawai",
+                "organisasi",
+            )
+        },
+    )
+
+
+# --- folders and files ------------------------------------------------------------------------
+
+
+def _finding(
+    file: str,
+    kode: str,
+    message: str,
+    expected: str,
+    *,
+    row: int | None = None,
+    column: str | None = None,
+    value: str | None = None,
+    severity: Severity = "error",
+) -> Finding:
+    return Finding(severity, file, row, column, value, expected, message, kode)
+
+
+def _satker_dir(data_dir: Path, satker: str) -> Path:
+    """Check the satker id before it touches a path; the folder must exist."""
+    if not isinstance(satker, str) or not SATKER_ID.fullmatch(satker):
+        expected = "huruf kecil, angka dan '-' saja, diawali huruf/angka (mis. kpu-kota-bontang)"
+        raise DataValidationError(
+            [
+                _finding(
+                    str(data_dir),
+                    "invalid_satker_id",
+                    "bukan id satker yang sah",
+                    expected,
+                    value=str(satker),
+                )
+            ]
+        )
+    satker_dir = data_dir / satker
+    if not satker_dir.is_dir():
+        hint = f"buat folder {satker_dir} berisi satker.yaml (lihat data/README.md)"
+        raise MissingDataError(satker_dir, hint)
+    return satker_dir
+
+
+def _require(satker_dir: Path, year_dir: Path, paths: dict[str, Path]) -> None:
+    """Raise ``MissingDataError`` naming every required file that is absent."""
+    if not year_dir.is_dir():
+        hint = (
+            f"buat folder {year_dir} berisi laporan.yaml dan file CSV tahun itu "
+            f"(lihat data/README.md); {_TAHUN_BARU}"
+        )
+        raise MissingDataError(year_dir, hint)
+    required = [satker_dir / "satker.yaml", year_dir / "laporan.yaml"]
+    required += [paths[t.file] for t in TABLES if t.wajib]
+    missing = [path for path in required if not path.is_file()]
+    if missing:
+        names = ", ".join(str(path) for path in missing)
+        hint = f"buat file {names} (kolom: lihat docs/data-dictionary.md); {_TAHUN_BARU}"
+        raise MissingDataError(missing[0], hint)
+
+
+def _read_text(path: Path, root: Path, findings: list[Finding], is_csv: bool = False) -> str | None:
+    """Read a file as UTF-8 text, refusing what is too large, outside ``root`` or not UTF-8."""
+    shown = str(path)
+    if not path.resolve().is_relative_to(root.resolve()):
+        message = "menunjuk ke luar folder data (symlink)"
+        findings.append(_finding(shown, "outside_data", message, "file biasa di folder data"))
+        return None
+    size, limit = path.stat().st_size, MAX_BYTES[path.suffix]
+    if size > limit:
+        message = f"berukuran {size:,} byte, melebihi batas {limit:,} byte"
+        findings.append(_finding(shown, "file_too_large", message, "file data yang wajar"))
+        return None
+    data = path.read_bytes()
+    if data.startswith(codecs.BOM_UTF8):
+        data = data[len(codecs.BOM_UTF8) :]
+        message = "diawali BOM UTF-8 (diterima)"
+        findings.append(_finding(shown, "bom", message, "UTF-8 tanpa BOM", severity="warning"))
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        row, column, value = _locate(data, error.start, is_csv)
+        message = f"bukan teks UTF-8 (byte 0x{data[error.start]:02X} di posisi {error.start})"
+        expected = "UTF-8 (Excel: simpan sebagai 'CSV UTF-8'; LibreOffice: set karakter UTF-8)"
+        findings.append(
+            _finding(shown, "not_utf8", message, expected, row=row, column=column, value=value)
+        )
+        return None
+
+
+def _locate(data: bytes, offset: int, is_csv: bool) -> tuple[int, str | None, str | None]:
+    """Give the row, CSV column and field text (read as Latin-1) of the byte at ``offset``."""
+    row = data.count(b"\n", 0, offset) + 1
+    if not is_csv:
+        return row, None, None
+    start = data.rfind(b"\n", 0, offset) + 1
+    end = data.find(b"\n", offset)
+    header = next(csv.reader([data.split(b"\n", 1)[0].decode("utf-8", "replace")]), [])
+    position = len(next(csv.reader([data[start:offset].decode("latin-1")]), [""])) - 1
+    fields = next(csv.reader([data[start : None if end < 0 else end].decode("latin-1")]), [])
+    column = header[position].strip() if position < len(header) else None
+    return row, column, fields[position] if position < len(fields) else None
+
+
+def _read_table(
+    path: Path, table: Table, root: Path, findings: list[Finding]
+) -> pd.DataFrame | None:
+    """Read one CSV as text and check it against its schema; None if absent or unreadable."""
+    if not path.is_file():
+        return None
+    text = _read_text(path, root, findings, is_csv=True)
+    if text is None:
+        return None
+    shown = str(path)
+    if not text.strip():
+        expected = "baris header: " + ",".join(columns(table.model))
+        findings.append(_finding(shown, "empty_file", "kosong", expected))
+        return None
+    header = text.split("\n", 1)[0]
+    if "," not in header and (";" in header or "\t" in header):
+        message = (
+            f"memakai pemisah kolom {'titik koma (;)' if ';' in header else 'tab'}, bukan koma"
+        )
+        expected = "CSV dipisah koma (Excel: 'CSV UTF-8 (dipisahkan koma)')"
+        findings.append(_finding(shown, "wrong_delimiter", message, expected, row=1))
+        return None
+    try:
+        frame = pd.read_csv(
+            io.StringIO(text), dtype=str, keep_default_na=False, skip_blank_lines=False
+        )
+    except (pd.errors.ParserError, ValueError) as error:
+        line = re.search(r"(?:line|row) (\d+)", str(error))
+        message = "struktur CSV rusak: jumlah kolom atau tanda kutip tidak cocok"
+        expected = "setiap baris punya kolom sebanyak header; tanda kutip berpasangan"
+        findings.append(
+            _finding(shown, "malformed_csv", message, expected, row=int(line[1]) if line else None)
+        )
+        return None
+    frame.columns = frame.columns.str.strip()
+    frame = frame.apply(lambda text_column: text_column.str.strip())
+    frame = frame[(frame != "").any(axis=1)]
+    if len(frame) < table.min_rows:
+        message = "hanya berisi header, padahal wajib ada baris data"
+        expected = f"paling sedikit {table.min_rows} baris data"
+        findings.append(_finding(shown, "no_rows", message, expected, row=2))
+    findings += validate_table(frame, table.model, shown)
+    return frame
+
+
+def _lacks_columns(frame: pd.DataFrame | None, model: type[pa.DataFrameModel]) -> bool:
+    if frame is None:
+        return False
+    return any(spec.required and name not in frame for name, spec in columns(model).items())
+
+
+@dataclass(frozen=True)
+class _Yaml:
+    """A YAML file as read: its typed content (None if unusable) and the line of each key."""
+
+    file: str
+    data: dict[str, Any] | None
+    lines: Lines
+
+
+@cache
+def _yaml_loader() -> type[yaml.SafeLoader]:
+    """Build a safe YAML loader that keeps dates as text, to be parsed strictly later."""
+
+    class Loader(yaml.SafeLoader):
+        pass
+
+    Loader.yaml_implicit_resolvers = {
+        first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+        for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+    }
+    return Loader
+
+
+def _read_yaml(path: Path, root: Path, findings: list[Finding]) -> _Yaml:
+    """Read a YAML file and check it against its model."""
+    shown = str(path)
+    text = _read_text(path, root, findings)
+    if text is None:
+        return _Yaml(shown, None, {})
+    tabs = [m.start() for m in re.finditer(r"^ *\t", text, re.MULTILINE)]
+    if tabs:
+        findings += [
+            _finding(
+                shown,
+                "yaml_tab",
+                "memakai tab untuk indentasi",
+                "indentasi dengan spasi",
+                row=text.count("\n", 0, start) + 1,
+            )
+            for start in tabs
+        ]
+        return _Yaml(shown, None, {})
+    expected = "YAML yang sah: 'kunci: nilai', indentasi spasi, teks berisi ': ' diberi tanda kutip"
+    try:
+        node = yaml.compose(text, Loader=_yaml_loader())
+        data = yaml.load(text, Loader=_yaml_loader())  # noqa: S506 - a SafeLoader subclass
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        where = f" (karakter ke-{mark.column + 1})" if mark else ""
+        message = f"YAML tidak dapat dibaca: {error.problem}{where}"
+        row = mark.line + 1 if mark else None
+        findings.append(_finding(shown, "yaml_syntax", message, expected, row=row))
+        return _Yaml(shown, None, {})
+    except yaml.YAMLError as error:
+        findings.append(
+            _finding(shown, "yaml_syntax", f"YAML tidak dapat dibaca: {error}", expected)
+        )
+        return _Yaml(shown, None, {})
+    if data is None:
+        findings.append(
+            _finding(shown, "empty_file", "kosong", "kunci: lihat docs/data-dictionary.md")
+        )
+        return _Yaml(shown, None, {})
+    lines: Lines = {}
+    findings += [
+        _finding(
+            shown,
+            "duplicate_key",
+            "ditulis lebih dari sekali",
+            "setiap kunci sekali saja",
+            row=line,
+            column=key,
+        )
+        for key, line in _key_lines(node, (), lines)
+    ]
+    typed, problems = validate_yaml(data, YAML_FILES[path.name], shown, lines)
+    findings += problems
+    return _Yaml(shown, typed, lines)
+
+
+def _key_lines(node: yaml.Node, path: tuple[str | int, ...], lines: Lines) -> list[tuple[str, int]]:
+    """Record the line of every key path; return repeated keys as (dotted path, line)."""
+    lines[path] = node.start_mark.line + 1
+    repeated: list[tuple[str, int]] = []
+    if isinstance(node, yaml.MappingNode):
+        seen: set[str] = set()
+        for key, value in node.value:
+            name = str(key.value)
+            if name in seen:
+                repeated.append((".".join(map(str, (*path, name))), key.start_mark.line + 1))
+            seen.add(name)
+            repeated += _key_lines(value, (*path, name), lines)
+            lines[(*path, name)] = key.start_mark.line + 1
+    elif isinstance(node, yaml.SequenceNode):
+        for index, item in enumerate(node.value):
+            repeated += _key_lines(item, (*path, index), lines)
+    return repeated
+
+
+def _read_narasi(
+    narasi_dir: Path, root: Path, findings: list[Finding], frames: dict[str, pd.DataFrame]
+) -> dict[str, str]:
+    """Read narasi/**/*.md; warn about names the report will not place."""
+    if not narasi_dir.is_dir():
+        return {}
+    ids = set(frames["sasaran.csv"]["id"].dropna()) | set(frames["kegiatan.csv"]["id"].dropna())
+    expected = "salah satu dari " + ", ".join(NARASI) + ", atau analisis/<id sasaran/kegiatan>"
+    narasi: dict[str, str] = {}
+    for path in sorted(narasi_dir.rglob("*.md")):
+        key = path.relative_to(narasi_dir).with_suffix("").as_posix()
+        text = _read_text(path, root, findings)
+        if text is None:
+            continue
+        narasi[key] = text
+        folder, _, name = key.rpartition("/")
+        if not ((folder == "" and name in NARASI) or (folder == "analisis" and name in ids)):
+            message = "tidak akan ditempatkan di laporan"
+            findings.append(
+                _finding(
+                    str(path), "unknown_reference", message, expected, value=key, severity="warning"
+                )
+            )
+    return narasi
+
+
+# --- typed frames -----------------------------------------------------------------------------
+
+
+def _typed(frame: pd.DataFrame | None, model: type[pa.DataFrameModel]) -> pd.DataFrame:
+    """Turn a text frame into typed columns; absent columns (or files) come out empty.
+
+    Text becomes ``string`` (<NA> when empty); a ``nilai`` column ``c`` becomes ``c_teks``
+    (as written), ``c`` (the number, the lower bound of a range) and ``c_atas`` (upper bound).
+    """
+    frame = frame if frame is not None else pd.DataFrame(dtype=str)
+    out: dict[str, pd.Series] = {}
+    for name, spec in columns(model).items():
+        text = frame[name] if name in frame else pd.Series("", index=frame.index, dtype=str)
+        fmt = spec.metadata["format"]
+        if fmt is None:
+            out[name] = text.mask(text == "").astype("string")
+        elif fmt == "nilai":
+            parts = nilai_frame(text)
+            out[f"{name}_teks"] = text.mask(text == "").astype("string")
+            out[name] = parts["angka"]
+            out[f"{name}_atas"] = parts["atas"]
+        else:
+            out[name] = _cast(parse_column(text, fmt).values, fmt, spec.required)
+    return pd.DataFrame(out, index=frame.index)
+
+
+def _cast(values: pd.Series, fmt: str, required: bool) -> pd.Series:
+    if fmt in ("rupiah", "bulat"):
+        whole = pd.Series(pd.array(values.tolist(), dtype="Int64"), index=values.index)
+        return whole.astype("int64") if required and whole.notna().all() else whole
+    if fmt == "tanggal":
+        return pd.to_datetime(values)
+    return values.astype("float64")
+
+
+def _indikator(frames: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """Build the indikator frame of the contract: PK indicators + sasaran + realisasi."""
+    indikator = frames["indikator.csv"].copy()
+    sasaran = frames["sasaran.csv"].set_index("id")
+    realisasi = frames["realisasi.csv"].set_index("indikator")
+    indikator["program"] = indikator["sasaran"].map(sasaran["program"]).astype("string")
+    indikator["kegiatan"] = indikator["sasaran"].map(sasaran["kegiatan"]).astype("string")
+    indikator["realisasi_teks"] = indikator["id"].map(realisasi["realisasi_teks"]).astype("string")
+    indikator["realisasi"] = indikator["id"].map(realisasi["realisasi"]).astype("float64")
+    negatif = indikator["polaritas"] == "negatif"
+    indikator["rumus"] = indikator["rumus"].mask(negatif & indikator["rumus"].isna(), "sakip")
+    indikator["agregasi_triwulan"] = indikator["agregasi_triwulan"].fillna("terakhir")
+    return indikator[INDIKATOR_COLUMNS]
+
+
+# --- checks across rows and files -------------------------------------------------------------
+
+
+def _flag(
+    values: pd.Series,
+    file: str,
+    kode: str,
+    message: str | pd.Series,
+    expected: str,
+    severity: Severity = "error",
+) -> list[Finding]:
+    """Make one finding per entry of ``values`` (named column, index = data row - 2).
+
+    ``message`` may be a Series aligned with ``values``, to say something per row.
+    """
+    texts = message.to_numpy() if isinstance(message, pd.Series) else [message] * len(values)
+    return [
+        _finding(
+            file,
+            kode,
+            str(text),
+            expected,
+            row=int(index) + 2,
+            column=str(values.name),
+            value=None if pd.isna(value) else str(value),
+            severity=severity,
+        )
+        for (index, value), text in zip(values.items(), texts, strict=True)
+    ]
+
+
+def _unknown(values: pd.Series, known: Iterable[str], file: str, where: str) -> list[Finding]:
+    """Flag filled values that are not among ``known``."""
+    bad = values.notna() & ~values.isin(list(known))
+    return _flag(
+        values[bad], file, "unknown_reference", f"tidak ada di {where}", f"id yang ada di {where}"
+    )
+
+
+def _tree(frame: pd.DataFrame, key: str, parent: str, file: str) -> list[Finding]:
+    """Flag parents that do not exist and parents that form a cycle."""
+    findings = _unknown(frame[parent], frame[key].dropna(), file, f"kolom '{key}' file ini")
+    keys = frame[key].astype(object)
+    parent_of = pd.Series(frame[parent].astype(object).to_numpy(), index=keys.to_numpy())
+    parent_of = parent_of[parent_of.index.notna() & ~parent_of.index.duplicated()]
+    jump = parent_of.where(parent_of.isin(parent_of.index))
+    for _ in range(len(jump).bit_length()):  # pointer doubling: the ancestor 2^k levels up
+        jump = jump.map(jump)
+    on_cycle = set(jump.dropna())  # after >= n levels only nodes on a cycle remain
+    message = f"membentuk siklus induk (saling menjadi induk: {', '.join(sorted(on_cycle))})"
+    expected = "hierarki tanpa putaran: baris puncak induknya kosong"
+    return findings + _flag(
+        frame.loc[keys.isin(on_cycle), parent], file, "cycle", message, expected
+    )
+
+
+def _nilai_rules(
+    text: pd.Series, meta: pd.DataFrame, file: str, *, is_target: bool
+) -> list[Finding]:
+    """Check target/realisasi texts against their indicator's polaritas, skala and satuan.
+
+    ``meta`` is aligned with ``text`` and has polaritas, skala, satuan (and rumus for targets).
+    """
+    nilai = nilai_frame(text)
+    filled = nilai["bentuk"].notna()
+    polaritas, skala = meta["polaritas"].fillna(""), meta["skala"]
+    kualitatif = polaritas == "kualitatif"
+    rentang = (polaritas == "rentang") & is_target
+    wanted = pd.Series(
+        np.select([kualitatif, rentang], ["predikat", "rentang"], "angka"), index=text.index
+    )
+    wrong = filled & (polaritas != "") & (nilai["bentuk"] != wanted)
+    message = (
+        "berupa "
+        + nilai["bentuk"][wrong]
+        + ", padahal polaritas "
+        + polaritas[wrong]
+        + " memerlukan "
+        + wanted[wrong]
+    )
+    expected = "angka dengan satuan; rentang (polaritas rentang); predikat (polaritas kualitatif)"
+    findings = _flag(text[wrong], file, "value_kind", message, expected)
+
+    pairs = pd.MultiIndex.from_arrays([skala.astype(object), nilai["predikat"].astype(object)])
+    on_scale = pairs.isin([(name, grade) for name, grades in SKALA.items() for grade in grades])
+    off = filled & kualitatif & skala.notna() & nilai["predikat"].notna() & ~on_scale
+    expected = "; ".join(f"{name}: {', '.join(grades)}" for name, grades in SKALA.items())
+    findings += _flag(
+        text[off], file, "unknown_grade", "tidak ada pada skala " + skala[off], expected
+    )
+
+    if is_target:
+        by_ratio = (polaritas == "positif") | (
+            (polaritas == "negatif") & (meta["rumus"].fillna("sakip") == "sakip")
+        )
+        zero = filled & by_ratio & (nilai["angka"] == 0)
+        message = "bernilai 0: capaian (dibagi target) tidak terdefinisi"
+        expected = "target lebih dari 0 (atau polaritas/rumus lain)"
+        findings += _flag(text[zero], file, "target_zero", message, expected)
+
+    written = nilai["satuan"].fillna("").map(normalize_satuan)
+    other = (
+        filled
+        & ~kualitatif
+        & (written != "")
+        & (written != meta["satuan"].fillna("").map(normalize_satuan))
+    )
+    message = (
+        "ditulis dengan satuan '"
+        + nilai["satuan"][other]
+        + "', berbeda dari kolom satuan '"
+        + meta["satuan"][other].astype(str)
+        + "'"
+    )
+    expected = "satuan yang sama dengan kolom satuan indikator"
+    return findings + _flag(text[other], file, "satuan_mismatch", message, expected, "warning")
+
+
+def _indicator_rules(frame: pd.DataFrame, file: str) -> list[Finding]:
+    """Check skala and rumus against polaritas, then the target (indikator and RKT files)."""
+    polaritas, skala = frame["polaritas"], frame["skala"]
+    kualitatif = polaritas == "kualitatif"
+    rumus = (
+        frame["rumus"] if "rumus" in frame else pd.Series(pd.NA, index=frame.index, name="rumus")
+    )
+    findings = _flag(
+        skala[kualitatif & skala.isna()],
+        file,
+        "required_empty",
+        "kosong padahal polaritas kualitatif",
+        "opini_bpk atau predikat_sakip",
+    )
+    findings += _flag(
+        skala[~kualitatif & skala.notna()],
+        file,
+        "inconsistent",
+        "diisi padahal polaritas bukan kualitatif",
+        "kosong",
+    )
+    findings += _flag(
+        rumus[(polaritas != "negatif") & rumus.notna()],
+        file,
+        "inconsistent",
+        "diisi padahal polaritas bukan negatif",
+        "kosong",
+    )
+    meta = pd.DataFrame(
+        {"polaritas": polaritas, "skala": skala, "satuan": frame["satuan"], "rumus": rumus}
+    )
+    return findings + _nilai_rules(
+        frame["target_teks"].rename("target"), meta, file, is_target=True
+    )
+
+
+def _realisasi_rules(frame: pd.DataFrame, indikator: pd.DataFrame, file: str) -> list[Finding]:
+    """Check realisasi values against the polaritas, skala and satuan of their indicator."""
+    by_id = indikator.drop_duplicates("id").set_index("id")
+    meta = pd.DataFrame(
+        {name: frame["indikator"].map(by_id[name]) for name in ("polaritas", "skala", "satuan")},
+        index=frame.index,
+    )
+    text = frame["realisasi_teks"].rename("realisasi")
+    return _nilai_rules(text, meta, file, is_target=False)
+
+
+def _cross_checks(
+    frames: dict[str, pd.DataFrame], broken: set[str], shown: dict[str, str]
+) -> list[Finding]:
+    """Check rows against other rows and files, skipping checks whose files are broken."""
+    findings: list[Finding] = []
+
+    def ok(*files: str) -> bool:
+        return not broken.intersection(files)
+
+    def ids(file: str, column: str = "id") -> pd.Series:
+        return frames[file][column].dropna()
+
+    references = [
+        ("kegiatan.csv", "program", "program.csv", ids("program.csv", "kode")),
+        ("sasaran.csv", "program", "program.csv", ids("program.csv", "kode")),
+        ("sasaran.csv", "kegiatan", "kegiatan.csv", ids("kegiatan.csv")),
+        ("indikator.csv", "sasaran", "sasaran.csv", ids("sasaran.csv")),
+        ("realisasi.csv", "indikator", "indikator.csv", ids("indikator.csv")),
+        ("realisasi_triwulan.csv", "indikator", "indikator.csv", ids("indikator.csv")),
+        ("pk_anggaran.csv", "program", "program.csv", ids("program.csv", "kode")),
+        ("rkt_program.csv", "program", "program.csv", ids("program.csv", "kode")),
+        ("rkt_program.csv", "indikator_pk", "indikator.csv", ids("indikator.csv")),
+        ("mitra.csv", "kegiatan", "kegiatan.csv", ids("kegiatan.csv")),
+    ]
+    for source, column, target, known in references:
+        if ok(source, target):
+            findings += _unknown(frames[source][column], known, shown[source], target)
+
+    kegiatan, sasaran = frames["kegiatan.csv"], frames["sasaran.csv"]
+    if ok("sasaran.csv", "kegiatan.csv"):
+        owner = sasaran["kegiatan"].map(kegiatan.drop_duplicates("id").set_index("id")["program"])
+        wrong = owner.notna() & (owner != sasaran["program"]).fillna(False)
+        message = "milik program " + owner[wrong] + ", bukan " + sasaran["program"][wrong]
+        findings += _flag(
+            sasaran["kegiatan"][wrong],
+            shown["sasaran.csv"],
+            "inconsistent",
+            message,
+            "kegiatan dari program yang sama",
+        )
+    if ok("kegiatan.csv", "anggaran.csv"):
+        codes = kegiatan["kode_anggaran"].str.split(";").explode().str.strip()
+        findings += _unknown(
+            codes, ids("anggaran.csv", "kode"), shown["kegiatan.csv"], "anggaran.csv"
+        )
+    for file, key in (
+        ("anggaran.csv", "kode"),
+        ("rkt_pendanaan.csv", "kode"),
+        ("organisasi.csv", "id"),
+    ):
+        if ok(file):
+            findings += _tree(frames[file], key, "induk", shown[file])
+    for file in ("indikator.csv", "rkt_sasaran_strategis.csv", "rkt_program.csv"):
+        if ok(file):
+            findings += _indicator_rules(frames[file], shown[file])
+    for file in ("realisasi.csv", "realisasi_triwulan.csv"):
+        if ok(file, "indikator.csv"):
+            findings += _realisasi_rules(frames[file], frames["indikator.csv"], shown[file])
+
+    indicator_files = ("indikator.csv", "rkt_sasaran_strategis.csv", "rkt_program.csv")
+    if ok("tabel_terbit.csv", *indicator_files):
+        terbit = frames["tabel_terbit.csv"]["indikator"]
+        lain = terbit.str.fullmatch(r"LAIN-\d+").fillna(False).astype(bool)
+        known = pd.concat([ids(file) for file in indicator_files])
+        where = "indikator.csv atau rkt_*.csv (atau LAIN-nn)"
+        findings += _unknown(terbit[~lain], known, shown["tabel_terbit.csv"], where)
+
+    jadwal = frames["jadwal_pemutakhiran.csv"]
+    early = (jadwal["selesai"] < jadwal["mulai"]).fillna(False)
+    findings += _flag(
+        jadwal["selesai"][early].dt.date,
+        shown["jadwal_pemutakhiran.csv"],
+        "inconsistent",
+        "lebih awal dari tanggal mulai",
+        "selesai tidak sebelum mulai",
+    )
+    return findings
+
+
+def _rupiah_checks(frames: dict[str, pd.DataFrame], shown: dict[str, str]) -> list[Finding]:
+    """Flag negative amounts in every rupiah column."""
+    findings: list[Finding] = []
+    for table in TABLES:
+        for name, spec in columns(table.model).items():
+            if spec.metadata["format"] == "rupiah":
+                amounts = frames[table.file][name]
+                findings += _flag(
+                    amounts[amounts.fillna(0) < 0],
+                    shown[table.file],
+                    "negative_amount",
+                    "negatif",
+                    "jumlah rupiah 0 atau lebih",
+                )
+    return findings
+
+
+def _yaml_checks(satker: _Yaml, laporan: _Yaml, tahun: int) -> list[Finding]:
+    """Check what the YAML files say about each other and about the folder."""
+    findings: list[Finding] = []
+    profil, data, lines = satker.data, laporan.data, laporan.lines
+    if profil is not None:
+        count = len(profil["tujuan"])
+        findings += [
+            _finding(
+                satker.file,
+                "unknown_reference",
+                f"melebihi jumlah tujuan ({count})",
+                f"nomor tujuan 1 sampai {count}",
+                row=satker.lines.get(("sasaran_strategis", i, "tujuan")),
+                column=f"sasaran_strategis.[{i + 1}].tujuan",
+                value=str(item["tujuan"]),
+            )
+            for i, item in enumerate(profil["sasaran_strategis"])
+            if item["tujuan"] > count
+        ]
+    if data is None:
+        return findings
+    if data["tahun"] != tahun:
+        findings.append(
+            _finding(
+                laporan.file,
+                "inconsistent",
+                f"berbeda dari nama folder {tahun}",
+                f"tahun: {tahun}",
+                row=lines.get(("tahun",)),
+                column="tahun",
+                value=str(data["tahun"]),
+            )
+        )
+    if profil is not None:
+        peran = {pejabat["peran"] for pejabat in profil["pejabat"]}
+        used = {
+            ("penandatangan", "peran"): data["penandatangan"]["peran"],
+            ("pk", "pihak_pertama"): data["pk"]["pihak_pertama"],
+            ("pk", "pihak_kedua"): data["pk"]["pihak_kedua"],
+        }
+        findings += [
+            _finding(
+                laporan.file,
+                "unknown_reference",
+                "bukan peran pejabat di satker.yaml",
+                "salah satu dari: " + ", ".join(sorted(peran)),
+                row=lines.get(key),
+                column=".".join(key),
+                value=value,
+            )
+            for key, value in used.items()
+            if value not in peran
+        ]
+    return findings
