@@ -1,0 +1,767 @@
+"""Consistency audit: the contradictions a reader of the report would be misled by.
+
+The loader refuses what cannot be read; the audit compares what was read. It checks the
+published tables against the canonical facts (PK target, realisasi, capaian computed from
+both), the RKT against the PK, each budget line against the sum of its lines, and the totals
+the report states against the computed ones. The data keeps what was printed
+(data/README.md), so every contradiction is a warning to resolve or explain, never a silent
+correction. ``KODE_AUDIT`` says what each ``kode`` means; docs/periksa.md has the rules.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+import operator
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from lakipkit.anggaran import compute_penyerapan, rollup, totals, totals_by_source
+from lakipkit.capaian import CapaianSettings, compute_capaian
+from lakipkit.errors import DataValidationError, Finding
+from lakipkit.formatting import format_angka, format_persen, format_rupiah
+from lakipkit.loading import YearData, load_year
+from lakipkit.parsing import nilai_frame, normalize_satuan
+
+#: Every ``Finding.kode`` the audit emits, with what it means.
+KODE_AUDIT: dict[str, str] = {
+    "target_terbit_mismatch": "target di tabel terbit berbeda dari target PK atau RKT",
+    "realisasi_terbit_mismatch": "realisasi di tabel terbit berbeda dari realisasi.csv",
+    "capaian_terbit_mismatch": "capaian di tabel terbit berbeda dari capaian yang dihitung",
+    "terbit_inconsistent": "indikator tanpa nilai acuan dicetak berbeda di beberapa tabel",
+    "not_in_pk": "realisasi atau capaian dilaporkan untuk indikator di luar PK",
+    "target_rkt_mismatch": "target RKT berbeda dari target PK indikator yang sama",
+    "satuan_mismatch": "satuan berbeda dari satuan indikator",
+    "realisasi_missing": "indikator PK tanpa realisasi",
+    "capaian_implausible": "capaian di luar rentang wajar",
+    "rollup_mismatch": "baris anggaran berbeda dari jumlah baris rinciannya",
+    "realisasi_unreported": "baris anggaran berpagu tanpa realisasi",
+    "persen_terbit_mismatch": "penyerapan tercetak berbeda dari realisasi / pagu",
+    "realisasi_over_pagu": "realisasi anggaran melebihi pagu",
+    "penyerapan_implausible": "penyerapan di luar rentang wajar",
+    "pk_anggaran_mismatch": "pagu program dalam PK berbeda dari baris program RKT",
+    "total_terbit_mismatch": "jumlah anggaran yang dinyatakan berbeda dari yang dihitung",
+}
+
+#: Columns of `findings_frame`.
+FINDING_COLUMNS = ["severity", "kode", "file", "row", "column", "value", "expected", "message"]
+
+#: anggaran_terbit.csv rows whose ``sumber`` starts with this word state an RKT amount and
+#: are compared with rkt_pendanaan.csv; the others with anggaran.csv.
+SUMBER_RKT = r"(?i)RKT\b"
+
+_LABEL = {"error": "galat", "warning": "peringatan"}
+_TERBIT = "tabel_terbit.csv"
+
+
+@dataclass(frozen=True)
+class AuditSettings:
+    """Thresholds of the audit; what counts as implausible differs between reports.
+
+    Parameters
+    ----------
+    capaian_wajar, penyerapan_wajar
+        Plausible range in percent, bounds included; computed values outside are flagged.
+    toleransi_capaian
+        Points a printed capaian may differ from the computed one (tables round it).
+    toleransi_penyerapan
+        Points a printed penyerapan may differ from realisasi / pagu (printed with 2 decimals).
+    toleransi_rupiah
+        Rupiah a stated amount may differ from a sum; 0 means exact.
+    capaian
+        Settings to compute capaian with; a printed capaian is compared with the capped value.
+
+    """
+
+    capaian_wajar: tuple[float, float] = (0.0, 200.0)
+    penyerapan_wajar: tuple[float, float] = (0.0, 200.0)
+    toleransi_capaian: float = 0.5
+    toleransi_penyerapan: float = 0.01
+    toleransi_rupiah: int = 0
+    capaian: CapaianSettings = field(default_factory=CapaianSettings)
+
+    def __post_init__(self) -> None:
+        for name in ("capaian_wajar", "penyerapan_wajar"):
+            low, high = getattr(self, name)
+            if not low <= high:
+                raise ValueError(f"{name} ({low}, {high}): batas bawah harus <= batas atas")
+        for name in ("toleransi_capaian", "toleransi_penyerapan", "toleransi_rupiah"):
+            if not getattr(self, name) >= 0:
+                raise ValueError(f"{name} {getattr(self, name)} tidak boleh negatif")
+
+
+def audit_year(year: YearData, settings: AuditSettings | None = None) -> list[Finding]:
+    """Return the consistency warnings of one satker-year, sorted by file and row.
+
+    Files are named as in the year folder ('tabel_terbit.csv'); `check_year` adds the path.
+    """
+    settings = settings or AuditSettings()
+    indikator = compute_capaian(year.indikator, settings.capaian)
+    terbit = _terbit(year, indikator)
+    return sort_findings(
+        [
+            *_terbit_target(terbit),
+            *_terbit_realisasi(terbit),
+            *_terbit_capaian(terbit, settings),
+            *_terbit_not_in_pk(terbit),
+            *_terbit_satuan(terbit),
+            *_terbit_inconsistent(terbit),
+            *_rkt_vs_pk(year, indikator),
+            *_realisasi_missing(year, indikator),
+            *_capaian_implausible(year, indikator, settings),
+            *_rollup(year.anggaran, "anggaran.csv", settings),
+            *_rollup(_pendanaan_lines(year.rkt_pendanaan), "rkt_pendanaan.csv", settings),
+            *_realisasi_unreported(year.anggaran),
+            *_penyerapan(year.anggaran, settings),
+            *_pk_anggaran(year, settings),
+            *_total_terbit(year, settings),
+        ]
+    )
+
+
+def check_year(
+    data_dir: Path | str, satker: str, tahun: int, settings: AuditSettings | None = None
+) -> list[Finding]:
+    """Return loader errors, loader warnings and audit warnings, sorted by file and row.
+
+    When the loader finds errors there is no data to audit: only its errors are returned.
+    A missing folder or required file raises ``MissingDataError`` as ``load_year`` does.
+    """
+    try:
+        year = load_year(data_dir, satker, tahun)
+    except DataValidationError as error:
+        return sort_findings(error.findings)
+    folder = Path(data_dir) / satker / str(tahun)
+    audit = [
+        dataclasses.replace(finding, file=str(folder / finding.file))
+        for finding in audit_year(year, settings)
+    ]
+    return sort_findings([*year.findings, *audit])
+
+
+def sort_findings(findings: Iterable[Finding]) -> list[Finding]:
+    """Order by file, then row (whole-file findings first); ties keep their order."""
+    return sorted(findings, key=lambda f: (f.file, -1 if f.row is None else f.row))
+
+
+def findings_frame(findings: Iterable[Finding]) -> pd.DataFrame:
+    """Return one row per finding, columns ``FINDING_COLUMNS`` (notebook appendix, CLI)."""
+    rows = [dataclasses.asdict(finding) for finding in findings]
+    return pd.DataFrame(rows, columns=FINDING_COLUMNS).astype({"row": "Int64"})
+
+
+def format_findings(findings: Iterable[Finding]) -> str:
+    """Return plain text grouped by file, one line per finding, in the order given."""
+    by_file: dict[str, list[str]] = {}
+    for finding in findings:
+        by_file.setdefault(finding.file, []).append(_line(finding))
+    return "\n".join(line for file, lines in by_file.items() for line in (file, *lines))
+
+
+def run_periksa(
+    data_dir: Path | str,
+    satker: str,
+    tahun: int,
+    ketat: bool = False,
+    settings: AuditSettings | None = None,
+) -> tuple[int, str]:
+    """Run `lakip periksa`: return the exit code and the text to print.
+
+    Exit code 1 when there are errors, or with ``ketat`` any warning; otherwise 0.
+    """
+    findings = check_year(data_dir, satker, tahun, settings)
+    galat = sum(finding.severity == "error" for finding in findings)
+    peringatan = len(findings) - galat
+    lines = [f"Pemeriksaan data {satker} tahun {tahun}", ""]
+    if findings:
+        lines += [format_findings(findings), ""]
+    lines.append(f"Hasil: {galat} galat, {peringatan} peringatan.")
+    if ketat and peringatan and not galat:
+        lines.append("Mode ketat: peringatan dihitung sebagai kegagalan.")
+    return int(galat > 0 or (ketat and peringatan > 0)), "\n".join(lines)
+
+
+# --- building findings ----------------------------------------------------------------------
+
+
+def _line(finding: Finding) -> str:
+    where = finding.location()
+    found = f"ditemukan '{finding.value}'" if finding.value is not None else ""
+    wanted = f"diharapkan {finding.expected}" if finding.expected else ""
+    detail = ", ".join(part for part in (found, wanted) if part)
+    return (
+        f"  [{_LABEL[finding.severity]}: {finding.kode}] {where + ': ' if where else ''}"
+        f"{finding.message}{f' ({detail})' if detail else ''}"
+    )
+
+
+def _warnings(
+    kode: str,
+    file: str,
+    *,
+    row: object,
+    column: object,
+    value: object,
+    expected: object,
+    message: object,
+) -> list[Finding]:
+    """Return the findings of one check; each argument is a Series over its rows or a scalar."""
+    hasil = pd.DataFrame(
+        {"row": row, "column": column, "value": value, "expected": expected, "message": message}
+    )
+    return [
+        Finding(
+            severity="warning",
+            file=file,
+            row=None if pd.isna(r) else int(r),
+            column=c,
+            value=None if pd.isna(v) else str(v),
+            expected=str(e),
+            message=str(m),
+            kode=kode,
+        )
+        for r, c, v, e, m in hasil.itertuples(index=False)
+    ]
+
+
+def _concat(*parts: pd.Series | str) -> pd.Series:
+    """Join text parts (Series over the same rows, and strings) into one text per row."""
+    return functools.reduce(operator.add, parts)  # type: ignore[return-value]
+
+
+def _teks(values: pd.Series, fmt: Callable[[object], str]) -> pd.Series:
+    """Format each value as text; a string Series even when empty, so it can be joined."""
+    return values.astype(object).map(fmt).astype("string")
+
+
+def _printed_pct(value: object) -> str:
+    """Show a printed percentage as read: 1000 -> '1.000 %', 97.5 -> '97,5 %'."""
+    return f"{format_angka(value)} %"
+
+
+def _rows(frame: pd.DataFrame) -> np.ndarray:
+    """Return the file line numbers of a loaded frame's rows (index = data row - 2)."""
+    return frame.index.to_numpy() + 2
+
+
+def _row_of(frame: pd.DataFrame, key: str) -> pd.Series:
+    """Return the file line number by the value of ``key`` (the first row if it repeats)."""
+    keyed = pd.Series(_rows(frame), index=frame[key].to_numpy())
+    return keyed[~keyed.index.duplicated()]
+
+
+def _nilai(teks: pd.Series, prefix: str) -> pd.DataFrame:
+    """Parse a target/realisasi text column into ``<prefix>_kunci`` and ``<prefix>_satuan``.
+
+    Two values are the same iff their keys are equal: same kind, number(s) and grade. The
+    satuan is compared on its own (normalised), so '1 Satker' equals '1 satker'.
+    """
+    nilai = nilai_frame(teks)
+    bagian = [nilai["bentuk"], nilai["angka"].round(9), nilai["atas"].round(9), nilai["predikat"]]
+    teks_bagian = [b.astype("string").fillna("") for b in bagian]
+    return pd.DataFrame(
+        {
+            f"{prefix}_kunci": teks_bagian[0]
+            .str.cat(teks_bagian[1:], sep="|")
+            .where(nilai["bentuk"].notna()),
+            f"{prefix}_satuan": nilai["satuan"].fillna("").map(normalize_satuan),
+        },
+        index=teks.index,
+    )
+
+
+def _differs(a: pd.Series, b: pd.Series) -> pd.Series:
+    """Mark rows where both keys are present and unequal."""
+    return (a.notna() & b.notna() & (a != b)).fillna(False).astype(bool)
+
+
+# --- published tables -----------------------------------------------------------------------
+
+
+def _terbit(year: YearData, indikator: pd.DataFrame) -> pd.DataFrame:
+    """Join tabel_terbit with what each row restates: the PK or RKT indicator of its id."""
+    pk = indikator.set_index("id")
+    rkt = [
+        pd.DataFrame(
+            {
+                "ref_target": frame.set_index("id")["target_teks"],
+                "ref_satuan": frame.set_index("id")["satuan"],
+                "ref_sumber": "RKT",
+                "ref_file": file,
+            }
+        )
+        for frame, file in (
+            (year.rkt_sasaran_strategis, "rkt_sasaran_strategis.csv"),
+            (year.rkt_program, "rkt_program.csv"),
+        )
+    ]
+    ref = pd.concat(
+        [
+            pd.DataFrame(
+                {
+                    "ref_target": pk["target_teks"],
+                    "ref_satuan": pk["satuan"],
+                    "ref_realisasi": pk["realisasi_teks"],
+                    "ref_capaian": pk["capaian_terbatas"],
+                    "ref_sumber": "PK",
+                    "ref_file": "indikator.csv",
+                }
+            ),
+            *rkt,
+        ]
+    )
+    terbit = year.tabel_terbit.join(ref[~ref.index.duplicated()], on="indikator")
+    return pd.concat(
+        [
+            terbit,
+            _nilai(terbit["target_teks"], "target"),
+            _nilai(terbit["realisasi_teks"], "realisasi"),
+            _nilai(terbit["ref_target"], "ref_target"),
+            _nilai(terbit["ref_realisasi"], "ref_realisasi"),
+        ],
+        axis=1,
+    ).assign(
+        lokasi=_concat("tabel ", terbit["tabel"], " baris ", terbit["baris"].astype("string")),
+        ref_capaian=lambda t: t["ref_capaian"].astype(float),
+    )
+
+
+def _terbit_target(t: pd.DataFrame) -> list[Finding]:
+    s = t[_differs(t["target_kunci"], t["ref_target_kunci"])]
+    return _warnings(
+        "target_terbit_mismatch",
+        _TERBIT,
+        row=_rows(s),
+        column="target",
+        value=s["target_teks"],
+        expected=_concat(s["ref_target"], " (target di ", s["ref_file"], ")"),
+        message=_concat(
+            s["lokasi"], ": target ", s["indikator"], " berbeda dari target ", s["ref_sumber"]
+        ),
+    )
+
+
+def _terbit_realisasi(t: pd.DataFrame) -> list[Finding]:
+    s = t[_differs(t["realisasi_kunci"], t["ref_realisasi_kunci"])]
+    return _warnings(
+        "realisasi_terbit_mismatch",
+        _TERBIT,
+        row=_rows(s),
+        column="realisasi",
+        value=s["realisasi_teks"],
+        expected=_concat(s["ref_realisasi"], " (realisasi.csv)"),
+        message=_concat(s["lokasi"], ": realisasi ", s["indikator"], " berbeda dari realisasi.csv"),
+    )
+
+
+def _terbit_capaian(t: pd.DataFrame, settings: AuditSettings) -> list[Finding]:
+    selisih = (t["capaian"] - t["ref_capaian"]).abs()
+    s = t[(selisih > settings.toleransi_capaian).fillna(False).astype(bool)]
+    return _warnings(
+        "capaian_terbit_mismatch",
+        _TERBIT,
+        row=_rows(s),
+        column="capaian",
+        value=_teks(s["capaian"], _printed_pct),
+        expected=_concat(
+            _teks(s["ref_capaian"], format_persen),
+            " (dari target ",
+            s["ref_target"],
+            " dan realisasi ",
+            s["ref_realisasi"],
+            ")",
+        ),
+        message=_concat(
+            s["lokasi"], ": capaian ", s["indikator"], " berbeda dari capaian yang dihitung"
+        ),
+    )
+
+
+def _terbit_not_in_pk(t: pd.DataFrame) -> list[Finding]:
+    """Flag rows that report realisasi or capaian of an indicator outside the PK.
+
+    Rows that only restate a target (the RKT table of Bab II) are not flagged.
+    """
+    dilaporkan = t["realisasi_teks"].notna() | t["capaian"].notna()
+    s = t[dilaporkan & t["ref_sumber"].ne("PK").fillna(True).astype(bool)]
+    asal = s["ref_sumber"].map({"RKT": " (indikator RKT)"}).fillna("").astype("string")
+    return _warnings(
+        "not_in_pk",
+        _TERBIT,
+        row=_rows(s),
+        column="indikator",
+        value=s["indikator"],
+        expected="id indikator PK (indikator.csv), atau baris dikeluarkan dari tabel capaian",
+        message=_concat(s["lokasi"], " melaporkan realisasi/capaian indikator di luar PK", asal),
+    )
+
+
+def _terbit_satuan(t: pd.DataFrame) -> list[Finding]:
+    """Compare the printed satuan with the indicator's (outside PK/RKT: with the target's)."""
+    ref_satuan = t["ref_satuan"].fillna("").map(normalize_satuan)
+    findings: list[Finding] = []
+    for kolom, acuan in (
+        ("target", ref_satuan),
+        ("realisasi", ref_satuan.where(ref_satuan != "", t["target_satuan"])),
+    ):
+        tertulis = t[f"{kolom}_satuan"]
+        s = t[(tertulis != "") & (acuan != "") & (tertulis != acuan)]
+        findings += _warnings(
+            "satuan_mismatch",
+            _TERBIT,
+            row=_rows(s),
+            column=kolom,
+            value=s[f"{kolom}_teks"],
+            expected=_concat("satuan '", acuan[s.index].astype("string"), "'"),
+            message=_concat(
+                s["lokasi"],
+                f": {kolom} ",
+                s["indikator"],
+                " ditulis dengan satuan '",
+                tertulis[s.index].astype("string"),
+                "'",
+            ),
+        )
+    return findings
+
+
+def _terbit_inconsistent(t: pd.DataFrame) -> list[Finding]:
+    """Flag an indicator and column printed differently where no canonical value exists.
+
+    Where a canonical value exists, each row that differs from it is already reported.
+    """
+    findings: list[Finding] = []
+    capaian_teks = _teks(t["capaian"], _printed_pct)
+    for kolom, kunci, tanpa_acuan, teks in (
+        ("target", t["target_kunci"], t["ref_target_kunci"].isna(), t["target_teks"]),
+        ("realisasi", t["realisasi_kunci"], t["ref_realisasi_kunci"].isna(), t["realisasi_teks"]),
+        (
+            "capaian",
+            capaian_teks.where(t["capaian"].notna()),
+            t["ref_capaian"].isna(),
+            capaian_teks,
+        ),
+    ):
+        s = pd.DataFrame(
+            {
+                "indikator": t["indikator"],
+                "kunci": kunci,
+                "label": _concat("tabel ", t["tabel"], ": ", teks),
+            }
+        )[(tanpa_acuan & kunci.notna()).astype(bool)]
+        grup = s.groupby("indikator", sort=False)
+        beda = s[s["kunci"] != grup["kunci"].transform("first")].drop_duplicates("indikator")
+        daftar = beda["indikator"].map(grup["label"].agg("; ".join)).astype("string")
+        findings += _warnings(
+            "terbit_inconsistent",
+            _TERBIT,
+            row=_rows(beda),
+            column=kolom,
+            value=teks[beda.index],
+            expected=_concat("nilai yang sama di setiap tabel (", daftar, ")"),
+            message=_concat(
+                "indikator ", beda["indikator"], f" dicetak dengan {kolom} berbeda antar tabel"
+            ),
+        )
+    return findings
+
+
+# --- RKT and PK -----------------------------------------------------------------------------
+
+
+def _rkt_vs_pk(year: YearData, indikator: pd.DataFrame) -> list[Finding]:
+    """Compare RKT rows linked to a PK indicator (``indikator_pk``): target and satuan."""
+    pk = indikator.set_index("id")
+    rkt = year.rkt_program[year.rkt_program["indikator_pk"].notna()]
+    pk_target = rkt["indikator_pk"].map(pk["target_teks"]).astype("string")
+    pk_satuan = rkt["indikator_pk"].map(pk["satuan"]).astype("string")
+    target = _differs(_nilai(rkt["target_teks"], "t")["t_kunci"], _nilai(pk_target, "t")["t_kunci"])
+    satuan = pk_satuan.notna() & rkt["satuan"].map(normalize_satuan).ne(
+        pk_satuan.fillna("").map(normalize_satuan)
+    )
+    s, u = rkt[target], rkt[satuan.astype(bool)]
+    return [
+        *_warnings(
+            "target_rkt_mismatch",
+            "rkt_program.csv",
+            row=_rows(s),
+            column="target",
+            value=s["target_teks"],
+            expected=_concat(pk_target[s.index], " (target PK ", s["indikator_pk"], ")"),
+            message=_concat("target RKT ", s["id"], " berbeda dari target PK ", s["indikator_pk"]),
+        ),
+        *_warnings(
+            "satuan_mismatch",
+            "rkt_program.csv",
+            row=_rows(u),
+            column="satuan",
+            value=u["satuan"],
+            expected=_concat("satuan '", pk_satuan[u.index], "' (PK ", u["indikator_pk"], ")"),
+            message=_concat("satuan RKT ", u["id"], " berbeda dari satuan PK ", u["indikator_pk"]),
+        ),
+    ]
+
+
+def _realisasi_missing(year: YearData, indikator: pd.DataFrame) -> list[Finding]:
+    """Flag PK indicators without realisasi (an empty cell, or no row in realisasi.csv)."""
+    s = indikator[indikator["realisasi_teks"].isna()]
+    row = s["id"].map(_row_of(year.realisasi, "indikator"))
+    return _warnings(
+        "realisasi_missing",
+        "realisasi.csv",
+        row=row,
+        column=np.where(row.notna(), "realisasi", "indikator"),
+        value=s["id"].where(row.isna()),
+        expected="realisasi akhir tahun (kosong hanya bila memang belum ada data)",
+        message=_concat(
+            "indikator PK ", s["id"], " belum punya realisasi: laporan menulis 'belum ada data'"
+        ),
+    )
+
+
+def _capaian_implausible(
+    year: YearData, indikator: pd.DataFrame, settings: AuditSettings
+) -> list[Finding]:
+    low, high = settings.capaian_wajar
+    s = indikator[(indikator["capaian"] < low) | (indikator["capaian"] > high)]
+    return _warnings(
+        "capaian_implausible",
+        "realisasi.csv",
+        row=s["id"].map(_row_of(year.realisasi, "indikator")),
+        column="realisasi",
+        value=s["realisasi_teks"],
+        expected=f"capaian {format_angka(low)}-{format_angka(high)} %; periksa target, "
+        "realisasi dan polaritas",
+        message=_concat(
+            "capaian ",
+            s["id"],
+            " ",
+            _teks(s["capaian"], format_persen),
+            " (target ",
+            s["target_teks"],
+            ") di luar rentang wajar",
+        ),
+    )
+
+
+# --- budget ---------------------------------------------------------------------------------
+
+
+def _pendanaan_lines(rkt: pd.DataFrame) -> pd.DataFrame:
+    """Shape rkt_pendanaan.csv as budget lines for `anggaran.rollup` (no kode: 'no N')."""
+    return pd.DataFrame(
+        {
+            "kode": rkt["kode"].fillna(_concat("no ", rkt["no"].astype("string"))),
+            "induk": rkt["induk"],
+            "uraian": rkt["uraian"],
+            "sumber_dana": pd.Series(pd.NA, index=rkt.index, dtype="string"),
+            "pagu": rkt["pagu"],
+            "realisasi": pd.Series(pd.NA, index=rkt.index, dtype="Int64"),
+        },
+        index=rkt.index,
+    )
+
+
+def _rollup(lines: pd.DataFrame, file: str, settings: AuditSettings) -> list[Finding]:
+    """Flag parent lines whose pagu or realisasi differs from the sum of their children.
+
+    A realisasi above the sum of children of which some reported none may be explained by
+    them (`_realisasi_unreported` flags those); one below it cannot.
+    """
+    hasil, selisih = rollup(lines)
+    lebih = selisih["difference"].abs() > settings.toleransi_rupiah
+    bisa = selisih["children_complete"] | (selisih["difference"] < 0)
+    s = selisih[(lebih & bisa).astype(bool)]
+    anak = s["kode"].map(hasil.set_index("kode")["jumlah_anak"]).astype("string")
+    return _warnings(
+        "rollup_mismatch",
+        file,
+        row=s["kode"].map(_row_of(lines, "kode")),
+        column=s["field"],
+        value=_teks(s["stated"], format_rupiah),
+        expected=_concat(
+            _teks(s["children_sum"], format_rupiah), " (jumlah ", anak, " baris rinciannya)"
+        ),
+        message=_concat(
+            s["field"].astype("string"),
+            " ",
+            s["kode"].astype("string"),
+            " selisih ",
+            _teks(s["difference"], format_rupiah),
+            " dari jumlah baris rinciannya",
+        ),
+    )
+
+
+def _realisasi_unreported(anggaran: pd.DataFrame) -> list[Finding]:
+    """Flag lowest-level lines with a pagu but no realisasi, where other lines report one."""
+    daun = ~anggaran["kode"].isin(anggaran["induk"].dropna())
+    kosong = daun & anggaran["realisasi"].isna() & (anggaran["pagu"] > 0)
+    s = anggaran[kosong & anggaran["realisasi"].notna().any()]
+    return _warnings(
+        "realisasi_unreported",
+        "anggaran.csv",
+        row=_rows(s),
+        column="realisasi",
+        value=None,
+        expected="realisasi yang dilaporkan (0 bila memang tidak terserap)",
+        message=_concat(
+            s["kode"],
+            " berpagu ",
+            _teks(s["pagu"], format_rupiah),
+            " tanpa realisasi: jumlah dan penyerapan di atasnya (induk, total) "
+            "menghitungnya sebagai 0",
+        ),
+    )
+
+
+def _penyerapan(anggaran: pd.DataFrame, settings: AuditSettings) -> list[Finding]:
+    """Check printed penyerapan, realisasi above pagu and penyerapan out of range."""
+    a = compute_penyerapan(anggaran)
+    penyerapan = pd.Series(a["penyerapan"], index=a.index, dtype=float)
+    low, high = settings.penyerapan_wajar
+    cocok = (a["persen_terbit"] - penyerapan).abs() <= settings.toleransi_penyerapan
+    s = a[a["persen_terbit"].notna() & ~cocok]
+    lebih = a[(a["realisasi"] > a["pagu"]).fillna(False).astype(bool)]
+    luar = a[(penyerapan < low) | (penyerapan > high)]
+    return [
+        *_warnings(
+            "persen_terbit_mismatch",
+            "anggaran.csv",
+            row=_rows(s),
+            column="persen_terbit",
+            value=_teks(s["persen_terbit"], _printed_pct),
+            expected=_teks(
+                penyerapan[s.index],
+                lambda p: (
+                    f"{format_persen(p)} (realisasi / pagu)"
+                    if pd.notna(p)
+                    else "kosong, karena realisasi tidak dilaporkan"
+                ),
+            ),
+            message=_concat("penyerapan tercetak ", s["kode"], " berbeda dari realisasi / pagu"),
+        ),
+        *_warnings(
+            "realisasi_over_pagu",
+            "anggaran.csv",
+            row=_rows(lebih),
+            column="realisasi",
+            value=_teks(lebih["realisasi"], format_rupiah),
+            expected=_concat("paling banyak ", _teks(lebih["pagu"], format_rupiah), " (pagu)"),
+            message=_concat("realisasi ", lebih["kode"], " melebihi pagu"),
+        ),
+        *_warnings(
+            "penyerapan_implausible",
+            "anggaran.csv",
+            row=_rows(luar),
+            column="realisasi",
+            value=_teks(luar["realisasi"], format_rupiah),
+            expected=f"penyerapan {format_angka(low)}-{format_angka(high)} %",
+            message=_concat(
+                "penyerapan ",
+                luar["kode"],
+                " ",
+                _teks(penyerapan[luar.index], format_persen),
+                " di luar rentang wajar",
+            ),
+        ),
+    ]
+
+
+def _pk_anggaran(year: YearData, settings: AuditSettings) -> list[Finding]:
+    """Compare the programme budgets signed in the PK with the RKT's programme lines."""
+    pk = year.pk_anggaran
+    kode = pk["program"].map(year.program.set_index("kode")["kode_anggaran"]).astype("string")
+    rkt = year.rkt_pendanaan.dropna(subset=["kode"])
+    rkt_pagu = kode.map(rkt.drop_duplicates("kode").set_index("kode")["pagu"])
+    rkt_row = kode.map(_row_of(rkt, "kode"))
+    beda = rkt_pagu.notna() & ((pk["pagu"] - rkt_pagu).abs() > settings.toleransi_rupiah)
+    s = pk[beda.fillna(False).astype(bool)]
+    return _warnings(
+        "pk_anggaran_mismatch",
+        "pk_anggaran.csv",
+        row=_rows(s),
+        column="pagu",
+        value=_teks(s["pagu"], format_rupiah),
+        expected=_concat(
+            _teks(rkt_pagu[s.index], format_rupiah),
+            " (rkt_pendanaan.csv baris ",
+            rkt_row[s.index].astype("Int64").astype("string"),
+            ")",
+        ),
+        message=_concat(
+            "pagu PK program ", s["program"], " berbeda dari baris ", kode[s.index], " di RKT"
+        ),
+    )
+
+
+def _total_terbit(year: YearData, settings: AuditSettings) -> list[Finding]:
+    """Compare stated totals with the computed ones: all lines, per sumber dana, or the RKT's.
+
+    Realisasi and persen are compared where every line reported a realisasi, or where the
+    stated figure is below the computed one (missing lines cannot explain that).
+    """
+    terbit = year.anggaran_terbit
+    if terbit.empty:
+        return []
+    total = totals(year.anggaran)
+    per_sumber = totals_by_source(year.anggaran).reindex(terbit["sumber_dana"].fillna(""))
+    per_sumber.index = terbit.index
+    rkt = terbit["sumber"].str.match(SUMBER_RKT).fillna(False).astype(bool)
+    semua = terbit["sumber_dana"].isna()
+
+    def acuan(untuk_rkt: object, untuk_semua: object, per: pd.Series) -> pd.Series:
+        """Pick per row: the RKT figure, the all-lines figure, or the sumber dana's."""
+        return per.astype(object).mask(semua, untuk_semua).mask(rkt, untuk_rkt)
+
+    dasar = acuan(
+        "jumlah baris teratas rkt_pendanaan.csv",
+        "jumlah baris teratas anggaran.csv",
+        _concat("jumlah baris ", terbit["sumber_dana"].fillna(""), " anggaran.csv"),
+    ).astype("string")
+    lengkap = acuan(True, total.realisasi_lengkap, per_sumber["realisasi_lengkap"].fillna(True))
+    rkt_total = year.rkt_pendanaan.loc[year.rkt_pendanaan["induk"].isna(), "pagu"].sum()
+    realisasi_total = np.nan if total.realisasi is None else total.realisasi
+    findings: list[Finding] = []
+    for kolom, hitung, toleransi, tampil, selalu in (
+        (
+            "pagu",
+            acuan(rkt_total, total.pagu, per_sumber["pagu"].fillna(0)),
+            settings.toleransi_rupiah,
+            format_rupiah,
+            True,
+        ),
+        (
+            "realisasi",
+            acuan(np.nan, realisasi_total, per_sumber["realisasi"].astype(float)),
+            settings.toleransi_rupiah,
+            format_rupiah,
+            False,
+        ),
+        (
+            "persen",
+            acuan(np.nan, total.penyerapan, per_sumber["penyerapan"]),
+            settings.toleransi_penyerapan,
+            format_persen,
+            False,
+        ),
+    ):
+        hitung = hitung.astype(float)
+        selisih = terbit[kolom].astype(float) - hitung
+        bisa = lengkap.astype(bool) | (selisih < 0) | selalu
+        s = terbit[((selisih.abs() > toleransi) & bisa).fillna(False).astype(bool)]
+        tampil_cetak = _printed_pct if kolom == "persen" else format_rupiah
+        findings += _warnings(
+            "total_terbit_mismatch",
+            "anggaran_terbit.csv",
+            row=_rows(s),
+            column=kolom,
+            value=_teks(s[kolom], tampil_cetak),
+            expected=_concat(_teks(hitung[s.index], tampil), " (", dasar[s.index], ")"),
+            message=_concat(s["sumber"], f": {kolom} berbeda dari ", dasar[s.index]),
+        )
+    return findings
