@@ -113,7 +113,7 @@ class DataValidationError(LakipError, ValueError):
         lines = [f"{len(self.findings)} masalah pada data:"]
         for file, findings in by_file.items():
             lines.append(file)
-            for finding in findings:
+            for finding in sorted(findings, key=lambda f: f.row or 0):
                 where = finding.location()
                 lines.append(f"  {where + ': ' if where else ''}{finding.describe()}")
         return "\n".join(lines)

@@ -9,7 +9,7 @@ checks that need several files (references, hierarchy cycles) live in ``loading`
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from typing import Annotated, Any
 
@@ -56,6 +56,7 @@ def _field(
     if pattern is not None:
         checks["str_matches"] = f"^(?:{pattern})$" if wajib else f"^(?:{pattern})?$"
     metadata = {"wajib": wajib, "format": format, "contoh": contoh, "terbit": terbit}
+    metadata["pola"] = pattern
     return pa.Field(description=description, unique=unique, metadata=metadata, **checks)
 
 
@@ -166,7 +167,7 @@ class RealisasiTriwulan(_Csv):
     """Realisasi per triwulan (TW I-IV), bila ada."""
 
     indikator: Series[str] = wajib("id indikator (indikator.csv)", pattern=ID_PATTERN)
-    triwulan: Series[str] = wajib("triwulan 1-4", isin=("1", "2", "3", "4"))
+    triwulan: Series[str] = wajib("triwulan 1-4", isin=("1", "2", "3", "4"), format="bulat")
     realisasi: Series[str] | None = opsional(
         "realisasi triwulan; kosong = belum ada data", format="nilai"
     )
@@ -407,7 +408,10 @@ def _schema(model: type[pa.DataFrameModel]) -> pa.DataFrameSchema:
         if fmt in _DECIMAL_FORMATS:
             checks.append(pa.Check(lambda s, f=fmt: ~decimal_conflicts(s, f), name="decimal_style"))
         updates[name] = {"checks": checks}
-    return schema.update_columns(updates)
+    # Frames are read as text (dtype=str), so the dtype check cannot fail: skip its cost.
+    return schema.update_columns(
+        {name: {"dtype": None, **updates.get(name, {})} for name in schema.columns}
+    )
 
 
 def _row(index: object) -> int | None:
@@ -428,9 +432,8 @@ def _finding_for(
     meta = (spec.metadata or {}) if spec is not None else {}
 
     def finding(kode: str, message: str, expected: str, **changes: Any) -> Finding:
-        fields = {"severity": "error", "file": file, "row": row, "column": column, "value": value}
-        fields.update(changes)
-        return Finding(expected=expected, message=message, kode=kode, **fields)
+        found = Finding("error", file, row, column, value, expected, message, kode)
+        return replace(found, **changes)
 
     if check == "column_in_schema":
         return finding(
@@ -471,7 +474,7 @@ def _finding_for(
         return finding(
             "required_empty", "kosong padahal wajib diisi", _expect(meta, spec), value=""
         )
-    if check.startswith("isin"):
+    if check.startswith("isin") and spec is not None:
         allowed = [
             v for v in spec.checks[_check_index(spec, "isin")].statistics["allowed_values"] if v
         ]
@@ -563,7 +566,7 @@ class SasaranStrategisRenstra(_Yaml):
 
 
 class SatkerProfil(_Yaml):
-    """satker.yaml: profil satker."""
+    """Profil satker: nama, pejabat, Renstra, tugas dan fungsi."""
 
     nama: str = Field(description="nama lengkap satker")
     nama_singkat: str = Field(description="nama pendek untuk kepala halaman")
@@ -628,7 +631,7 @@ class Dipa(_Yaml):
 
 
 class Laporan(_Yaml):
-    """<tahun>/laporan.yaml: data laporan tahun itu."""
+    """Data laporan satu tahun: tempat, tanggal, penanda tangan, PK, RKT, DIPA."""
 
     tahun: int = Field(description="tahun laporan, sama dengan nama folder")
     judul: str = Field(description="judul laporan")
