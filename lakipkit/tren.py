@@ -1,0 +1,391 @@
+"""Year after year: one satker's indicators and budget compared across several years.
+
+Indicators and budget lines are matched by their stable ids (data/README.md), never by
+position or wording. Nothing is dropped silently: an indicator that appears, disappears or
+changes satuan between two years is listed as a change, and keeps its row in the comparison.
+Progress towards the Renstra end target reads the satker's ``renstra.csv`` (docs/tahunan.md).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pandera.pandas as pa
+from matplotlib import rc_context
+from matplotlib.figure import Figure
+from pandera.typing import Series
+
+from lakipkit.anggaran import compute_penyerapan
+from lakipkit.capaian import CapaianSettings, compute_capaian
+from lakipkit.charts import _STYLE, _WIDTH_IN
+from lakipkit.errors import DataValidationError, Finding
+from lakipkit.loading import YearData, _read_table, _typed
+from lakipkit.parsing import nilai_frame, normalize_satuan
+from lakipkit.schemas import ID_PATTERN, Table, opsional, wajib
+from lakipkit.triwulan import combine_realisasi
+
+AGREGASI_RENSTRA = ("terakhir", "jumlah")
+
+MUNCUL = "muncul"
+HILANG = "hilang"
+SATUAN_BERUBAH = "satuan berubah"
+
+
+class RenstraTarget(pa.DataFrameModel):
+    """renstra.csv (satker level): the Renstra's target per indicator and year."""
+
+    indikator: Series[str] = wajib(
+        "id indikator PK (indikator.csv) atau RKT yang stabil antar tahun",
+        pattern=ID_PATTERN,
+        contoh="WA-01",
+    )
+    tahun: Series[str] = wajib("tahun target", format="bulat", pattern=r"\d{4}", contoh="2025")
+    target: Series[str] = wajib(
+        "target Renstra untuk tahun itu, dengan satuan", format="nilai", contoh="97%"
+    )
+    target_akhir: Series[str] | None = opsional(
+        "target akhir periode Renstra bila bukan target tahun terakhir (mis. jumlah lima "
+        "tahun); cukup ditulis pada satu baris indikator itu",
+        format="nilai",
+        contoh="60 kegiatan",
+    )
+    agregasi: Series[str] | None = opsional(
+        "cara menghitung realisasi s.d. tahun ini terhadap target akhir: terakhir (bawaan, "
+        "realisasi tahun terakhir yang ada datanya) atau jumlah (realisasi dijumlah)",
+        isin=AGREGASI_RENSTRA,
+    )
+
+    class Config:
+        """Every column declared; text checked, never coerced; one row per indicator-year."""
+
+        strict = True
+        coerce = False
+        unique = ["indikator", "tahun"]
+
+
+RENSTRA = Table("renstra.csv", RenstraTarget, "satker", False, 0)
+
+
+def read_renstra(data_dir: Path | str, satker: str) -> pd.DataFrame:
+    """Read ``data/<satker>/renstra.csv`` (empty frame if absent); raise on bad rows.
+
+    Columns: ``indikator, tahun (int), target_teks, target, target_atas, target_akhir_teks,
+    target_akhir, target_akhir_atas, agregasi`` and, per indikator, ``periode_awal``,
+    ``periode_akhir`` (its first and last year). ``target_akhir`` and ``agregasi`` are
+    properties of the indicator, so they are spread to all its rows; an empty
+    ``target_akhir`` means the target of the indicator's last year.
+    """
+    root = Path(data_dir)
+    path = root / satker / RENSTRA.file
+    findings: list[Finding] = []
+    raw = _read_table(path, RENSTRA, root, findings)
+    frame = _typed(raw, RenstraTarget)
+    findings += _renstra_conflicts(frame, str(path))
+    errors = [f for f in findings if f.severity == "error"]
+    if errors:
+        raise DataValidationError(errors)
+    frame = frame.astype({"tahun": "int64"})
+    per = frame.groupby("indikator", sort=False)
+    akhir = frame["tahun"].eq(per["tahun"].transform("max"))
+    spread = {
+        name: per[name].transform("first")
+        for name in ("target_akhir_teks", "target_akhir", "target_akhir_atas", "agregasi")
+    }
+    last = {
+        "target_akhir_teks": "target_teks",
+        "target_akhir": "target",
+        "target_akhir_atas": "target_atas",
+    }
+    for name, source in last.items():
+        at_end = frame[source].where(akhir)
+        spread[name] = spread[name].fillna(
+            at_end.groupby(frame["indikator"], sort=False).transform("first")
+        )
+    spread["agregasi"] = spread["agregasi"].fillna("terakhir")
+    return frame.assign(
+        **spread,
+        periode_awal=per["tahun"].transform("min"),
+        periode_akhir=per["tahun"].transform("max"),
+    )
+
+
+def renstra_targets(renstra: pd.DataFrame, tahun: int) -> pd.Series:
+    """Give the Renstra target text of each indicator for ``tahun``, indexed by its id."""
+    rows = renstra[renstra["tahun"].eq(tahun)]
+    return pd.Series(rows["target_teks"].to_numpy(), index=rows["indikator"].to_numpy())
+
+
+def _renstra_conflicts(frame: pd.DataFrame, file: str) -> list[Finding]:
+    """Flag an indicator given two different target_akhir or agregasi values."""
+    findings = []
+    for column, shown in (("target_akhir_teks", "target_akhir"), ("agregasi", "agregasi")):
+        filled = frame[frame[column].notna()]
+        distinct = filled.groupby("indikator")[column].transform("nunique")
+        bad = filled[distinct > 1]
+        findings += [
+            Finding(
+                "error",
+                file,
+                int(index) + 2,
+                shown,
+                str(value),
+                f"satu nilai {shown} per indikator (tulis pada satu baris saja)",
+                f"berbeda dari baris lain indikator {ind}",
+                "inconsistent",
+            )
+            for index, value, ind in zip(bad.index, bad[column], bad["indikator"], strict=True)
+        ]
+    return findings
+
+
+def _urut(years: Sequence[YearData]) -> list[YearData]:
+    """Sort the years of one satker, oldest first; refuse mixed satker or a repeated year."""
+    satker = {year.satker_id for year in years}
+    if len(satker) > 1:
+        raise ValueError(f"perbandingan antar tahun butuh satu satker, ditemukan {sorted(satker)}")
+    tahun = [year.tahun for year in years]
+    if not years or len(set(tahun)) != len(tahun):
+        raise ValueError(
+            f"butuh paling sedikit satu tahun, masing-masing sekali; ditemukan {tahun}"
+        )
+    return sorted(years, key=lambda year: year.tahun)
+
+
+def capaian_by_year(
+    years: Sequence[YearData], settings: CapaianSettings | None = None
+) -> pd.DataFrame:
+    """One row per year and indicator: the indikator frame, ``tahun`` and its capaian."""
+    return pd.concat(
+        [
+            compute_capaian(year.indikator, settings).assign(tahun=year.tahun)
+            for year in _urut(years)
+        ],
+        ignore_index=True,
+    )
+
+
+def indikator_changes(years: Sequence[YearData]) -> pd.DataFrame:
+    """List indicators that appear, disappear or change satuan between the given years.
+
+    One row per change: ``id``, ``tahun`` (the year the change is seen), ``tahun_sebelumnya``,
+    ``perubahan`` (``muncul``, ``hilang``, ``satuan berubah``), ``satuan_lama``,
+    ``satuan_baru`` and ``uraian`` (its latest wording). Years need not be consecutive: the
+    change is between each given year and the given year before it.
+    """
+    semua = capaian_by_year(years)[["tahun", "id", "uraian", "satuan"]]
+    tahun = sorted(semua["tahun"].unique())
+    satuan = semua.pivot(index="id", columns="tahun", values="satuan").reindex(
+        index=pd.unique(semua["id"])
+    )
+    baku = satuan.apply(lambda kolom: kolom.map(normalize_satuan, na_action="ignore"))
+    lama, lama_baku = satuan.shift(axis=1), baku.shift(axis=1)
+    perubahan = pd.concat(
+        {
+            MUNCUL: baku.notna() & lama_baku.isna(),
+            HILANG: baku.isna() & lama_baku.notna(),
+            SATUAN_BERUBAH: baku.notna() & lama_baku.notna() & baku.ne(lama_baku),
+        },
+        names=["perubahan"],
+    ).drop(columns=tahun[0])
+    terjadi = perubahan.stack().rename_axis(["perubahan", "id", "tahun"])
+    terjadi = terjadi[terjadi].reset_index()[["id", "tahun", "perubahan"]]
+    sebelumnya = dict(zip(tahun[1:], tahun[:-1], strict=True))
+    uraian = semua.drop_duplicates("id", keep="last").set_index("id")["uraian"]
+    kunci = pd.MultiIndex.from_frame(terjadi[["id", "tahun"]])
+    hasil = terjadi.assign(
+        tahun_sebelumnya=terjadi["tahun"].map(sebelumnya),
+        satuan_lama=lama.stack().reindex(kunci).to_numpy(),
+        satuan_baru=satuan.stack().reindex(kunci).to_numpy(),
+        uraian=terjadi["id"].map(uraian),
+    )
+    return hasil.sort_values(["tahun", "perubahan"], kind="stable").reset_index(drop=True)
+
+
+def compare_indikator(
+    years: Sequence[YearData],
+    settings: CapaianSettings | None = None,
+    renstra: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """Put the latest given year's indicators next to the year before it, matched by id.
+
+    One row per indicator of the latest year, then one per indicator of the year before that
+    is gone: ``id, sasaran, uraian, satuan, target_teks, realisasi_teks, realisasi, capaian,
+    status``, the same of the previous year with suffix ``_lalu`` (and ``tahun_lalu``),
+    ``perubahan_capaian`` (points), ``perubahan_realisasi`` (only when the satuan is the same)
+    and ``keterangan`` (``baru``, ``tidak ada lagi``, ``satuan berubah: a -> b``). With a
+    ``renstra`` frame (`read_renstra`), the columns of `progress_renstra` are added.
+    """
+    semua = capaian_by_year(years, settings)
+    tahun = sorted(semua["tahun"].unique())
+    kolom = ["sasaran", "uraian", "satuan", "target_teks", "realisasi_teks", "realisasi",
+             "capaian", "status"]
+    kini = semua[semua["tahun"].eq(tahun[-1])].set_index("id")[kolom]
+    lalu = semua[semua["tahun"].eq(tahun[-2] if len(tahun) > 1 else np.nan)].set_index("id")
+    urutan = kini.index.append(lalu.index.difference(kini.index, sort=False))
+    hasil = kini.reindex(urutan).join(lalu[kolom].add_suffix("_lalu"))
+    ada_kini, ada_lalu = urutan.isin(kini.index), urutan.isin(lalu.index)
+    satuan = hasil["satuan"].map(normalize_satuan, na_action="ignore")
+    satuan_lalu = hasil["satuan_lalu"].map(normalize_satuan, na_action="ignore")
+    berubah = ada_kini & ada_lalu & satuan.ne(satuan_lalu).fillna(False).to_numpy(dtype=bool)
+    keterangan = np.select(
+        [len(tahun) < 2, ~ada_kini, ~ada_lalu, berubah],
+        [
+            "",
+            "tidak ada lagi",
+            "baru",
+            "satuan berubah: "
+            + hasil["satuan_lalu"].fillna("")
+            + " -> "
+            + hasil["satuan"].fillna(""),
+        ],
+        "",
+    )
+    hasil = hasil.assign(
+        sasaran=hasil["sasaran"].fillna(hasil["sasaran_lalu"]),
+        uraian=hasil["uraian"].fillna(hasil["uraian_lalu"]),
+        tahun=tahun[-1],
+        tahun_lalu=tahun[-2] if len(tahun) > 1 else pd.NA,
+        perubahan_capaian=hasil["capaian"] - hasil["capaian_lalu"],
+        perubahan_realisasi=(hasil["realisasi"] - hasil["realisasi_lalu"]).where(~berubah),
+        keterangan=pd.Series(keterangan, index=hasil.index, dtype="string"),
+    ).rename_axis("id").reset_index()
+    if renstra is None or renstra.empty:
+        return hasil
+    kemajuan = progress_renstra(years, renstra, settings)
+    return hasil.merge(
+        kemajuan.drop(columns=["uraian", "satuan"]), on="id", how="left", validate="one_to_one"
+    )
+
+
+def progress_renstra(
+    years: Sequence[YearData], renstra: pd.DataFrame, settings: CapaianSettings | None = None
+) -> pd.DataFrame:
+    """Realisasi to date against the Renstra end target, per indicator of renstra.csv.
+
+    Realisasi to date combines the years of the indicator's Renstra period up to the latest
+    given year, by the indicator's ``agregasi`` in renstra.csv: ``terakhir`` takes the latest
+    year with data, ``jumlah`` adds the years (for an end target that is a period total).
+    Only years whose satuan matches the Renstra target's are counted; a year in another
+    satuan shows in `indikator_changes`. ``capaian_renstra`` applies the indicator's
+    polaritas to realisasi to date against ``target_akhir``. Indicators of renstra.csv that
+    are not PK indicators in the given years (e.g. RKT ids) are left out.
+
+    Columns: ``id, uraian, satuan, periode, target_akhir_teks, agregasi, tahun_dihitung``
+    (the years counted, e.g. '2022, 2023, 2024'), ``realisasi_sd_teks``, ``realisasi_sd``,
+    ``capaian_renstra``, ``status_renstra``.
+    """
+    semua = capaian_by_year(years, settings)
+    akhir = int(semua["tahun"].max())
+    target = renstra.drop_duplicates("indikator").set_index("indikator")
+    target = target[target.index.isin(semua["id"])]
+    satuan_target = nilai_frame(target["target_akhir_teks"])["satuan"].fillna("")
+    baris = semua.assign(
+        awal=semua["id"].map(target["periode_awal"]),
+        selesai=semua["id"].map(target["periode_akhir"]),
+        satuan_target=semua["id"].map(satuan_target),
+    )
+    cocok = baris["satuan_target"].eq("") | baris["satuan"].map(normalize_satuan).eq(
+        baris["satuan_target"].map(normalize_satuan, na_action="ignore")
+    )
+    dihitung = baris[
+        baris["awal"].le(baris["tahun"]) & baris["tahun"].le(baris["selesai"]) & cocok
+    ]
+    gabungan = combine_realisasi(
+        dihitung.rename(columns={"id": "indikator", "tahun": "urutan"}), target["agregasi"]
+    )
+    dilaporkan = dihitung[dihitung["realisasi_teks"].notna()]
+    tahun_dihitung = dilaporkan.groupby("id")["tahun"].agg(
+        lambda t: ", ".join(map(str, t))
+    )
+    terbaru = semua[semua["tahun"].le(akhir)].drop_duplicates("id", keep="last").set_index("id")
+    meta = terbaru.reindex(target.index)[
+        ["uraian", "satuan", "polaritas", "rumus", "skala", "agregasi_triwulan"]
+    ]
+    ukur = meta.assign(
+        id=target.index,
+        target_teks=target["target_akhir_teks"],
+        target=target["target_akhir"],
+        target_atas=target["target_akhir_atas"],
+        realisasi_teks=gabungan["realisasi_teks"],
+        realisasi=gabungan["realisasi"],
+    )
+    capaian = compute_capaian(ukur, settings)
+    return pd.DataFrame(
+        {
+            "id": target.index,
+            "uraian": meta["uraian"],
+            "satuan": meta["satuan"],
+            "periode": target["periode_awal"].astype(str)
+            + "-"
+            + target["periode_akhir"].astype(str),
+            "target_akhir_teks": target["target_akhir_teks"],
+            "agregasi": target["agregasi"],
+            "tahun_dihitung": tahun_dihitung.reindex(target.index).astype("string"),
+            "realisasi_sd_teks": gabungan["realisasi_teks"],
+            "realisasi_sd": gabungan["realisasi"],
+            "capaian_renstra": capaian["capaian"],
+            "status_renstra": capaian["status"],
+        }
+    ).reset_index(drop=True)
+
+
+def compare_anggaran(years: Sequence[YearData]) -> pd.DataFrame:
+    """Pagu, realisasi and penyerapan of every budget line across the given years.
+
+    Lines (programmes and kegiatan of anggaran.csv) are matched by ``kode``; a line absent in
+    a year has <NA> there. Rows: the lines of the latest year in its order, then lines only
+    found in earlier years. Columns: ``kode``, ``uraian`` (latest wording), ``induk``, then
+    ``pagu_<tahun>``, ``realisasi_<tahun>``, ``penyerapan_<tahun>`` per year, oldest first,
+    and ``perubahan_penyerapan`` (points, latest year minus the year before).
+    """
+    urut = _urut(years)
+    per_tahun = pd.concat(
+        [compute_penyerapan(year.anggaran).assign(tahun=year.tahun) for year in urut[::-1]],
+        ignore_index=True,
+    )
+    urutan = pd.unique(per_tahun["kode"])
+    nilai = per_tahun.pivot(
+        index="kode", columns="tahun", values=["pagu", "realisasi", "penyerapan"]
+    ).reindex(index=urutan)
+    nilai = nilai.sort_index(axis=1, level="tahun", sort_remaining=False)
+    nilai.columns = [f"{ukuran}_{tahun}" for ukuran, tahun in nilai.columns]
+    nama = per_tahun.drop_duplicates("kode").set_index("kode")[["uraian", "induk"]]
+    nilai = nilai.astype(
+        {c: "float64" if c.startswith("penyerapan_") else "Int64" for c in nilai.columns}
+    )
+    hasil = nama.reindex(urutan).join(nilai).rename_axis("kode").reset_index()
+    tahun = [year.tahun for year in urut]
+    if len(tahun) > 1:
+        hasil["perubahan_penyerapan"] = (
+            hasil[f"penyerapan_{tahun[-1]}"] - hasil[f"penyerapan_{tahun[-2]}"]
+        )
+    return hasil
+
+
+def tren_chart(capaian: pd.DataFrame, sasaran: str) -> Figure:
+    """Capaian of one sasaran's indicators year by year, one line each, with the 100 % line.
+
+    ``capaian`` is `capaian_by_year`; a year without the indicator (or without data) leaves
+    a gap in its line rather than a 0.
+    """
+    rows = capaian[capaian["sasaran"].eq(sasaran)]
+    tahun = sorted(capaian["tahun"].unique())
+    nilai = rows.pivot(index="tahun", columns="id", values="capaian").reindex(
+        index=tahun, columns=pd.unique(rows["id"])
+    )
+    with rc_context(_STYLE):
+        fig = Figure(figsize=(_WIDTH_IN, 2.8), layout="constrained")
+        ax = fig.add_subplot()
+        for kode in nilai.columns:
+            ax.plot(tahun, nilai[kode].to_numpy(dtype=float), marker="o", label=kode)
+        ax.axhline(100, color="#333333", linewidth=1, linestyle="--")
+        ax.set_xticks(tahun, [str(t) for t in tahun])
+        ax.set_ylabel("Capaian (%)")
+        top = float(np.nanmax(nilai.to_numpy(dtype=float), initial=100.0))
+        ax.set_ylim(0, max(top, 100.0) * 1.15)
+        ax.grid(axis="y", color="#dddddd", linewidth=0.6)
+        ax.legend(loc="lower left", fontsize=7.5, frameon=False, ncols=min(len(nilai.columns), 5))
+    return fig

@@ -1,0 +1,265 @@
+"""Quarterly monitoring: realisasi and capaian to date (TW I-IV), indicators at risk, budget.
+
+Each indicator declares how its quarterly realisasi combine (``agregasi_triwulan`` in
+indikator.csv): ``jumlah`` adds the quarters (a count of reports, of activities), ``terakhir``
+takes the last reported value (a percentage measured at a date), ``rata-rata`` averages the
+reported quarters. A quarter left empty is not reported and is skipped, never read as 0.
+The rules, the pace used to call an indicator at risk, and the optional quarterly budget file
+``anggaran_triwulan.csv`` are documented in docs/tahunan.md.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pandera.pandas as pa
+from pandera.typing import Series
+
+from lakipkit.anggaran import compute_penyerapan, rollup
+from lakipkit.capaian import (
+    STATUS_BELUM_ADA_DATA,
+    STATUS_TIDAK_TERCAPAI,
+    CapaianSettings,
+    compute_capaian,
+)
+from lakipkit.errors import DataValidationError, Finding
+from lakipkit.formatting import format_angka
+from lakipkit.loading import _read_table, _typed
+from lakipkit.schemas import ID_PATTERN, Table, opsional, wajib
+
+TRIWULAN = (1, 2, 3, 4)
+JUMLAH = "jumlah"
+TERAKHIR = "terakhir"
+RATA_RATA = "rata-rata"
+
+
+class AnggaranTriwulan(pa.DataFrameModel):
+    """anggaran_triwulan.csv (optional, per year): planned and spent budget per quarter."""
+
+    kode: Series[str] = wajib(
+        "kode baris anggaran (anggaran.csv), biasanya baris terbawah", pattern=ID_PATTERN,
+        contoh="6639",
+    )
+    triwulan: Series[str] = wajib("triwulan 1-4", isin=("1", "2", "3", "4"))
+    rencana: Series[str] | None = opsional(
+        "rencana penarikan dana pada triwulan itu (rupiah utuh, bukan kumulatif)",
+        format="rupiah",
+        contoh="150.000.000",
+    )
+    realisasi: Series[str] | None = opsional(
+        "realisasi pada triwulan itu (rupiah utuh, bukan kumulatif); kosong = belum dilaporkan",
+        format="rupiah",
+    )
+
+    class Config:
+        """Every column declared; text checked, never coerced; one row per line-quarter."""
+
+        strict = True
+        coerce = False
+        unique = ["kode", "triwulan"]
+
+
+ANGGARAN_TRIWULAN = Table("anggaran_triwulan.csv", AnggaranTriwulan, "tahun", False, 0)
+
+
+def check_triwulan(triwulan: int) -> int:
+    """Return ``triwulan`` as an int in 1-4, or say what is expected."""
+    if triwulan not in TRIWULAN:
+        raise ValueError(f"triwulan {triwulan!r} tidak sah: pilih 1, 2, 3 atau 4")
+    return int(triwulan)
+
+
+def nilai_teks(angka: pd.Series, satuan: pd.Series) -> pd.Series:
+    """Write numbers with their satuan as a person would: '82,5%', '7 kegiatan'; NA if none."""
+    satuan = satuan.astype("string").fillna("")
+    sep = pd.Series(np.where(satuan.eq("%") | satuan.eq(""), "", " "), index=angka.index)
+    teks = angka.map(format_angka).astype("string") + sep + satuan
+    return teks.where(angka.notna()).astype("string")
+
+
+def combine_realisasi(laporan: pd.DataFrame, aturan: pd.Series) -> pd.DataFrame:
+    """Combine the realisasi reported over several periods into one value per indicator.
+
+    ``laporan`` has one row per report: ``indikator``, ``urutan`` (the period: a triwulan or
+    a year), ``realisasi`` (number, NaN for a grade), ``realisasi_teks`` (<NA> = not
+    reported) and ``satuan``. ``aturan`` gives each indicator's rule (``jumlah``,
+    ``terakhir``, ``rata-rata``), indexed by indicator id; the result has the same index and
+    ``realisasi``, ``realisasi_teks``, ``periode_dilaporkan`` (how many reports) and
+    ``periode_terakhir``. A grade only combines as ``terakhir``; the other rules give NaN.
+    """
+    ada = laporan[laporan["realisasi_teks"].notna()].sort_values("urutan", kind="stable")
+    per = ada.groupby("indikator", sort=False)
+    hasil = pd.DataFrame(
+        {
+            JUMLAH: per["realisasi"].sum(min_count=1),
+            RATA_RATA: per["realisasi"].mean(),
+            TERAKHIR: per["realisasi"].last(),
+            "teks_terakhir": per["realisasi_teks"].last(),
+            "satuan": per["satuan"].last(),
+            "periode_dilaporkan": per.size(),
+            "periode_terakhir": per["urutan"].max(),
+        }
+    ).reindex(aturan.index)
+    rule = aturan.to_numpy(dtype=object)
+    realisasi = np.select(
+        [rule == JUMLAH, rule == RATA_RATA],
+        [hasil[JUMLAH].to_numpy(dtype=float), hasil[RATA_RATA].to_numpy(dtype=float)],
+        hasil[TERAKHIR].to_numpy(dtype=float),
+    )
+    realisasi = pd.Series(realisasi, index=aturan.index, dtype="float64")
+    teks = hasil["teks_terakhir"].astype("string").where(
+        aturan.eq(TERAKHIR), nilai_teks(realisasi, hasil["satuan"])
+    )
+    return pd.DataFrame(
+        {
+            "realisasi": realisasi,
+            "realisasi_teks": teks,
+            "periode_dilaporkan": hasil["periode_dilaporkan"].fillna(0).astype("int64"),
+            "periode_terakhir": hasil["periode_terakhir"].astype("Int64"),
+        }
+    )
+
+
+def realisasi_to_date(
+    indikator: pd.DataFrame, realisasi_triwulan: pd.DataFrame, triwulan: int
+) -> pd.DataFrame:
+    """Set ``realisasi`` and ``realisasi_teks`` of the indikator frame to the end of TW n.
+
+    Quarters up to ``triwulan`` are combined by each indicator's ``agregasi_triwulan``; adds
+    ``triwulan_dilaporkan`` (how many quarters reported) and ``triwulan_terakhir``.
+    """
+    n = check_triwulan(triwulan)
+    satuan = indikator.set_index("id")["satuan"]
+    laporan = realisasi_triwulan.assign(urutan=realisasi_triwulan["triwulan"].astype(int))
+    laporan = laporan[laporan["urutan"].le(n)].assign(
+        satuan=lambda f: f["indikator"].map(satuan)
+    )
+    aturan = pd.Series(
+        indikator["agregasi_triwulan"].fillna(TERAKHIR).to_numpy(), index=indikator["id"]
+    )
+    sd = combine_realisasi(laporan, aturan).set_axis(indikator.index)
+    return indikator.assign(
+        realisasi=sd["realisasi"],
+        realisasi_teks=sd["realisasi_teks"],
+        triwulan_dilaporkan=sd["periode_dilaporkan"],
+        triwulan_terakhir=sd["periode_terakhir"],
+    )
+
+
+def capaian_to_date(
+    indikator: pd.DataFrame,
+    realisasi_triwulan: pd.DataFrame,
+    triwulan: int,
+    settings: CapaianSettings | None = None,
+) -> pd.DataFrame:
+    """Capaian to date against the year's target, and which indicators are at risk.
+
+    Adds to `realisasi_to_date` the columns of ``compute_capaian`` and the pace: for a
+    ``jumlah`` indicator the year's target is spread evenly over the quarters, so by TW n it
+    should stand at ``target x n/4`` (``target_laju``); a ``terakhir`` or ``rata-rata``
+    indicator should already be at its target. ``capaian_laju`` is the capaian against that
+    pace (by the same polaritas rules) and ``berisiko`` is True when it is below 100, <NA>
+    when nothing was reported yet.
+    """
+    n = check_triwulan(triwulan)
+    sd = realisasi_to_date(indikator, realisasi_triwulan, n)
+    capaian = compute_capaian(sd, settings)
+    bagian = np.where(sd["agregasi_triwulan"].eq(JUMLAH), n / len(TRIWULAN), 1.0)
+    laju = compute_capaian(
+        sd.assign(target=sd["target"] * bagian, target_atas=sd["target_atas"] * bagian),
+        settings,
+    )
+    berisiko = laju["status"].eq(STATUS_TIDAK_TERCAPAI).astype("boolean")
+    return capaian.assign(
+        target_laju=sd["target"] * bagian,
+        target_laju_teks=nilai_teks(sd["target"] * bagian, sd["satuan"]).where(
+            sd["polaritas"].ne("kualitatif"), sd["target_teks"]
+        ),
+        capaian_laju=laju["capaian"],
+        berisiko=berisiko.mask(laju["status"].eq(STATUS_BELUM_ADA_DATA)),
+    )
+
+
+def read_anggaran_triwulan(data_dir: Path | str, satker: str, tahun: int) -> pd.DataFrame:
+    """Read ``data/<satker>/<tahun>/anggaran_triwulan.csv``; an empty frame if absent.
+
+    Columns: ``kode``, ``triwulan`` (int), ``rencana`` and ``realisasi`` (Int64 rupiah,
+    <NA> when empty). Raises ``DataValidationError`` naming every bad row.
+    """
+    root = Path(data_dir)
+    path = root / satker / str(tahun) / ANGGARAN_TRIWULAN.file
+    findings: list[Finding] = []
+    frame = _typed(_read_table(path, ANGGARAN_TRIWULAN, root, findings), AnggaranTriwulan)
+    errors = [f for f in findings if f.severity == "error"]
+    if errors:
+        raise DataValidationError(errors)
+    return frame.astype({"triwulan": "int64"})
+
+
+def penyerapan_to_date(
+    anggaran: pd.DataFrame, anggaran_triwulan: pd.DataFrame, triwulan: int
+) -> pd.DataFrame:
+    """Budget planned and spent to the end of TW n per line, against the pagu.
+
+    Quarterly rows are usually given for the lowest lines; a line without rows of its own
+    sums its children (penyerapan is computed from sums, never averaged). Adds to the budget
+    lines ``tingkat``, ``rencana_sd``, ``realisasi_sd`` (Int64, <NA> if nothing reported),
+    ``realisasi_lengkap`` (every quarter up to n reported), ``penyerapan_sd`` and
+    ``rencana_persen`` (percent of pagu) and ``deviasi`` (penyerapan_sd - rencana_persen, in
+    points; negative = behind the plan).
+    """
+    n = check_triwulan(triwulan)
+    _check_kode(anggaran, anggaran_triwulan)
+    lines = rollup(anggaran)[0]
+    sampai = anggaran_triwulan[anggaran_triwulan["triwulan"].le(n)]
+    per = sampai.groupby("kode", sort=False)
+    sendiri = pd.DataFrame(
+        {
+            "rencana_sd": per["rencana"].sum(min_count=1),
+            "realisasi_sd": per["realisasi"].sum(min_count=1),
+            "realisasi_lengkap": per["realisasi"].count().eq(n),
+        }
+    )
+    nilai = sendiri.reindex(lines["kode"].to_numpy()).set_axis(lines.index)
+    punya = lines["kode"].isin(sendiri.index)
+    for tingkat in range(int(lines["tingkat"].max()), 0, -1):  # one step per level, bottom-up
+        anak = lines["tingkat"].eq(tingkat) & punya
+        per_induk = nilai[anak].groupby(lines.loc[anak, "induk"].to_numpy(), sort=False)
+        jumlah = per_induk[["rencana_sd", "realisasi_sd"]].sum(min_count=1).assign(
+            realisasi_lengkap=per_induk["realisasi_lengkap"].all()
+        )
+        isi = ~punya & lines["kode"].isin(jumlah.index)
+        nilai.loc[isi] = jumlah.reindex(lines.loc[isi, "kode"].to_numpy()).set_axis(
+            lines.index[isi]
+        )
+        punya = punya | isi
+    nilai = nilai.astype(
+        {"rencana_sd": "Int64", "realisasi_sd": "Int64", "realisasi_lengkap": "boolean"}
+    )
+    hasil = lines[["kode", "induk", "uraian", "sumber_dana", "pagu", "tingkat"]].join(nilai)
+    penyerapan = compute_penyerapan(hasil.assign(realisasi=hasil["realisasi_sd"]))["penyerapan"]
+    rencana = compute_penyerapan(hasil.assign(realisasi=hasil["rencana_sd"]))["penyerapan"]
+    return hasil.assign(
+        penyerapan_sd=penyerapan, rencana_persen=rencana, deviasi=penyerapan - rencana
+    )
+
+
+def _check_kode(anggaran: pd.DataFrame, anggaran_triwulan: pd.DataFrame) -> None:
+    """Refuse quarterly rows for a budget line that anggaran.csv does not have."""
+    asing = anggaran_triwulan[~anggaran_triwulan["kode"].isin(anggaran["kode"])]
+    if len(asing):
+        raise DataValidationError(
+            Finding(
+                "error",
+                ANGGARAN_TRIWULAN.file,
+                int(index) + 2,
+                "kode",
+                str(kode),
+                "kode baris yang ada di anggaran.csv tahun yang sama",
+                "tidak ada di anggaran.csv",
+                "unknown_reference",
+            )
+            for index, kode in asing["kode"].items()
+        )
