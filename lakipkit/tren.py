@@ -213,15 +213,16 @@ def compare_indikator(
 
     One row per indicator of the latest year, then one per indicator of the year before that
     is gone: ``id, sasaran, uraian, satuan, target_teks, realisasi_teks, realisasi, capaian,
-    status``, the same of the previous year with suffix ``_lalu`` (and ``tahun_lalu``),
-    ``perubahan_capaian`` (points), ``perubahan_realisasi`` (only when the satuan is the same)
-    and ``keterangan`` (``baru``, ``tidak ada lagi``, ``satuan berubah: a -> b``). With a
-    ``renstra`` frame (`read_renstra`), the columns of `progress_renstra` are added.
+    capaian_terbatas, status``, the same of the previous year with suffix ``_lalu`` (and
+    ``tahun_lalu``), ``perubahan_capaian`` (points, uncapped), ``perubahan_realisasi`` (only
+    when the satuan is the same) and ``keterangan`` (``baru``, ``tidak ada lagi``, ``satuan
+    berubah: a -> b``). With a ``renstra`` frame (`read_renstra`), the columns of
+    `progress_renstra` are added.
     """
     semua = capaian_by_year(years, settings)
     tahun = sorted(semua["tahun"].unique())
     kolom = ["sasaran", "uraian", "satuan", "target_teks", "realisasi_teks", "realisasi",
-             "capaian", "status"]
+             "capaian", "capaian_terbatas", "status"]
     kini = semua[semua["tahun"].eq(tahun[-1])].set_index("id")[kolom]
     lalu = semua[semua["tahun"].eq(tahun[-2] if len(tahun) > 1 else np.nan)].set_index("id")
     urutan = kini.index.append(lalu.index.difference(kini.index, sort=False))
