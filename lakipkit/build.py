@@ -140,10 +140,14 @@ def build_report(
         for path in staged.values():
             path.unlink(missing_ok=True)
         if isinstance(error, Exception) and not isinstance(error, LakipError):
-            raise BuildError(target / f"{stem}.ipynb", None, type(error).__name__, str(error)) from error
+            raise BuildError(
+                target / f"{stem}.ipynb", None, type(error).__name__, str(error)
+            ) from error
         raise
-    final = {kind: path.with_name(path.name.removeprefix(".").removesuffix(".partial"))
-             for kind, path in staged.items()}
+    final = {
+        kind: path.with_name(path.name.removeprefix(".").removesuffix(".partial"))
+        for kind, path in staged.items()
+    }
     for kind, path in staged.items():
         os.replace(path, final[kind])
     (target / f"{stem}.failed.ipynb").unlink(missing_ok=True)
@@ -197,7 +201,7 @@ def _execute(notebook: Path, params: dict[str, Any], target: Path, stem: str) ->
             request_save_on_cell_execute=False,
             cwd=str(notebook.parent),
             record_timing=False,
-            extra_arguments=["--IPKernelApp.log_level=ERROR"],
+            extra_arguments=["--IPKernelApp.log_level=CRITICAL"],
         )
     except PapermillExecutionError as error:
         failed = target / f"{stem}.failed.ipynb"
@@ -292,7 +296,9 @@ def _summary(data_dir: Path, satker: str, tahun: int, params: Mapping[str, Any])
     from lakipkit.capaian import BAND_SCALES, CapaianSettings
     from lakipkit.loading import load_year
 
-    settings = CapaianSettings(cap=params.get("cap"), skala=BAND_SCALES[params.get("skala", "default")])
+    settings = CapaianSettings(
+        cap=params.get("cap"), skala=BAND_SCALES[params.get("skala", "default")]
+    )
     summary = build_summary(load_year(data_dir, satker, tahun), settings)
     return (json.dumps(summary, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
@@ -395,7 +401,9 @@ def _unique(candidate: str, used: set[str]) -> str:
 
 def _group_chapters(soup: Any, main: Any) -> None:
     """Wrap the flat cell outputs of `<main>` into cover, front-matter and chapter sections."""
-    children = [child for child in main.contents if not (isinstance(child, str) and not child.strip())]
+    children = [
+        child for child in main.contents if not (isinstance(child, str) and not child.strip())
+    ]
     main.clear()
     cover = soup.new_tag("section", attrs={"class": "sampul"})
     depan = soup.new_tag("div", attrs={"class": "depan"})

@@ -8,7 +8,8 @@ cleaned here, where it enters the report, with an allowlist (nh3). nbconvert's o
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from datetime import date
 from functools import cache
 from html import escape
 from typing import Any
@@ -17,12 +18,52 @@ import nh3
 import pandas as pd
 from markdown_it import MarkdownIt
 
-from lakipkit.formatting import format_persen, format_rupiah, terbilang
+from lakipkit.anggaran import Jumlah
+from lakipkit.capaian import BandScale, CapaianSettings
+from lakipkit.errors import Finding, LakipError
+from lakipkit.formatting import (
+    format_angka,
+    format_persen,
+    format_rupiah,
+    format_tanggal,
+    terbilang,
+)
 
 _TEXT_TAGS = frozenset(
-    {"p", "br", "hr", "strong", "em", "b", "i", "u", "s", "sub", "sup", "small", "span",
-     "ul", "ol", "li", "dl", "dt", "dd", "blockquote", "code", "pre", "abbr",
-     "table", "caption", "thead", "tbody", "tfoot", "tr", "th", "td", "a"}
+    {
+        "p",
+        "br",
+        "hr",
+        "strong",
+        "em",
+        "b",
+        "i",
+        "u",
+        "s",
+        "sub",
+        "sup",
+        "small",
+        "span",
+        "ul",
+        "ol",
+        "li",
+        "dl",
+        "dt",
+        "dd",
+        "blockquote",
+        "code",
+        "pre",
+        "abbr",
+        "table",
+        "caption",
+        "thead",
+        "tbody",
+        "tfoot",
+        "tr",
+        "th",
+        "td",
+        "a",
+    }
 )
 _ATTRIBUTES = {
     "a": {"href", "title"},
@@ -76,22 +117,27 @@ def render_narrative(
     inserts: Mapping[str, str] | None = None,
     profile: Mapping[str, Any] | None = None,
     top_heading: int = 3,
+    place_rest: bool = True,
 ) -> str:
     """Render a `narasi/*.md` file, placing generated content at its `sisipan` markers.
 
     A marker `<!-- sisipan: KEY ... -->` is replaced by `inserts[KEY]` (HTML made by lakipkit,
     e.g. a table, so it is not sanitised again); `satker.yaml#misi` or
     `satker.yaml#sasaran_strategis[tujuan=1]` becomes a numbered list from `profile`; any
-    other marker is dropped, like the comment it is. The Markdown between markers is
-    sanitised by `render_markdown`.
+    other marker is dropped, like the comment it is. With `place_rest`, inserts that no
+    marker asked for follow the text, so a required table never goes missing. The Markdown
+    between markers is sanitised by `render_markdown`.
     """
+    inserts = inserts or {}
     parts = _INSERT.split(text)
     html = [render_markdown(parts[0], top_heading)]
     for key, markdown in zip(parts[1::2], parts[2::2], strict=True):
-        html.append(inserts.get(key, "") if inserts else "")
+        html.append(inserts.get(key, ""))
         if profile is not None and (match := _PROFILE_KEY.match(key)):
             html.append(_profile_list(profile, **match.groupdict()))
         html.append(render_markdown(markdown, top_heading))
+    if place_rest:
+        html += [value for key, value in inserts.items() if key not in parts[1::2]]
     return "\n".join(part for part in html if part)
 
 
@@ -134,7 +180,10 @@ def describe_capaian(capaian: pd.DataFrame, tahun: int) -> str:
     ]
     if len(gagal):
         named = (
-            gagal["uraian"].str.rstrip(".") + " (capaian " + gagal["capaian"].map(format_persen) + ")"
+            gagal["uraian"].str.rstrip(".")
+            + " (capaian "
+            + gagal["capaian"].map(format_persen)
+            + ")"
         )
         sentences.append(
             f"Indikator yang belum mencapai target sebanyak {_jumlah(len(gagal))}, yaitu "
@@ -150,6 +199,44 @@ def describe_capaian(capaian: pd.DataFrame, tahun: int) -> str:
     return " ".join(sentences)
 
 
+def describe_sources(per_source: pd.DataFrame, total: Jumlah, tahun: int) -> str:
+    """Where the money came from (per sumber dana, with terbilang) and how much was spent.
+
+    `per_source` is `totals_by_source`'s frame; `total` is `totals` of the same lines.
+    """
+    amounts = [
+        f"{source} sebesar {format_rupiah(pagu)} ({terbilang(int(pagu))})"
+        for source, pagu in per_source["pagu"].items()
+    ]
+    text = (
+        f"Anggaran Tahun {tahun} bersumber dari {_daftar(amounts)}, seluruhnya "
+        f"{format_rupiah(total.pagu)} ({terbilang(total.pagu)})."
+    )
+    if total.realisasi is not None:
+        text += (
+            f" Realisasi anggaran yang dilaporkan sebesar {format_rupiah(total.realisasi)} "
+            f"({terbilang(total.realisasi)}) atau {format_persen(total.penyerapan)} dari "
+            "seluruh pagu."
+        )
+    missing = per_source.index[per_source["realisasi"].isna()].astype(str).tolist()
+    if missing:
+        text += f" Realisasi {_daftar(missing)} belum dilaporkan dalam data anggaran."
+    return text
+
+
+def legal_basis_html(profile: Mapping[str, Any]) -> str:
+    """Bab I.D: the legal basis listed in satker.yaml (`landasan_hukum`), numbered."""
+    items = profile.get("landasan_hukum") or []
+    name = escape(str(profile.get("nama", "satuan kerja ini")))
+    return (
+        f"<p>Landasan hukum penyusunan Laporan Akuntabilitas Kinerja Instansi Pemerintah {name} "
+        "adalah sebagai berikut:</p><ol>"
+        + "".join(f"<li>{escape(str(item))};</li>" for item in items[:-1])
+        + (f"<li>{escape(str(items[-1]))}.</li>" if items else "")
+        + "</ol>"
+    )
+
+
 def describe_anggaran(pagu: int, realisasi: int, tahun: int) -> str:
     """The budget sentence of the Ikhtisar: pagu, realisasi and penyerapan, with terbilang."""
     persen = realisasi / pagu * 100 if pagu else float("nan")
@@ -160,6 +247,304 @@ def describe_anggaran(pagu: int, realisasi: int, tahun: int) -> str:
     )
 
 
-def paragraph(text: str) -> str:
+def paragraph(text: str, css_class: str = "") -> str:
     """Generated sentences as one HTML paragraph (escaped: data may contain `<`)."""
-    return f"<p>{escape(text, quote=False)}</p>"
+    attribute = f' class="{escape(css_class)}"' if css_class else ""
+    return f"<p{attribute}>{escape(text, quote=False)}</p>"
+
+
+# -- generated parts of the report -----------------------------------------------------------
+
+
+def official(profile: Mapping[str, Any], peran: str) -> dict[str, str]:
+    """The official with role `peran` in satker.yaml's `pejabat` list (name with title, NIP)."""
+    for person in profile.get("pejabat", []):
+        if person.get("peran") == peran:
+            gelar = person.get("gelar") or ""
+            return {
+                "nama": f"{person['nama']}, {gelar}" if gelar else str(person["nama"]),
+                "nip": str(person.get("nip") or ""),
+                "jabatan": str(person.get("jabatan") or ""),
+            }
+    raise LakipError(f"satker.yaml: tidak ada pejabat dengan peran {peran!r} pada daftar `pejabat`")
+
+
+def format_nip(nip: str) -> str:
+    """18-digit NIP grouped as printed on official documents: 19760905 200902 1 002."""
+    digits = re.sub(r"\D", "", nip)
+    if len(digits) != 18:
+        return nip
+    return f"{digits[:8]} {digits[8:14]} {digits[14]} {digits[15:]}"
+
+
+def signature_html(
+    person: Mapping[str, str], tempat: str | None, tanggal: date | None, role: str = ""
+) -> str:
+    """A signature block: place and date, the position, room to sign, name and NIP."""
+    lines = []
+    if tempat or tanggal:
+        lines.append(f"{escape(tempat or '')}, {format_tanggal(tanggal)}")
+    if role:
+        lines.append(escape(role))
+    lines.append(escape(person.get("jabatan", "")))
+    nip = (
+        f'<div class="nip">NIP. {escape(format_nip(person["nip"]))}</div>'
+        if person.get("nip")
+        else ""
+    )
+    return (
+        '<div class="pengesahan">'
+        + "".join(f"<div>{line}</div>" for line in lines)
+        + f'<div class="nama">{escape(person.get("nama", ""))}</div>{nip}</div>'
+    )
+
+
+def cover_html(profile: Mapping[str, Any], tahun: int) -> str:
+    """The cover page: logo text, title, unit, year, place; and the running page title."""
+    logo = str(profile.get("logo_teks") or profile.get("nama_singkat") or "")
+    mark, _, rest = logo.partition("/")
+    place = ", ".join(
+        part
+        for part in (
+            profile.get("kota") and f"Kota {profile['kota']}",
+            profile.get("provinsi") and f"Provinsi {profile['provinsi']}",
+        )
+        if part
+    )
+    short = profile.get("nama_singkat") or profile.get("nama", "")
+    return (
+        f'<div class="judul-berjalan">Laporan Akuntabilitas Kinerja Instansi Pemerintah '
+        f"{escape(str(short))} | {tahun}</div>"
+        f'<div class="logo">{escape(mark.strip())}</div>'
+        + (f'<div class="logo-sub">{escape(rest.strip())}</div>' if rest.strip() else "")
+        + '<div class="judul">Laporan Akuntabilitas Kinerja Instansi Pemerintah</div>'
+        '<div class="judul-singkat">(LAKIP)</div>'
+        f'<div class="tahun">Tahun {tahun}</div>'
+        f'<div class="unit">{escape(str(profile.get("nama", "")))}</div>'
+        + (f'<div class="alamat">{escape(place)}</div>' if place else "")
+    )
+
+
+def _band_text(scale: BandScale) -> list[str]:
+    """Each band of an interpretation scale as 'x % ≤ capaian < y %: label', best first."""
+    low, high = ("≤", "<") if scale.batas_inklusif else ("<", "≤")
+    bounds = [format_persen(b, 0) for b in scale.batas]
+    parts = [f"capaian {high} {bounds[0]}"]
+    parts += [f"{a} {low} capaian {high} {b}" for a, b in zip(bounds, bounds[1:], strict=False)]
+    parts.append(f"capaian {'≥' if scale.batas_inklusif else '>'} {bounds[-1]}")
+    return [f"{p}: {label}" for p, label in zip(parts, scale.label, strict=True)][::-1]
+
+
+_RULES = {
+    "positif": "semakin tinggi realisasi semakin baik: Capaian = Realisasi ÷ Target × 100 %",
+    "negatif": (
+        "semakin rendah realisasi semakin baik: Capaian = (2 × Target − Realisasi) ÷ Target × 100 %"
+        " (paling rendah 0 %); bila rumus indikator ditetapkan \u201crasio\u201d: Capaian = Target ÷"
+        " Realisasi × 100 %"
+    ),
+    "rentang": (
+        "target berupa rentang [a, b]: realisasi di dalam rentang = 100 %; di bawah a: Realisasi ÷ a"
+        " × 100 %; di atas b: b ÷ Realisasi × 100 %"
+    ),
+    "kualitatif": (
+        "target berupa opini BPK (TMP < TW < WDP < WTP) atau predikat SAKIP (D < C < CC < B < BB <"
+        " A < AA): Capaian = peringkat realisasi ÷ peringkat target × 100 %"
+    ),
+}
+
+
+def method_html(
+    indikator: pd.DataFrame, settings: CapaianSettings, ambang_efisiensi: float = 5.0
+) -> str:
+    """Bab III.A's method: the formula, the polaritas rules in use, the cap and the scale."""
+    used = indikator["polaritas"].value_counts()
+    rules = "".join(
+        f"<li><em>{name}</em> ({int(used[name])} indikator): {escape(_RULES[name])}</li>"
+        for name in _RULES
+        if name in used.index
+    )
+    cap = (
+        "Capaian tidak dibatasi: PermenPANRB 53/2014 tidak menetapkan batas atas capaian."
+        if settings.cap is None
+        else f"Capaian dibatasi paling tinggi {format_persen(settings.cap, 0)} pada kolom capaian "
+        "terbatas dan pada rata-rata; status memakai capaian sebelum dibatasi."
+    )
+    bands = "".join(f"<li>{escape(line)}</li>" for line in _band_text(settings.skala))
+    return (
+        '<div class="rumus">Capaian Kinerja = <span class="pecahan"><span>Realisasi</span>'
+        "<span>Target</span></span> × 100 %</div>"
+        f"<p>Rumus di atas berlaku untuk indikator berpolaritas positif. Aturan per polaritas yang "
+        f"dipakai dalam laporan ini:</p><ul>{rules}</ul>"
+        "<p>Indikator berstatus <em>tercapai</em> bila capaiannya paling sedikit 100 %; indikator "
+        "tanpa data realisasi dicatat <em>belum ada data</em>, bukan 0 %. "
+        f"{escape(cap)}</p>"
+        "<p>Predikat capaian memakai skala berikut (skala interpretasi tidak diatur secara "
+        "nasional; skala lain dapat dipilih pada pengaturan laporan):</p>"
+        f"<ul>{bands}</ul>"
+        "<p>Efisiensi kegiatan dinilai dari selisih rata-rata capaian indikator kegiatan dengan "
+        f"penyerapan anggarannya: lebih dari +{format_angka(ambang_efisiensi)} poin efisien, "
+        f"antara −{format_angka(ambang_efisiensi)} dan +{format_angka(ambang_efisiensi)} poin "
+        "cukup efisien, selebihnya tidak efisien.</p>"
+    )
+
+
+def _count_sentence(subject: str, group: pd.DataFrame) -> str:
+    """'<subject> memiliki N indikator kinerja; M mencapai target[, yang belum: ...].'"""
+    met = int(group["status"].eq("tercapai").sum())
+    below = group.loc[group["status"] == "tidak tercapai", "uraian"].str.rstrip(".").tolist()
+    empty = int(group["status"].eq("belum ada data").sum())
+    text = (
+        f"{subject} memiliki {_jumlah(len(group))} indikator kinerja; {_jumlah(met)} di antaranya "
+        "mencapai target"
+    )
+    if below:
+        text += f", sedangkan yang belum mencapai target adalah {_daftar(below)}"
+    if empty:
+        text += f"; {_jumlah(empty)} indikator belum memiliki data realisasi"
+    return text + "."
+
+
+def analysis_html(
+    capaian: pd.DataFrame,
+    sasaran: pd.DataFrame,
+    program: pd.DataFrame,
+    kegiatan: pd.DataFrame,
+    narasi: Mapping[str, str],
+    inserts: Mapping[str, str] | None = None,
+    profile: Mapping[str, Any] | None = None,
+) -> str:
+    """Bab III.B: per programme and kegiatan, a sentence, the sub-table and the analysis text.
+
+    Headings: programme `h3`, kegiatan `h4`, sasaran `h5`. The analysis text comes from
+    `narasi/analisis/<kegiatan id>.md` and `narasi/analisis/<sasaran id>.md`.
+    """
+    from lakipkit.tables import indicator_table
+
+    def text(key: str) -> str:
+        return render_narrative(
+            narasi.get(f"analisis/{key}", ""), inserts, profile, top_heading=6, place_rest=False
+        )
+
+    def sasaran_parts(ids: pd.Series) -> list[str]:
+        """Each sasaran's analysis under its own heading, unless the text opens with one."""
+        rows = sasaran.set_index("id").loc[ids.drop_duplicates()]
+        parts = []
+        for sid, row in rows.iterrows():
+            body = text(str(sid))
+            own_heading = narasi.get(f"analisis/{sid}", "").lstrip().startswith("**")
+            if body and not own_heading:
+                parts.append(f"<h5>{int(row.no)}. {escape(str(row.uraian))}</h5>")
+            parts.append(body)
+        return parts
+
+    parts = []
+    for n, prog in enumerate(program.itertuples(index=False), start=1):
+        rows = capaian.loc[capaian["program"] == prog.kode]
+        parts.append(f"<h3>{n}. {escape(str(prog.nama))}</h3>")
+        n_kegiatan = int(kegiatan["program"].eq(prog.kode).sum())
+        parts.append(
+            paragraph(
+                _count_sentence(
+                    f"{prog.nama} dilaksanakan melalui {_jumlah(n_kegiatan)} kegiatan dan", rows
+                )
+            )
+        )
+        own = rows.loc[rows["kegiatan"].isna()]
+        if len(own):
+            parts.append(
+                indicator_table(
+                    own,
+                    sasaran,
+                    program,
+                    kegiatan,
+                    f"Sasaran {prog.nama}",
+                    kind="ringkas",
+                    groups=False,
+                )
+            )
+            parts += sasaran_parts(own["sasaran"])
+        for keg in kegiatan.loc[kegiatan["program"] == prog.kode].itertuples(index=False):
+            sub = rows.loc[rows["kegiatan"] == keg.id]
+            parts.append(f"<h4>Kegiatan {escape(str(keg.huruf))}. {escape(str(keg.nama))}</h4>")
+            if len(sub):
+                parts.append(paragraph(_count_sentence("Kegiatan ini", sub), "pengantar"))
+                parts.append(
+                    indicator_table(
+                        sub,
+                        sasaran,
+                        program,
+                        kegiatan,
+                        f"Capaian Kegiatan {keg.huruf}. {keg.nama}",
+                        kind="ringkas",
+                        groups=False,
+                    )
+                )
+            parts.append(text(str(keg.id)))
+            parts += sasaran_parts(sub["sasaran"])
+    return "\n".join(part for part in parts if part)
+
+
+_PK_TEXT = (
+    "Dalam rangka mewujudkan manajemen pemerintahan yang efektif, transparan, dan akuntabel "
+    "serta berorientasi pada hasil, kami yang bertanda tangan di bawah ini:",
+    "Pihak Pertama berjanji akan mewujudkan target kinerja yang seharusnya sesuai lampiran "
+    "perjanjian ini, dalam rangka mencapai target kinerja jangka menengah seperti yang telah "
+    "ditetapkan dalam dokumen perencanaan. Keberhasilan dan kegagalan pencapaian target kinerja "
+    "tersebut menjadi tanggung jawab kami.",
+    "Pihak Kedua akan melakukan supervisi yang diperlukan serta akan melakukan evaluasi terhadap "
+    "capaian kinerja dari perjanjian ini dan mengambil tindakan yang diperlukan dalam rangka "
+    "pemberian penghargaan dan sanksi.",
+)
+
+
+def pk_statement_html(profile: Mapping[str, Any], laporan: Mapping[str, Any], tahun: int) -> str:
+    """The Perjanjian Kinerja statement (PermenPANRB 53/2014 format) with both signatures."""
+    pk = laporan.get("pk") or {}
+    first = official(profile, str(pk.get("pihak_pertama", "sekretaris")))
+    second = official(profile, str(pk.get("pihak_kedua", "ketua")))
+
+    def party(person: Mapping[str, str], role: str) -> str:
+        return (
+            '<table class="pihak"><tr><td>Nama</td><td>:</td>'
+            f"<td>{escape(person['nama'])}</td></tr><tr><td>Jabatan</td><td>:</td>"
+            f"<td>{escape(person['jabatan'])}</td></tr></table><p>{escape(role)}</p>"
+        )
+
+    return (
+        f'<p class="kop">{escape(str(profile.get("nama", "")))}</p>'
+        f'<p class="kop">PERJANJIAN KINERJA TAHUN {tahun}</p>'
+        f"<p>{escape(_PK_TEXT[0])}</p>"
+        + party(first, "selanjutnya disebut Pihak Pertama.")
+        + party(second, "selaku atasan langsung Pihak Pertama, selanjutnya disebut Pihak Kedua.")
+        + f"<p>{escape(_PK_TEXT[1])}</p><p>{escape(_PK_TEXT[2])}</p>"
+        + pk_signatures_html(profile, laporan)
+    )
+
+
+def pk_signatures_html(profile: Mapping[str, Any], laporan: Mapping[str, Any]) -> str:
+    """Pihak Kedua (left) and Pihak Pertama (right) signing the PK, with its place and date."""
+    pk = laporan.get("pk") or {}
+    first = official(profile, str(pk.get("pihak_pertama", "sekretaris")))
+    second = official(profile, str(pk.get("pihak_kedua", "ketua")))
+    place = f"{pk.get('tempat') or laporan.get('tempat', '')}, {format_tanggal(pk.get('tanggal'))}"
+    return (
+        f'<p class="tempat-tanggal">{escape(place)}</p><div class="pengesahan-dua">'
+        + signature_html(second, None, None, "Pihak Kedua,")
+        + signature_html(first, None, None, "Pihak Pertama,")
+        + "</div>"
+    )
+
+
+def findings_html(findings: Sequence[Finding]) -> str:
+    """The optional Lampiran of data findings: what a reader should know about the sources."""
+    from lakipkit.tables import findings_table
+
+    intro = (
+        "Pemeriksaan otomatis atas berkas data laporan ini mencatat hal-hal berikut. Temuan ini "
+        "tidak mengubah angka laporan; angka yang dipakai adalah fakta kanonik sebagaimana "
+        "dijelaskan pada data/README.md."
+        if findings
+        else "Pemeriksaan otomatis atas berkas data laporan ini tidak mencatat temuan."
+    )
+    table = findings_table(findings, "Temuan Pemeriksaan Data") if findings else ""
+    return f"<h2>Hasil Pemeriksaan Data</h2><p>{escape(intro)}</p>{table}"

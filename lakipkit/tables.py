@@ -17,9 +17,21 @@ from operator import add
 import numpy as np
 import pandas as pd
 
+from lakipkit.anggaran import (
+    anggaran_per_kegiatan,
+    compute_penyerapan,
+    efisiensi,
+    totals,
+    totals_by_source,
+)
+from lakipkit.capaian import summarise_capaian
+from lakipkit.errors import Finding
+from lakipkit.formatting import format_angka, format_persen, format_rupiah, format_tanggal
+
 GROUP = "kelompok"
 GROUP_LEVEL = "tingkat"
 ROW_CLASS = "kelas_baris"
+SMALL_ROWS = 12
 
 
 @dataclass(frozen=True)
@@ -45,7 +57,9 @@ def caption_html(title: str, jenis: str = "Tabel") -> str:
 def contents_placeholder(kind: str, title: str) -> str:
     """A chapter-level heading and the list the build fills (`isi`, `tabel` or `gambar`)."""
     anchor = f"daftar-{kind}"
-    return f'<h1 id="{anchor}">{escape(title)}</h1>\n<nav class="daftar" data-daftar="{kind}"></nav>'
+    return (
+        f'<h1 id="{anchor}">{escape(title)}</h1>\n<nav class="daftar" data-daftar="{kind}"></nav>'
+    )
 
 
 def render_table(
@@ -65,26 +79,29 @@ def render_table(
     cells = [_td(body, c) + text[c.key].map(escape) + "</td>" for c in columns]
     data_rows = reduce(add, cells) if cells else pd.Series("", index=body.index)
     row_class = body.get(ROW_CLASS, pd.Series("", index=body.index)).astype("string").fillna("")
-    data_rows = np.where(
-        row_class != "", '<tr class="' + row_class + '">', "<tr>"
-    ) + data_rows + "</tr>"
+    data_rows = (
+        np.where(row_class != "", '<tr class="' + row_class + '">', "<tr>") + data_rows + "</tr>"
+    )
     group = body.get(GROUP, pd.Series(pd.NA, index=body.index)).astype("string")
     level = body.get(GROUP_LEVEL, pd.Series(1, index=body.index)).fillna(1).astype(int)
     group_class = np.where(level > 1, "subkelompok", "kelompok")
     group_rows = (
-        '<tr class="' + group_class + f'"><th colspan="{span}" scope="rowgroup">'
-        + group.fillna("").map(escape) + "</th></tr>"
+        '<tr class="'
+        + group_class
+        + f'"><th colspan="{span}" scope="rowgroup">'
+        + group.fillna("").map(escape)
+        + "</th></tr>"
     )
     rows = np.where(group.notna(), group_rows, data_rows)
     widths = "".join(
         f'<col style="width:{escape(c.width)}">' if c.width else "<col>" for c in columns
     )
-    head = "".join(
-        f'<th scope="col"{_class(c.align)}>{escape(c.label)}</th>' for c in columns
-    )
+    head = "".join(f'<th scope="col"{_class(c.align)}>{escape(c.label)}</th>' for c in columns)
     note = f'<p class="catatan">{escape(notes)}</p>' if notes else ""
+    # A short table moves to the next page whole instead of leaving a row or two behind.
+    size = " kecil" if len(body) <= SMALL_ROWS else ""
     return (
-        f'<div class="tabel-wrap"><table class="tabel"><caption>{caption_html(title)}</caption>'
+        f'<div class="tabel-wrap{size}"><table class="tabel"><caption>{caption_html(title)}</caption>'
         f"<colgroup>{widths}</colgroup><thead><tr>{head}</tr></thead>"
         f"<tbody>{''.join(rows)}</tbody></table>{note}</div>"
     )
@@ -101,3 +118,468 @@ def _td(body: pd.DataFrame, column: Column) -> np.ndarray | str:
     classes = (column.align + " " + body[column.class_key].astype("string").fillna("")).str.strip()
     return np.where(classes != "", '<td class="' + classes.map(escape) + '">', "<td>")
 
+
+# -- report tables ----------------------------------------------------------------------------
+
+
+def _with_headers(
+    body: pd.DataFrame, headers: Sequence[tuple[pd.Series, pd.Series, int]]
+) -> pd.DataFrame:
+    """Insert heading rows: for each (mask, labels, level), a row before every masked row.
+
+    Heading rows of a lower level come first (programme before kegiatan); body order is kept.
+    """
+    position = pd.Series(np.arange(len(body), dtype=float), index=body.index)
+    parts = [body.assign(_urut=position.to_numpy())]
+    for offset, (mask, labels, level) in enumerate(headers):
+        mask = mask.fillna(False).astype(bool)
+        parts.append(
+            pd.DataFrame(
+                {
+                    GROUP: labels[mask].astype("string").to_numpy(),
+                    GROUP_LEVEL: level,
+                    "_urut": position[mask].to_numpy() - 0.5 + offset * 0.01,
+                }
+            )
+        )
+    merged = pd.concat(parts, ignore_index=True)
+    return merged.sort_values("_urut", kind="stable").drop(columns="_urut").reset_index(drop=True)
+
+
+def _changes(values: pd.Series) -> pd.Series:
+    """True on the first row and where a value differs from the previous row's (NA included)."""
+    filled = values.astype("string").fillna("\0")
+    return filled.ne(filled.shift()).fillna(True).astype(bool)
+
+
+def _status_class(status: pd.Series) -> pd.Series:
+    return "status-" + status.astype("string").str.replace(" ", "-", regex=False)
+
+
+def indicator_table(
+    capaian: pd.DataFrame,
+    sasaran: pd.DataFrame,
+    program: pd.DataFrame,
+    kegiatan: pd.DataFrame,
+    title: str,
+    kind: str = "capaian",
+    cap: float | None = None,
+    groups: bool = True,
+) -> str:
+    """PK indicators grouped by programme ("A. PROGRAM ...") and kegiatan ("a. ...").
+
+    `capaian` is `compute_capaian`'s frame (or `YearData.indikator` for `kind="pk"`), in PK
+    order. `kind`: "pk" (target only), "ringkas" (target, realisasi, capaian: the Ikhtisar)
+    or "capaian" (Tabel 3.1: also status and predikat; with a cap in force, the capped value
+    in its own column). Sasaran number and text are printed on their first indicator only;
+    `groups=False` leaves out the programme/kegiatan heading rows (a kegiatan's own table).
+    """
+    info = sasaran.set_index("id")
+    first = _changes(capaian["sasaran"]) | _changes(capaian["kegiatan"])
+    body = pd.DataFrame(
+        {
+            "no": capaian["sasaran"].map(info["no"]).astype("string").where(first, "") + ".",
+            "sasaran": capaian["sasaran"].map(info["uraian"]).where(first, ""),
+            "indikator": capaian["uraian"],
+            "target": capaian["target_teks"],
+        },
+        index=capaian.index,
+    )
+    body["no"] = body["no"].where(first, "")
+    full = kind == "capaian"
+    columns = [
+        Column("no", "No", "tengah", "4%" if full else "5%"),
+        Column("sasaran", "Sasaran", width="19%" if full else "24%"),
+        Column("indikator", "Indikator Kinerja", width="24%" if full else "31%"),
+        Column("target", "Target", "tengah", "9%" if full else "10%"),
+    ]
+    if kind != "pk":
+        body["realisasi"] = capaian["realisasi_teks"].fillna("belum ada data")
+        body["capaian"] = capaian["capaian"].map(format_persen)
+        body["kelas"] = _status_class(capaian["status"])
+        columns += [
+            Column("realisasi", "Realisasi", "tengah", "9%" if full else "10%"),
+            Column("capaian", "Capaian", "angka", "9%" if full else "10%", class_key="kelas"),
+        ]
+    if full:
+        body["status"] = capaian["status"]
+        body["predikat"] = capaian["predikat"].where(capaian["capaian"].notna(), "–")
+        if cap is not None:
+            body["terbatas"] = capaian["capaian_terbatas"].map(format_persen)
+            columns.append(
+                Column("terbatas", f"Capaian (maks. {format_angka(cap)} %)", "angka", "9%")
+            )
+        columns += [
+            Column("status", "Status", "tengah", "9%", class_key="kelas"),
+            Column("predikat", "Predikat", "tengah", "11%"),
+        ]
+    if not groups:
+        return render_table(body, columns, title)
+    programs = program.set_index("kode")
+    kegiatans = kegiatan.set_index("id")
+    program_label = (
+        capaian["program"].map(programs["huruf"])
+        + ". "
+        + capaian["program"].map(programs["nama"]).str.upper()
+    )
+    kegiatan_label = (
+        capaian["kegiatan"].map(kegiatans["huruf"])
+        + ". "
+        + capaian["kegiatan"].map(kegiatans["nama"])
+    )
+    body = _with_headers(
+        body,
+        [
+            (_changes(capaian["program"]), program_label, 1),
+            (_changes(capaian["kegiatan"]) & capaian["kegiatan"].notna(), kegiatan_label, 2),
+        ],
+    )
+    return render_table(body, columns, title)
+
+
+def _rupiah(values: pd.Series, kosong: str = "–") -> pd.Series:
+    return values.map(lambda v: format_rupiah(v, kosong=kosong))
+
+
+def budget_table(anggaran: pd.DataFrame, title: str) -> str:
+    """Pagu, realisasi and penyerapan per budget line (LAKIP Tabel 3.13), with the TOTAL row.
+
+    `anggaran` is `YearData.anggaran`; top-level lines (programmes) are printed bold, their
+    kegiatan below them in file order. A realisasi that was not reported shows as
+    "belum dilaporkan" and the total then says which part it covers.
+    """
+    lines = compute_penyerapan(anggaran)
+    total = totals(anggaran)
+    top = lines["induk"].isna()
+    body = pd.DataFrame(
+        {
+            "no": pd.Series(np.arange(1, len(lines) + 1), index=lines.index).astype("string"),
+            "kode": lines["kode"],
+            "uraian": lines["uraian"],
+            "sumber_dana": lines["sumber_dana"],
+            "pagu": _rupiah(lines["pagu"]),
+            "realisasi": _rupiah(lines["realisasi"], kosong="belum dilaporkan"),
+            "penyerapan": lines["penyerapan"].map(format_persen),
+            ROW_CLASS: np.where(top, "induk", ""),
+        }
+    )
+    total_row = pd.DataFrame(
+        {
+            "uraian": ["JUMLAH"],
+            "pagu": [format_rupiah(total.pagu)],
+            "realisasi": [format_rupiah(total.realisasi)],
+            "penyerapan": [format_persen(total.penyerapan)],
+            ROW_CLASS: ["jumlah"],
+        }
+    )
+    notes = (
+        ""
+        if total.realisasi_lengkap
+        else "Realisasi dan penyerapan JUMLAH hanya mencakup baris yang melaporkan realisasi; "
+        "baris bertanda \u201cbelum dilaporkan\u201d tidak memiliki data realisasi."
+    )
+    columns = [
+        Column("no", "No", "tengah", "5%"),
+        Column("kode", "Kode", "tengah", "10%"),
+        Column("uraian", "Program/Kegiatan", width="35%"),
+        Column("sumber_dana", "Sumber Dana", "tengah", "9%"),
+        Column("pagu", "Pagu (Rp)", "angka", "15%"),
+        Column("realisasi", "Realisasi (Rp)", "angka", "15%"),
+        Column("penyerapan", "Penyerapan", "angka", "11%"),
+    ]
+    return render_table(pd.concat([body, total_row], ignore_index=True), columns, title, notes)
+
+
+def source_table(anggaran: pd.DataFrame, title: str) -> str:
+    """Pagu, realisasi and penyerapan per sumber dana (APBN, APBD), with the total."""
+    per_source = totals_by_source(anggaran)
+    total = totals(anggaran)
+    body = pd.DataFrame(
+        {
+            "sumber": per_source.index.astype("string"),
+            "pagu": _rupiah(per_source["pagu"]).to_numpy(),
+            "realisasi": _rupiah(per_source["realisasi"], kosong="belum dilaporkan").to_numpy(),
+            "penyerapan": per_source["penyerapan"].map(format_persen).to_numpy(),
+        }
+    )
+    body.loc[len(body)] = [
+        "JUMLAH",
+        format_rupiah(total.pagu),
+        format_rupiah(total.realisasi),
+        format_persen(total.penyerapan),
+    ]
+    body[ROW_CLASS] = [""] * (len(body) - 1) + ["jumlah"]
+    columns = [
+        Column("sumber", "Sumber Dana"),
+        Column("pagu", "Pagu (Rp)", "angka"),
+        Column("realisasi", "Realisasi (Rp)", "angka"),
+        Column("penyerapan", "Penyerapan", "angka"),
+    ]
+    return render_table(body, columns, title)
+
+
+def kegiatan_links(kegiatan: pd.DataFrame) -> pd.DataFrame:
+    """One (kegiatan, kode) row per budget code a PK kegiatan spends (kegiatan.csv)."""
+    codes = kegiatan["kode_anggaran"].astype("string").str.split(";")
+    pairs = pd.DataFrame({"kegiatan": kegiatan["id"], "kode": codes}).explode("kode")
+    pairs["kode"] = pairs["kode"].astype("string").str.strip()
+    return pairs.loc[pairs["kode"].fillna("") != ""].reset_index(drop=True)
+
+
+def efficiency_frame(
+    capaian: pd.DataFrame, anggaran: pd.DataFrame, kegiatan: pd.DataFrame
+) -> pd.DataFrame:
+    """Efisiensi per PK kegiatan that is linked to budget codes, in kegiatan.csv order.
+
+    Columns of `anggaran.efisiensi` plus `label` ("a. nama"), `pagu`, `realisasi`.
+    """
+    per_kegiatan = summarise_capaian(capaian, ["kegiatan"]).dropna(subset=["kegiatan"])
+    budget = anggaran_per_kegiatan(anggaran, kegiatan_links(kegiatan))
+    result = efisiensi(per_kegiatan.set_index("kegiatan"), budget)
+    ordered = kegiatan.set_index("id")
+    linked = ordered.index[ordered.index.isin(budget.index)]
+    result = result.reindex(linked).join(budget[["pagu", "realisasi"]])
+    label = ordered.loc[linked, "huruf"] + ". " + ordered.loc[linked, "nama"]
+    return result.assign(
+        label=label.to_numpy(), kode=ordered.loc[linked, "kode_anggaran"].to_numpy()
+    )
+
+
+def efficiency_table(frame: pd.DataFrame, title: str) -> str:
+    """Capaian vs penyerapan per kegiatan (`efficiency_frame`), with the difference and verdict."""
+    body = pd.DataFrame(
+        {
+            "kegiatan": frame["label"],
+            "kode": frame["kode"],
+            "capaian": frame["capaian"].map(format_persen),
+            "penyerapan": frame["penyerapan"].map(format_persen),
+            "selisih": frame["efisiensi"].map(lambda v: format_angka(v, 2)),
+            "kategori": frame["kategori"],
+        }
+    )
+    columns = [
+        Column("kegiatan", "Kegiatan", width="38%"),
+        Column("kode", "Kode Anggaran", "tengah"),
+        Column("capaian", "Rata-rata Capaian", "angka"),
+        Column("penyerapan", "Penyerapan", "angka"),
+        Column("selisih", "Selisih (poin)", "angka"),
+        Column("kategori", "Kategori", "tengah"),
+    ]
+    return render_table(body, columns, title)
+
+
+def staff_table(pegawai: pd.DataFrame, tabel: str, title: str) -> str:
+    """One staff table of pegawai.csv (`tabel` "1.1" ASN, "1.2" non PNS) with its total."""
+    rows = pegawai.loc[pegawai["tabel"] == tabel]
+    body = pd.DataFrame(
+        {
+            "no": rows["no"].astype("string") + ".",
+            "jabatan": rows["jabatan"],
+            "jumlah": rows["jumlah"].map(lambda v: format_angka(v, kosong="–")),
+            "status": rows["status"],
+        }
+    )
+    body.loc["jumlah"] = ["", "Jumlah", format_angka(rows["jumlah"].sum()), ""]
+    body[ROW_CLASS] = [""] * len(rows) + ["jumlah"]
+    columns = [
+        Column("no", "No", "tengah", "8%"),
+        Column("jabatan", "Jabatan"),
+        Column("jumlah", "Jumlah (orang)", "angka", "18%"),
+        Column("status", "Status", "tengah", "20%"),
+    ]
+    notes = (
+        "Tanda \u2013: jumlah tidak tercantum dalam sumber." if rows["jumlah"].isna().any() else ""
+    )
+    return render_table(body, columns, title, notes)
+
+
+def program_table(
+    program: pd.DataFrame, kegiatan: pd.DataFrame, anggaran: pd.DataFrame, title: str
+) -> str:
+    """Programmes and their PK kegiatan with budget codes and pagu (LAKIP Tabel 2.1)."""
+    pagu = anggaran.set_index("kode")["pagu"]
+    codes = kegiatan["kode_anggaran"].astype("string")
+    budget = anggaran_per_kegiatan(anggaran, kegiatan_links(kegiatan))["pagu"]
+    body = pd.DataFrame(
+        {
+            "no": kegiatan["huruf"] + ".",
+            "uraian": kegiatan["nama"],
+            "kode": codes.fillna("–").str.replace(";", ", ", regex=False),
+            "pagu": _rupiah(kegiatan["id"].map(budget)),
+        }
+    )
+    programs = program.set_index("kode")
+    label = (
+        kegiatan["program"].map(programs["huruf"])
+        + ". "
+        + kegiatan["program"].map(programs["nama"])
+        + " ("
+        + kegiatan["program"].map(programs["kode_anggaran"])
+        + ", pagu "
+        + _rupiah(kegiatan["program"].map(programs["kode_anggaran"]).map(pagu))
+        + ")"
+    )
+    body = _with_headers(body, [(_changes(kegiatan["program"]), label, 1)])
+    columns = [
+        Column("no", "No", "tengah", "6%"),
+        Column("uraian", "Kegiatan"),
+        Column("kode", "Kode Anggaran", "tengah", "16%"),
+        Column("pagu", "Pagu (Rp)", "angka", "20%"),
+    ]
+    return render_table(body, columns, title)
+
+
+def pk_budget_table(pk_anggaran: pd.DataFrame, title: str) -> str:
+    """The programme budgets signed in the PK, with their total."""
+    body = pd.DataFrame(
+        {
+            "no": pd.Series(np.arange(1, len(pk_anggaran) + 1), index=pk_anggaran.index).astype(
+                "string"
+            )
+            + ".",
+            "uraian": pk_anggaran["uraian"],
+            "pagu": _rupiah(pk_anggaran["pagu"]),
+        }
+    )
+    body.loc["jumlah"] = ["", "Jumlah", format_rupiah(pk_anggaran["pagu"].sum())]
+    body[ROW_CLASS] = [""] * len(pk_anggaran) + ["jumlah"]
+    columns = [
+        Column("no", "No", "tengah", "8%"),
+        Column("uraian", "Program"),
+        Column("pagu", "Anggaran (Rp)", "angka", "25%"),
+    ]
+    return render_table(body, columns, title)
+
+
+def rkt_strategic_table(rkt: pd.DataFrame, title: str) -> str:
+    """RKT sasaran strategis grouped by tujuan (RKT Tabel 2.1)."""
+    first = _changes(rkt["sasaran"])
+    body = pd.DataFrame(
+        {
+            "sasaran": rkt["sasaran"].where(first, ""),
+            "indikator": rkt["uraian"],
+            "target": rkt["target_teks"].fillna("–"),
+        }
+    )
+    body = _with_headers(body, [(_changes(rkt["tujuan"]), "Tujuan: " + rkt["tujuan"], 1)])
+    columns = [
+        Column("sasaran", "Sasaran Strategis", width="38%"),
+        Column("indikator", "Indikator Kinerja"),
+        Column("target", "Target", "tengah", "12%"),
+    ]
+    return render_table(body, columns, title)
+
+
+def rkt_program_table(rkt: pd.DataFrame, program: pd.DataFrame, title: str) -> str:
+    """RKT programme and kegiatan indicators (RKT Tabel 2.2), kegiatan headings as printed."""
+    first = _changes(rkt["sasaran"]) | _changes(rkt["kegiatan"])
+    body = pd.DataFrame(
+        {
+            "sasaran": rkt["sasaran"].where(first, ""),
+            "indikator": rkt["uraian"],
+            "target": rkt["target_teks"].fillna("–"),
+        }
+    )
+    programs = program.set_index("kode")
+    program_label = (
+        rkt["program"].map(programs["huruf"])
+        + ". "
+        + rkt["program"].map(programs["nama"]).str.upper()
+    )
+    body = _with_headers(
+        body,
+        [
+            (_changes(rkt["program"]), program_label, 1),
+            (_changes(rkt["kegiatan"]) & rkt["kegiatan"].notna(), rkt["kegiatan"], 2),
+        ],
+    )
+    columns = [
+        Column("sasaran", "Sasaran Program/Kegiatan", width="38%"),
+        Column("indikator", "Indikator Kinerja"),
+        Column("target", "Target", "tengah", "12%"),
+    ]
+    return render_table(body, columns, title)
+
+
+def rkt_funding_table(rkt_pendanaan: pd.DataFrame, title: str) -> str:
+    """Planned funding of the RKT (RKT Tabel 2.3.1); top-level lines bold, with the total."""
+    top = rkt_pendanaan["induk"].isna()
+    body = pd.DataFrame(
+        {
+            "no": rkt_pendanaan["no"].astype("string") + ".",
+            "kode": rkt_pendanaan["kode"].fillna("–"),
+            "uraian": rkt_pendanaan["uraian"],
+            "pagu": _rupiah(rkt_pendanaan["pagu"]),
+            ROW_CLASS: np.where(top, "induk", ""),
+        }
+    )
+    body.loc["jumlah"] = [
+        "",
+        "",
+        "Jumlah",
+        format_rupiah(rkt_pendanaan.loc[top, "pagu"].sum()),
+        "jumlah",
+    ]
+    columns = [
+        Column("no", "No", "tengah", "7%"),
+        Column("kode", "Kode", "tengah", "13%"),
+        Column("uraian", "Uraian"),
+        Column("pagu", "Pagu (Rp)", "angka", "22%"),
+    ]
+    return render_table(body, columns, title)
+
+
+def simple_table(
+    frame: pd.DataFrame, labels: dict[str, str], title: str, total: str | None = None
+) -> str:
+    """A small table of the columns in `labels` (key -> header); integers Indonesian-style.
+
+    `total` names an integer column to sum in a final "Jumlah" row.
+    """
+    body = pd.DataFrame(index=frame.index)
+    columns = []
+    for key, label in labels.items():
+        values = frame[key]
+        numeric = pd.api.types.is_integer_dtype(values)
+        dates = pd.api.types.is_datetime64_any_dtype(values)
+        if numeric:
+            body[key] = values.map(lambda v: format_angka(v))
+        elif dates:
+            body[key] = values.dt.date.map(format_tanggal)
+        else:
+            body[key] = values.astype("string")
+        columns.append(Column(key, label, "angka" if numeric else ""))
+    if total is not None:
+        row = {key: "" for key in labels}
+        row[next(iter(labels))] = "Jumlah"
+        row[total] = format_angka(frame[total].sum())
+        body = pd.concat(
+            [body, pd.DataFrame([row]).assign(**{ROW_CLASS: "jumlah"})], ignore_index=True
+        )
+    return render_table(body, columns, title)
+
+
+def budget_lines(anggaran: pd.DataFrame) -> pd.DataFrame:
+    """The lowest-level budget lines (kegiatan of the DIPA) with `label` and `penyerapan`."""
+    lines = compute_penyerapan(anggaran)
+    leaves = lines.loc[~lines["kode"].isin(lines["induk"].dropna())]
+    return leaves.assign(label=leaves["kode"] + " " + leaves["uraian"]).reset_index(drop=True)
+
+
+def findings_table(findings: Sequence[Finding], title: str) -> str:
+    """Data findings (loader warnings, audit results): file, place, what was found."""
+    body = pd.DataFrame(
+        {
+            "no": [f"{i}." for i in range(1, len(findings) + 1)],
+            "berkas": [f.file for f in findings],
+            "lokasi": [f.location() for f in findings],
+            "temuan": [f.describe() for f in findings],
+        }
+    )
+    columns = [
+        Column("no", "No", "tengah", "6%"),
+        Column("berkas", "Berkas", width="26%"),
+        Column("lokasi", "Lokasi", width="18%"),
+        Column("temuan", "Temuan"),
+    ]
+    return render_table(body, columns, title)

@@ -31,7 +31,9 @@ def test_figure_html_is_byte_identical_for_the_same_data(capaian):
     assert first == second
     svg = _svg(first)
     assert "<dc:date>" not in svg
-    assert '<figcaption><span class="nomor" data-jenis="Gambar"></span> Capaian per indikator' in first
+    assert (
+        '<figcaption><span class="nomor" data-jenis="Gambar"></span> Capaian per indikator' in first
+    )
 
 
 def test_figure_html_loads_nothing_and_escapes_the_title(capaian):
@@ -57,12 +59,16 @@ def test_capaian_chart_one_bar_per_indicator_coloured_by_status_with_100_line(ca
 
 def test_penyerapan_and_efisiensi_charts_show_each_kegiatan():
     frame = pd.DataFrame(
-        {"label": ["6709 Perencanaan", "6639 Teknis"], "penyerapan": [92.03, np.nan],
-         "capaian": [100.0, 100.0]}
+        {
+            "label": ["6709 Perencanaan", "6639 Teknis"],
+            "penyerapan": [92.03, np.nan],
+            "capaian": [100.0, 100.0],
+        }
     )
     assert len(penyerapan_chart(frame).axes[0].patches) == 2
     ax = efisiensi_chart(frame).axes[0]
     assert len(ax.patches) == 4
     assert [t.get_text() for t in ax.get_legend().get_texts()] == [
-        "Capaian kinerja", "Penyerapan anggaran",
+        "Capaian kinerja",
+        "Penyerapan anggaran",
     ]

@@ -1,7 +1,12 @@
 import pandas as pd
 import pytest
 
-from lakipkit.narrative import describe_anggaran, describe_capaian, render_markdown, render_narrative
+from lakipkit.narrative import (
+    describe_anggaran,
+    describe_capaian,
+    render_markdown,
+    render_narrative,
+)
 
 HOSTILE = """# Judul
 
@@ -26,8 +31,17 @@ Teks biasa dengan **tebal** dan [tautan](https://jdih.kpu.go.id/x).
 def test_sanitiser_drops_scripts_and_handlers_but_keeps_structure():
     html = render_markdown(HOSTILE)
     lowered = html.lower()
-    for bad in ("<script", "alert(", "onerror", "onclick", "javascript:", "<img", "<iframe",
-                "<style", "display:none"):
+    for bad in (
+        "<script",
+        "alert(",
+        "onerror",
+        "onclick",
+        "javascript:",
+        "<img",
+        "<iframe",
+        "<style",
+        "display:none",
+    ):
         assert bad not in lowered, bad
     assert "<h3>Judul</h3>" in html
     assert "<strong>tebal</strong>" in html
@@ -55,7 +69,9 @@ def test_inserts_are_placed_at_markers_and_unknown_markers_dropped():
         "<!-- sisipan: satker.yaml#sasaran_strategis[tujuan=2] -->\n\n"
         "<!-- sisipan: Bagan 1.1 (gambar; tidak terbaca) -->\nAkhir."
     )
-    profile = {"sasaran_strategis": [{"tujuan": 1, "uraian": "S1"}, {"tujuan": 2, "uraian": "S<2>"}]}
+    profile = {
+        "sasaran_strategis": [{"tujuan": 1, "uraian": "S1"}, {"tujuan": 2, "uraian": "S<2>"}]
+    }
     html = render_narrative(text, {"pegawai.csv#1.1": "<table>T</table>"}, profile)
     assert html.index("Awal.") < html.index("<table>T</table>") < html.index("Tengah.")
     assert "<ol><li>S&lt;2&gt;</li></ol>" in html and "S1" not in html

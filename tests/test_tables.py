@@ -2,7 +2,11 @@ import pandas as pd
 
 from lakipkit.tables import Column, contents_placeholder, render_table
 
-COLUMNS = [Column("no", "No", "tengah"), Column("uraian", "Uraian"), Column("pagu", "Pagu", "angka")]
+COLUMNS = [
+    Column("no", "No", "tengah"),
+    Column("uraian", "Uraian"),
+    Column("pagu", "Pagu", "angka"),
+]
 
 
 def _body():
@@ -22,7 +26,9 @@ def test_rows_cells_and_groups_in_order_and_escaped():
     assert "<script" not in html
     assert "Belanja &lt;script&gt;alert(1)&lt;/script&gt;" in html
     assert "Honor &amp; lembur" in html
-    assert '<caption><span class="nomor" data-jenis="Tabel"></span> Pagu &lt;per&gt; kegiatan' in html
+    assert (
+        '<caption><span class="nomor" data-jenis="Tabel"></span> Pagu &lt;per&gt; kegiatan' in html
+    )
     rows = html.split("<tbody>")[1].split("</tbody>")[0].split("</tr>")[:-1]
     assert rows[0] == (
         '<tr class="kelompok"><th colspan="3" scope="rowgroup">A. PROGRAM &lt;DUKUNGAN&gt;</th>'
@@ -41,7 +47,12 @@ def test_header_row_and_table_structure_for_repeating_headers():
         '<thead><tr><th scope="col" class="tengah">No</th><th scope="col">Uraian</th>'
         '<th scope="col" class="angka">Pagu</th></tr></thead>'
     ) in html
-    assert html.startswith('<div class="tabel-wrap"><table class="tabel">')
+    assert html.startswith('<div class="tabel-wrap kecil"><table class="tabel">')
+
+
+def test_only_short_tables_are_kept_whole_on_one_page():
+    long = pd.DataFrame({"no": [str(i) for i in range(40)], "uraian": "x", "pagu": "1"})
+    assert render_table(long, COLUMNS, "T").startswith('<div class="tabel-wrap"><table')
 
 
 def test_missing_values_render_as_empty_cells_and_row_classes_apply():
