@@ -115,7 +115,9 @@ def read_renstra(data_dir: Path | str, satker: str) -> pd.DataFrame:
 def renstra_targets(renstra: pd.DataFrame, tahun: int) -> pd.Series:
     """Give the Renstra target text of each indicator for ``tahun``, indexed by its id."""
     rows = renstra[renstra["tahun"].eq(tahun)]
-    return pd.Series(rows["target_teks"].to_numpy(), index=rows["indikator"].to_numpy())
+    return pd.Series(
+        rows["target_teks"].to_numpy(), index=rows["indikator"].to_numpy(), dtype="string"
+    )
 
 
 def _renstra_conflicts(frame: pd.DataFrame, file: str) -> list[Finding]:
