@@ -225,7 +225,7 @@ def new_csv(name: str, frame: pd.DataFrame, targets: pd.Series) -> pd.DataFrame:
     if name in STRUKTUR:
         return frame
     if name in TARGET:
-        return frame.assign(target=frame["id"].map(targets).fillna(""))
+        return frame.assign(target=targets.reindex(frame["id"]).fillna("").to_numpy())
     if name in DIKOSONGKAN:
         return frame.assign(**{c: "" for c in DIKOSONGKAN[name] if c in frame})
     return frame.iloc[:0]
