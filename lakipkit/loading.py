@@ -21,7 +21,7 @@ import csv
 import io
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -134,17 +134,11 @@ def load_year(data_dir: Path | str, satker: str, tahun: int) -> YearData:
     data_dir = Path(data_dir)
     satker_dir = _satker_dir(data_dir, satker)
     if not re.fullmatch(r"\d{4}", str(tahun)):
-        raise DataValidationError(
-            [
-                _finding(
-                    str(satker_dir),
-                    "invalid_year",
-                    "bukan tahun yang sah",
-                    "tahun empat angka, mis. 2024",
-                    value=str(tahun),
-                )
-            ]
+        expected = "tahun empat angka, mis. 2024"
+        problem = _finding(
+            str(satker_dir), "invalid_year", "bukan tahun", expected, value=str(tahun)
         )
+        raise DataValidationError([problem])
     year_dir = satker_dir / str(tahun)
     paths = {t.file: (satker_dir if t.level == "satker" else year_dir) / t.file for t in TABLES}
     _require(satker_dir, year_dir, paths)
@@ -174,25 +168,20 @@ def load_year(data_dir: Path | str, satker: str, tahun: int) -> YearData:
         tabel={name: frames[f"{name}.csv"] for name in SMALL_TABLES},
         narasi=narasi,
         findings=tuple(findings),
-        **{
-            name: frames[f"{name}.csv"]
-            for name in (
-                "program",
-                "kegiatan",
-                "sasaran",
-                "realisasi",
-                "realisasi_triwulan",
-                "tabel_terbit",
-                "anggaran",
-                "anggaran_terbit",
-                "pk_anggaran",
-                "rkt_sasaran_strategis",
-                "rkt_program",
-                "rkt_pendanaan",
-                "pegawai",
-                "organisasi",
-            )
-        },
+        program=frames["program.csv"],
+        kegiatan=frames["kegiatan.csv"],
+        sasaran=frames["sasaran.csv"],
+        realisasi=frames["realisasi.csv"],
+        realisasi_triwulan=frames["realisasi_triwulan.csv"],
+        tabel_terbit=frames["tabel_terbit.csv"],
+        anggaran=frames["anggaran.csv"],
+        anggaran_terbit=frames["anggaran_terbit.csv"],
+        pk_anggaran=frames["pk_anggaran.csv"],
+        rkt_sasaran_strategis=frames["rkt_sasaran_strategis.csv"],
+        rkt_program=frames["rkt_program.csv"],
+        rkt_pendanaan=frames["rkt_pendanaan.csv"],
+        pegawai=frames["pegawai.csv"],
+        organisasi=frames["organisasi.csv"],
     )
 
 
@@ -217,17 +206,9 @@ def _satker_dir(data_dir: Path, satker: str) -> Path:
     """Check the satker id before it touches a path; the folder must exist."""
     if not isinstance(satker, str) or not SATKER_ID.fullmatch(satker):
         expected = "huruf kecil, angka dan '-' saja, diawali huruf/angka (mis. kpu-kota-bontang)"
-        raise DataValidationError(
-            [
-                _finding(
-                    str(data_dir),
-                    "invalid_satker_id",
-                    "bukan id satker yang sah",
-                    expected,
-                    value=str(satker),
-                )
-            ]
-        )
+        message = "bukan id satker yang sah"
+        problem = _finding(str(data_dir), "invalid_satker_id", message, expected, value=str(satker))
+        raise DataValidationError([problem])
     satker_dir = data_dir / satker
     if not satker_dir.is_dir():
         hint = f"buat folder {satker_dir} berisi satker.yaml (lihat data/README.md)"
@@ -373,57 +354,49 @@ def _read_yaml(path: Path, root: Path, findings: list[Finding]) -> _Yaml:
     """Read a YAML file and check it against its model."""
     shown = str(path)
     text = _read_text(path, root, findings)
-    if text is None:
+    parsed = None if text is None else _parse_yaml(text, shown)
+    if isinstance(parsed, Finding):
+        findings.append(parsed)
+    if not isinstance(parsed, tuple):
         return _Yaml(shown, None, {})
-    tabs = [m.start() for m in re.finditer(r"^ *\t", text, re.MULTILINE)]
-    if tabs:
-        findings += [
-            _finding(
-                shown,
-                "yaml_tab",
-                "memakai tab untuk indentasi",
-                "indentasi dengan spasi",
-                row=text.count("\n", 0, start) + 1,
-            )
-            for start in tabs
-        ]
+    node, data = parsed
+    if data is None:
+        expected = "kunci: lihat docs/data-dictionary.md"
+        findings.append(_finding(shown, "empty_file", "kosong", expected))
         return _Yaml(shown, None, {})
+    lines: Lines = {}
+    for key, line in _key_lines(node, (), lines):
+        message, expected = "ditulis lebih dari sekali", "setiap kunci sekali saja"
+        findings.append(_finding(shown, "duplicate_key", message, expected, row=line, column=key))
+    typed, problems = validate_yaml(data, YAML_FILES[path.name], shown, lines)
+    findings += problems
+    return _Yaml(shown, typed, lines)
+
+
+def _parse_yaml(text: str, shown: str) -> tuple[yaml.Node, Any] | Finding:
+    """Parse YAML text, or say where and why it cannot be used (tabs, syntax, aliases)."""
+    if tab := re.search(r"^ *\t", text, re.MULTILINE):
+        row = text.count("\n", 0, tab.start()) + 1
+        return _finding(shown, "yaml_tab", "memakai tab untuk indentasi", "spasi", row=row)
     expected = "YAML yang sah: 'kunci: nilai', indentasi spasi, teks berisi ': ' diberi tanda kutip"
+    loader = _yaml_loader()
     try:
-        node = yaml.compose(text, Loader=_yaml_loader())
-        data = yaml.load(text, Loader=_yaml_loader())  # noqa: S506 - a SafeLoader subclass
+        events = yaml.parse(text, Loader=loader)
+        if alias := next((e for e in events if isinstance(e, yaml.AliasEvent)), None):
+            # a shared node makes little sense in data and can blow up in size
+            message = "memakai alias YAML (*nama); tulis isinya langsung"
+            row = alias.start_mark.line + 1
+            return _finding(shown, "yaml_syntax", message, expected, row=row)
+        return yaml.compose(text, Loader=loader), yaml.load(text, Loader=loader)  # noqa: S506
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         where = f" (karakter ke-{mark.column + 1})" if mark else ""
         message = f"YAML tidak dapat dibaca: {error.problem}{where}"
-        row = mark.line + 1 if mark else None
-        findings.append(_finding(shown, "yaml_syntax", message, expected, row=row))
-        return _Yaml(shown, None, {})
+        return _finding(
+            shown, "yaml_syntax", message, expected, row=mark.line + 1 if mark else None
+        )
     except yaml.YAMLError as error:
-        findings.append(
-            _finding(shown, "yaml_syntax", f"YAML tidak dapat dibaca: {error}", expected)
-        )
-        return _Yaml(shown, None, {})
-    if data is None:
-        findings.append(
-            _finding(shown, "empty_file", "kosong", "kunci: lihat docs/data-dictionary.md")
-        )
-        return _Yaml(shown, None, {})
-    lines: Lines = {}
-    findings += [
-        _finding(
-            shown,
-            "duplicate_key",
-            "ditulis lebih dari sekali",
-            "setiap kunci sekali saja",
-            row=line,
-            column=key,
-        )
-        for key, line in _key_lines(node, (), lines)
-    ]
-    typed, problems = validate_yaml(data, YAML_FILES[path.name], shown, lines)
-    findings += problems
-    return _Yaml(shown, typed, lines)
+        return _finding(shown, "yaml_syntax", f"YAML tidak dapat dibaca: {error}", expected)
 
 
 def _key_lines(node: yaml.Node, path: tuple[str | int, ...], lines: Lines) -> list[tuple[str, int]]:
@@ -463,11 +436,8 @@ def _read_narasi(
         folder, _, name = key.rpartition("/")
         if not ((folder == "" and name in NARASI) or (folder == "analisis" and name in ids)):
             message = "tidak akan ditempatkan di laporan"
-            findings.append(
-                _finding(
-                    str(path), "unknown_reference", message, expected, value=key, severity="warning"
-                )
-            )
+            finding = _finding(str(path), "unknown_reference", message, expected, value=key)
+            findings.append(replace(finding, severity="warning"))
     return narasi
 
 

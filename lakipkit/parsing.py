@@ -34,6 +34,7 @@ _EXPECT_NILAI = (
 )
 _EXPECT_TANGGAL = "tanggal seperti 2025-01-25 atau 25 Januari 2025"
 
+_MAX_DIGITS = 18
 _NUM = r"\d[\d.,]*\d|\d"
 _UNIT = r"%|[^\W\d_][^\d%]*"
 _RANGE_WORD = r"-|–|—|s\.?\s?d\.?|s/d|sampai(?:\s+dengan)?"
@@ -78,8 +79,15 @@ def _clean(teks: str) -> str:
     return " ".join(str(teks).split())
 
 
+def _refuse_long(digits: str, kode: str, teks: str, expected: str) -> None:
+    """Refuse more than 18 digits: no real value has them, and int64 ends at 19."""
+    if len(re.sub(r"\D", "", digits)) > _MAX_DIGITS:
+        raise ParseError(kode, teks, f"lebih dari {_MAX_DIGITS} angka", expected)
+
+
 def _number(token: str, teks: str) -> tuple[float, str | None]:
     """Read one number token; return it with its decimal separator (',' '.' or None)."""
+    _refuse_long(token, "invalid_number", teks, _EXPECT_ANGKA)
     if re.fullmatch(r"\d+", token, re.ASCII):
         return float(token), None
     if re.fullmatch(r"\d+\.\d{3}", token, re.ASCII):
@@ -138,6 +146,7 @@ def _read_rupiah(teks: str) -> tuple[int, None]:
     match = _RUPIAH_RE.fullmatch(teks)
     if not match:
         raise ParseError("invalid_rupiah", teks, "bukan jumlah rupiah yang sah", _EXPECT_RUPIAH)
+    _refuse_long(match["num"], "invalid_rupiah", teks, _EXPECT_RUPIAH)
     value = int(match["num"].replace(".", ""))
     return (-value if match["sign"] else value), None
 
@@ -147,6 +156,7 @@ def _read_bulat(teks: str) -> tuple[int, None]:
         raise ParseError(
             "invalid_integer", teks, "bukan bilangan bulat", "bilangan bulat seperti 3"
         )
+    _refuse_long(teks, "invalid_integer", teks, "bilangan bulat seperti 3")
     return int(teks), None
 
 
@@ -352,6 +362,8 @@ def nilai_frame(column: pd.Series) -> pd.DataFrame:
         orient="index",
         columns=["angka", "atas", "satuan", "predikat", "bentuk"],
     )
-    return table.reindex(text.to_numpy()).set_axis(column.index).astype(
-        {"angka": "float64", "atas": "float64"}
+    return (
+        table.reindex(text.to_numpy())
+        .set_axis(column.index)
+        .astype({"angka": "float64", "atas": "float64"})
     )

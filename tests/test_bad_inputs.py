@@ -167,6 +167,8 @@ CASES = [
     Case("unknown sumber_dana", replace(ANG, "APBD", "PNBP"), "not_allowed", ANG, 7, "sumber_dana"),
     Case("non-numeric pagu", replace(ANG, "200.000.000,170", "dua ratus juta,170"),
          "invalid_rupiah", ANG, 4, "pagu"),
+    Case("pagu of 30 digits", replace(ANG, "200.000.000,170", "9" * 30 + ",170"),
+         "invalid_rupiah", ANG, 4, "pagu"),
     Case("negative pagu", replace(ANG, "200.000.000,170", "-200.000.000,170"),
          "negative_amount", ANG, 4, "pagu"),
     Case("unparseable realisasi", replace(REAL, "WA-05,4%", "WA-05,empat persen"),
@@ -224,6 +226,7 @@ CASES = [
          "yaml_tab", "satker.yaml", 7, None),
     Case("YAML syntax error", replace(LAP, "judul: Laporan Kinerja", "judul: Laporan: Kinerja"),
          "yaml_syntax", LAP, 3, None),
+    Case("YAML alias", append(LAP, "judul_lain: *judul\n"), "yaml_syntax", LAP, 19, None),
     Case("missing YAML key", replace(LAP, "\ntempat: Kota Contoh\n", "\n"),
          "missing_key", LAP, 2, "tempat"),
     Case("unknown YAML key", append("satker.yaml", "alamt: Jl. Contoh\n"),
@@ -321,6 +324,22 @@ def test_bom_is_accepted_with_a_warning(data_dir):
     year = load_year(data_dir, SATKER, 2023)
     assert list(year.indikator["id"])[:1] == ["WA-01"]  # the BOM did not end up in the header
     assert [(f.kode, f.severity, f.file) for f in year.findings] == [("bom", "warning", str(path))]
+
+
+def test_crlf_line_ends_are_accepted(data_dir):
+    path = data_dir / SATKER / IND
+    path.write_bytes(path.read_bytes().replace(b"\n", b"\r\n"))
+    year = load_year(data_dir, SATKER, 2023)
+    assert year.indikator["agregasi_triwulan"].tolist()[:2] == ["terakhir", "jumlah"]
+    assert year.findings == ()
+
+
+def test_mixed_decimals_in_a_published_table_are_only_a_warning(data_dir):
+    # tabel_terbit records what was printed, even when the printed tables disagree in style
+    replace(TT, "contoh lain,100%", "contoh lain,99.5%")(data_dir / SATKER)
+    year = load_year(data_dir, SATKER, 2023)
+    assert [(f.kode, f.severity, f.row, f.column) for f in year.findings] == [
+        ("mixed_decimal", "warning", 4, "target")]
 
 
 def test_satuan_mismatch_is_a_warning_not_an_error(data_dir):

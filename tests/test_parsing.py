@@ -228,6 +228,19 @@ def test_parse_persen_and_bulat():
     assert parse_bulat("4") == 4
 
 
+@pytest.mark.parametrize(
+    ("function", "text", "kode"),
+    [(parse_rupiah, "9" * 19, "invalid_rupiah"), (parse_angka, "1" * 40, "invalid_number"),
+     (parse_bulat, "9" * 19, "invalid_integer"), (parse_nilai, "1" * 20 + "%", "invalid_number")],
+)  # fmt: skip
+def test_more_than_18_digits_are_refused(function, text, kode):
+    with pytest.raises(ParseError) as caught:
+        function(text)
+    assert caught.value.kode == kode
+    assert "lebih dari 18 angka" in caught.value.message
+    assert parse_rupiah("999.999.999.999.999.999") == 10**18 - 1  # 18 digits still fit int64
+
+
 def test_normalize_satuan():
     assert normalize_satuan(" Persen ") == normalize_satuan("%") == "%"
     assert normalize_satuan("Laporan") == normalize_satuan("laporan")
