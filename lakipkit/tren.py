@@ -20,11 +20,14 @@ from pandera.typing import Series
 
 from lakipkit.anggaran import compute_penyerapan
 from lakipkit.capaian import CapaianSettings, compute_capaian
-from lakipkit.charts import _STYLE, _WIDTH_IN
+from lakipkit.charts import _STYLE, _WIDTH_IN, figure_html
 from lakipkit.errors import DataValidationError, Finding
-from lakipkit.loading import YearData, _read_table, _typed
+from lakipkit.formatting import format_angka, format_persen, format_rupiah
+from lakipkit.loading import YearData, _read_table, _typed, list_years, load_year
+from lakipkit.narrative import paragraph
 from lakipkit.parsing import nilai_frame, normalize_satuan
 from lakipkit.schemas import ID_PATTERN, Table, opsional, wajib
+from lakipkit.tables import ROW_CLASS, Column, render_table
 from lakipkit.triwulan import combine_realisasi
 
 AGREGASI_RENSTRA = ("terakhir", "jumlah")
@@ -392,3 +395,208 @@ def tren_chart(capaian: pd.DataFrame, sasaran: str) -> Figure:
         ax.grid(axis="y", color="#dddddd", linewidth=0.6)
         ax.legend(loc="lower left", fontsize=7.5, frameon=False, ncols=min(len(nilai.columns), 5))
     return fig
+
+
+# --- the comparison section of the report ------------------------------------------------------
+
+
+def load_years(
+    data_dir: Path | str, satker: str, tahun: int, jumlah: int = 5
+) -> list[YearData]:
+    """Load ``tahun`` and up to ``jumlah - 1`` earlier years of one satker, oldest first.
+
+    An earlier year with errors is not skipped: its ``DataValidationError`` is raised, since
+    a comparison that silently leaves a year out would mislead.
+    """
+    lalu = [t for t in list_years(data_dir, satker) if t < int(tahun)]
+    lalu = lalu[max(len(lalu) - (jumlah - 1), 0) :]
+    return [load_year(data_dir, satker, t) for t in [*lalu, int(tahun)]]
+
+
+def describe_tren(banding: pd.DataFrame) -> str:
+    """Say how capaian moved against the year before (`compare_indikator`), in one sentence."""
+    if banding["tahun_lalu"].isna().all():
+        return "Belum ada tahun sebelumnya untuk dibandingkan."
+    perubahan = banding["perubahan_capaian"]
+    hitung = {
+        "naik": int(perubahan.gt(0).sum()),
+        "turun": int(perubahan.lt(0).sum()),
+        "tetap": int(perubahan.eq(0).sum()),
+    }
+    ket = banding["keterangan"]
+    lain = {
+        "indikator baru": int(ket.eq("baru").sum()),
+        "indikator tidak ada lagi": int(ket.eq("tidak ada lagi").sum()),
+        "indikator berubah satuan": int(ket.str.startswith("satuan berubah").sum()),
+    }
+    teks = (
+        f"Dibanding tahun {int(banding['tahun_lalu'].dropna().iloc[0])}, capaian "
+        + ", ".join(f"{n} indikator {kata}" for kata, n in hitung.items())
+    )
+    tambahan = [f"{n} {kata}" for kata, n in lain.items() if n]
+    return teks + (f"; {', '.join(tambahan)}." if tambahan else ".")
+
+
+def _persen(values: pd.Series) -> pd.Series:
+    return values.map(format_persen)
+
+
+def _poin(values: pd.Series) -> pd.Series:
+    return values.map(lambda v: format_angka(v, 2))
+
+
+def comparison_table(banding: pd.DataFrame, title: str) -> str:
+    """Tabulate realisasi and capaian of this year and last (`compare_indikator`)."""
+    lalu, kini = int(banding["tahun_lalu"].dropna().iloc[0]), int(banding["tahun"].iloc[0])
+    body = pd.DataFrame(
+        {
+            "id": banding["id"],
+            "indikator": banding["uraian"],
+            "realisasi_lalu": banding["realisasi_teks_lalu"].fillna("–"),
+            "capaian_lalu": _persen(banding["capaian_lalu"]),
+            "realisasi": banding["realisasi_teks"].fillna("–"),
+            "capaian": _persen(banding["capaian"]),
+            "perubahan": _poin(banding["perubahan_capaian"]),
+            "keterangan": banding["keterangan"],
+        }
+    )
+    columns = [
+        Column("id", "Kode", "tengah", "8%"),
+        Column("indikator", "Indikator Kinerja", width="30%"),
+        Column("realisasi_lalu", f"Realisasi {lalu}", "tengah", "10%"),
+        Column("capaian_lalu", f"Capaian {lalu}", "angka", "9%"),
+        Column("realisasi", f"Realisasi {kini}", "tengah", "10%"),
+        Column("capaian", f"Capaian {kini}", "angka", "9%"),
+        Column("perubahan", "Perubahan (poin)", "angka", "9%"),
+        Column("keterangan", "Keterangan", width="15%"),
+    ]
+    return render_table(body, columns, title)
+
+
+def yearly_table(capaian: pd.DataFrame, title: str) -> str:
+    """Tabulate capaian per indicator and year (`capaian_by_year`); '–' where none."""
+    tahun = sorted(capaian["tahun"].unique())
+    terbaru = capaian.sort_values("tahun", ascending=False, kind="stable").drop_duplicates("id")
+    nilai = capaian.pivot(index="id", columns="tahun", values="capaian").reindex(terbaru["id"])
+    body = pd.DataFrame({"id": terbaru["id"].to_numpy(), "indikator": terbaru["uraian"].to_numpy()})
+    for t in tahun:
+        body[str(t)] = _persen(nilai[t]).to_numpy()
+    columns = [
+        Column("id", "Kode", "tengah", "8%"),
+        Column("indikator", "Indikator Kinerja", width="40%"),
+        *[Column(str(t), f"Capaian {t}", "angka") for t in tahun],
+    ]
+    return render_table(body, columns, title)
+
+
+def renstra_table(kemajuan: pd.DataFrame, title: str) -> str:
+    """Tabulate realisasi to date against the Renstra end target (`progress_renstra`)."""
+    body = pd.DataFrame(
+        {
+            "id": kemajuan["id"],
+            "indikator": kemajuan["uraian"],
+            "periode": kemajuan["periode"],
+            "target": kemajuan["target_akhir_teks"],
+            "realisasi": kemajuan["realisasi_sd_teks"].fillna("belum ada data"),
+            "dihitung": kemajuan["tahun_dihitung"].fillna("–")
+            + np.where(kemajuan["agregasi"].eq("jumlah"), " (dijumlah)", ""),
+            "capaian": _persen(kemajuan["capaian_renstra"]),
+        }
+    )
+    columns = [
+        Column("id", "Kode", "tengah", "8%"),
+        Column("indikator", "Indikator Kinerja", width="32%"),
+        Column("periode", "Periode Renstra", "tengah", "10%"),
+        Column("target", "Target Akhir", "tengah", "10%"),
+        Column("realisasi", "Realisasi s.d. Tahun Ini", "tengah", "12%"),
+        Column("dihitung", "Tahun Dihitung", "tengah", "16%"),
+        Column("capaian", "Capaian thd Target Akhir", "angka", "12%"),
+    ]
+    return render_table(body, columns, title)
+
+
+def changes_table(perubahan: pd.DataFrame, title: str) -> str:
+    """Tabulate indicators that appeared, disappeared or changed satuan (`indikator_changes`)."""
+    body = pd.DataFrame(
+        {
+            "tahun": perubahan["tahun"].astype("string"),
+            "id": perubahan["id"],
+            "indikator": perubahan["uraian"],
+            "perubahan": perubahan["perubahan"],
+            "satuan": perubahan["satuan_lama"].fillna("–").astype("string")
+            + " → "
+            + perubahan["satuan_baru"].fillna("–").astype("string"),
+        }
+    )
+    columns = [
+        Column("tahun", "Tahun", "tengah", "8%"),
+        Column("id", "Kode", "tengah", "8%"),
+        Column("indikator", "Indikator Kinerja", width="46%"),
+        Column("perubahan", "Perubahan", "tengah", "16%"),
+        Column("satuan", "Satuan", "tengah", "22%"),
+    ]
+    return render_table(body, columns, title)
+
+
+def budget_table(anggaran: pd.DataFrame, title: str) -> str:
+    """Tabulate pagu and penyerapan per budget line and year (`compare_anggaran`)."""
+    tahun = [c.removeprefix("pagu_") for c in anggaran.columns if c.startswith("pagu_")]
+    body = pd.DataFrame({"kode": anggaran["kode"], "uraian": anggaran["uraian"]})
+    columns = [Column("kode", "Kode", "tengah", "9%"), Column("uraian", "Program/Kegiatan")]
+    for t in tahun:
+        body[f"pagu_{t}"] = anggaran[f"pagu_{t}"].map(format_rupiah)
+        body[f"penyerapan_{t}"] = _persen(anggaran[f"penyerapan_{t}"])
+        columns += [
+            Column(f"pagu_{t}", f"Pagu {t}", "angka"),
+            Column(f"penyerapan_{t}", f"Penyerapan {t}", "angka"),
+        ]
+    body[ROW_CLASS] = np.where(anggaran["induk"].isna(), "induk", "")
+    return render_table(body, columns, title)
+
+
+def comparison_html(
+    years: Sequence[YearData],
+    renstra: pd.DataFrame | None = None,
+    settings: CapaianSettings | None = None,
+) -> str:
+    """Build the report's comparison with earlier years: sentence, tables, chart per sasaran.
+
+    ``years`` as from `load_years` (the report's year last); with a single year the result
+    is empty, so the report notebook can always call it.
+    """
+    urut = _urut(years)
+    if len(urut) < 2:
+        return ""
+    kini, lalu = urut[-1].tahun, urut[-2].tahun
+    rentang = f"{urut[0].tahun}-{kini}"
+    banding = compare_indikator(urut, settings)
+    per_tahun = capaian_by_year(urut, settings)
+    parts = [
+        paragraph(describe_tren(banding)),
+        comparison_table(banding, f"Realisasi dan Capaian Tahun {lalu} dan {kini}"),
+    ]
+    if len(urut) > 2:
+        parts.append(yearly_table(per_tahun, f"Capaian Indikator Kinerja Tahun {rentang}"))
+    perubahan = indikator_changes(urut)
+    if len(perubahan):
+        parts.append(
+            changes_table(perubahan, f"Indikator yang Muncul, Hilang atau Berubah Satuan {rentang}")
+        )
+    if renstra is not None and renstra["indikator"].isin(per_tahun["id"]).any():
+        parts.append(
+            renstra_table(
+                progress_renstra(urut, renstra, settings),
+                f"Realisasi s.d. Tahun {kini} terhadap Target Akhir Renstra",
+            )
+        )
+    sasaran = urut[-1].sasaran.set_index("id")["uraian"]
+    berdata = per_tahun[per_tahun["capaian"].notna()].groupby("sasaran")["tahun"].nunique()
+    parts += [
+        figure_html(tren_chart(per_tahun, s), f"Capaian Tahun {rentang}: {sasaran[s]}")
+        for s in sasaran.index
+        if berdata.get(s, 0) > 1
+    ]
+    parts.append(
+        budget_table(compare_anggaran(urut), f"Pagu dan Penyerapan Anggaran Tahun {rentang}")
+    )
+    return "\n".join(parts)

@@ -25,9 +25,10 @@ from lakipkit.capaian import (
     compute_capaian,
 )
 from lakipkit.errors import DataValidationError, Finding
-from lakipkit.formatting import format_angka
+from lakipkit.formatting import format_angka, format_persen, format_rupiah
 from lakipkit.loading import _read_table, _typed
 from lakipkit.schemas import ID_PATTERN, Table, opsional, wajib
+from lakipkit.tables import ROW_CLASS, Column, render_table
 
 TRIWULAN = (1, 2, 3, 4)
 JUMLAH = "jumlah"
@@ -263,3 +264,89 @@ def _check_kode(anggaran: pd.DataFrame, anggaran_triwulan: pd.DataFrame) -> None
             )
             for index, kode in asing["kode"].items()
         )
+
+
+# --- presentation: tables of the quarterly report (notebooks/triwulan.py) ----------------------
+
+ROMAWI = {1: "I", 2: "II", 3: "III", 4: "IV"}
+BERISIKO = "berisiko"
+SESUAI_LAJU = "sesuai laju"
+
+
+def status_laju(berisiko: pd.Series) -> pd.Series:
+    """Say 'berisiko', 'sesuai laju' or 'belum ada data' for each indicator."""
+    return pd.Series(
+        np.select(
+            [berisiko.isna().to_numpy(), berisiko.fillna(False).to_numpy(dtype=bool)],
+            [STATUS_BELUM_ADA_DATA, BERISIKO],
+            SESUAI_LAJU,
+        ),
+        index=berisiko.index,
+        dtype="string",
+    )
+
+
+def capaian_table(capaian: pd.DataFrame, triwulan: int, title: str) -> str:
+    """Tabulate indicators to the end of TW n (`capaian_to_date`): rule, capaian, pace."""
+    tw = ROMAWI[check_triwulan(triwulan)]
+    status = status_laju(capaian["berisiko"])
+    body = pd.DataFrame(
+        {
+            "id": capaian["id"],
+            "indikator": capaian["uraian"],
+            "aturan": capaian["agregasi_triwulan"],
+            "target": capaian["target_teks"],
+            "realisasi": capaian["realisasi_teks"].fillna(STATUS_BELUM_ADA_DATA),
+            "capaian": capaian["capaian"].map(format_persen),
+            "laju": capaian["target_laju_teks"],
+            "capaian_laju": capaian["capaian_laju"].map(format_persen),
+            "status": status,
+            "kelas": "status-" + status.str.replace(" ", "-", regex=False),
+        }
+    )
+    columns = [
+        Column("id", "Kode", "tengah", "7%"),
+        Column("indikator", "Indikator Kinerja", width="29%"),
+        Column("aturan", "Penggabungan", "tengah", "9%"),
+        Column("target", "Target Tahunan", "tengah", "9%"),
+        Column("realisasi", f"Realisasi s.d. TW {tw}", "tengah", "9%"),
+        Column("capaian", "Capaian thd Target Tahunan", "angka", "9%"),
+        Column("laju", f"Target Laju TW {tw}", "tengah", "9%"),
+        Column("capaian_laju", "Capaian thd Laju", "angka", "9%"),
+        Column("status", "Status", "tengah", "10%", class_key="kelas"),
+    ]
+    return render_table(body, columns, title)
+
+
+def anggaran_table(penyerapan: pd.DataFrame, triwulan: int, title: str) -> str:
+    """Tabulate budget to the end of TW n (`penyerapan_to_date`) against pagu and plan."""
+    tw = ROMAWI[check_triwulan(triwulan)]
+    catatan = np.where(
+        penyerapan["realisasi_lengkap"].fillna(False).to_numpy(dtype=bool),
+        "",
+        " (belum lengkap)",
+    )
+    body = pd.DataFrame(
+        {
+            "kode": penyerapan["kode"],
+            "uraian": penyerapan["uraian"],
+            "pagu": penyerapan["pagu"].map(format_rupiah),
+            "rencana": penyerapan["rencana_sd"].map(format_rupiah),
+            "realisasi": penyerapan["realisasi_sd"].map(format_rupiah) + catatan,
+            "penyerapan": penyerapan["penyerapan_sd"].map(format_persen),
+            "rencana_persen": penyerapan["rencana_persen"].map(format_persen),
+            "deviasi": penyerapan["deviasi"].map(lambda v: format_angka(v, 2)),
+            ROW_CLASS: np.where(penyerapan["tingkat"].eq(0), "jumlah", ""),
+        }
+    )
+    columns = [
+        Column("kode", "Kode", "tengah", "9%"),
+        Column("uraian", "Program/Kegiatan", width="25%"),
+        Column("pagu", "Pagu", "angka", "12%"),
+        Column("rencana", f"Rencana s.d. TW {tw}", "angka", "12%"),
+        Column("realisasi", f"Realisasi s.d. TW {tw}", "angka", "13%"),
+        Column("rencana_persen", "Rencana (% pagu)", "angka", "9%"),
+        Column("penyerapan", "Penyerapan (% pagu)", "angka", "9%"),
+        Column("deviasi", "Deviasi (poin)", "angka", "9%"),
+    ]
+    return render_table(body, columns, title)

@@ -1,5 +1,6 @@
 """Multi-year comparison on the synthetic satker, against values computed by hand."""
 
+import re
 from pathlib import Path
 
 import numpy as np
@@ -13,7 +14,10 @@ from lakipkit.tren import (
     capaian_by_year,
     compare_anggaran,
     compare_indikator,
+    comparison_html,
+    describe_tren,
     indikator_changes,
+    load_years,
     progress_renstra,
     read_renstra,
     renstra_targets,
@@ -219,3 +223,38 @@ def test_trend_chart_leaves_a_gap_for_a_missing_year(years):
     fig = tren_chart(capaian_by_year(list(years.values())), "WA-S01")
     lines = {line.get_label(): line for line in fig.axes[0].get_lines()}
     assert np.isnan(lines["WA-04"].get_ydata()[0])  # WA-04 appears in 2023
+
+
+def test_load_years_takes_the_report_year_and_earlier_ones():
+    assert [y.tahun for y in load_years(MULTI, SATKER, 2024)] == [2022, 2023, 2024]
+    assert [y.tahun for y in load_years(MULTI, SATKER, 2024, jumlah=2)] == [2023, 2024]
+    assert [y.tahun for y in load_years(MULTI, SATKER, 2023)] == [2022, 2023]
+    assert [y.tahun for y in load_years(MULTI, SATKER, 2024, jumlah=1)] == [2024]
+
+
+def test_describe_tren_counts_moves_and_changes(years):
+    assert describe_tren(compare_indikator(list(years.values()))) == (
+        "Dibanding tahun 2023, capaian 4 indikator naik, 0 indikator turun, 2 indikator tetap; "
+        "1 indikator tidak ada lagi, 1 indikator berubah satuan."
+    )
+
+
+def test_comparison_section_of_the_report(years, renstra):
+    html = comparison_html(list(years.values()), renstra)
+    captions = re.findall(r'data-jenis="(\w+)"></span> ([^<]*)<', html)
+    assert captions == [
+        ("Tabel", "Realisasi dan Capaian Tahun 2023 dan 2024"),
+        ("Tabel", "Capaian Indikator Kinerja Tahun 2022-2024"),
+        ("Tabel", "Indikator yang Muncul, Hilang atau Berubah Satuan 2022-2024"),
+        ("Tabel", "Realisasi s.d. Tahun 2024 terhadap Target Akhir Renstra"),
+        ("Gambar", "Capaian Tahun 2022-2024: Meningkatnya kapasitas sumber daya manusia"),
+        ("Gambar", "Capaian Tahun 2022-2024: Terwujudnya pengelolaan anggaran yang tertib"),
+        ("Gambar", "Capaian Tahun 2022-2024: Meningkatnya pengetahuan pemilih"),
+        ("Tabel", "Pagu dan Penyerapan Anggaran Tahun 2022-2024"),
+    ]
+    assert "56,67 %" in html  # CQ-03: 34 of 60 kegiatan
+    assert "satuan berubah: kegiatan -&gt; %" in html
+
+
+def test_comparison_section_is_empty_without_earlier_years(years):
+    assert comparison_html([years[2024]]) == ""

@@ -13,11 +13,14 @@ import pytest
 from lakipkit.errors import DataValidationError
 from lakipkit.loading import load_year
 from lakipkit.triwulan import (
+    anggaran_table,
+    capaian_table,
     capaian_to_date,
     combine_realisasi,
     penyerapan_to_date,
     read_anggaran_triwulan,
     realisasi_to_date,
+    status_laju,
 )
 
 MULTI = Path(__file__).parent / "fixtures" / "multi"
@@ -216,3 +219,20 @@ def test_bad_quarterly_budget_file_names_row_and_column(tmp_path):
         read_anggaran_triwulan(tmp_path, SATKER, 2024)
     found = {(f.row, f.column, f.value) for f in error.value.findings}
     assert found == {(2, "triwulan", "5"), (3, "rencana", "1.234.5")}
+
+
+def test_status_laju_words():
+    berisiko = pd.Series([True, False, pd.NA], dtype="boolean")
+    assert status_laju(berisiko).tolist() == ["berisiko", "sesuai laju", "belum ada data"]
+
+
+def test_quarterly_tables(tahun_2024):
+    capaian = capaian_to_date(tahun_2024.indikator, tahun_2024.realisasi_triwulan, 3)
+    html = capaian_table(capaian, 3, "Capaian s.d. Triwulan III")
+    assert "Realisasi s.d. TW III" in html and "Target Laju TW III" in html
+    assert '<td class="tengah status-sesuai-laju">sesuai laju</td>' in html
+    assert html.count(">berisiko</td>") == 3  # WA-01, CQ-02, CQ-03
+    rencana = read_anggaran_triwulan(MULTI, SATKER, 2024)
+    html = anggaran_table(penyerapan_to_date(tahun_2024.anggaran, rencana, 4), 4, "Anggaran")
+    assert "Rp 500.000.000 (belum lengkap)" in html
+    assert "-50,00" in html
