@@ -113,11 +113,16 @@ def build_report(
     say = progress or (lambda message: None)
     data_dir = Path(data_dir).expanduser().resolve()
     target = Path(output_dir).expanduser().resolve() / satker / str(tahun)
-    target.mkdir(parents=True, exist_ok=True)
     stem = f"laporan-{satker}-{tahun}"
     skip_slow_format_checkers()
+    from lakipkit.loading import load_year
 
     params = _parameters(data_dir, satker, tahun, target, parameters or {})
+    settings = _settings(params)
+    say(f"memeriksa data {data_dir / satker / str(tahun)}")
+    # Data errors surface here as DataValidationError, before a kernel is started.
+    year = load_year(data_dir, satker, tahun)
+    target.mkdir(parents=True, exist_ok=True)
     say(f"menjalankan notebook laporan ({satker} {tahun})")
     nb = _execute(Path(notebook) if notebook else notebook_path(), params, target, stem)
 
@@ -127,13 +132,15 @@ def build_report(
         html = ""
         if wanted:
             say("ekspor HTML")
-            html = export_html(nb, title=_title(nb, satker, tahun))
+            html = export_html(
+                nb, title=str(year.laporan.get("judul") or f"LAKIP {satker} {tahun}")
+            )
         if "html" in wanted:
             staged["html"] = _stage(target, f"{stem}.html", html.encode("utf-8"))
         if "pdf" in wanted:
             say("ekspor PDF")
             staged["pdf"] = _stage(target, f"{stem}.pdf", export_pdf(html))
-        summary = _summary(data_dir, satker, tahun, params)
+        summary = _summary(year, settings)
         if summary is not None:
             staged["json"] = _stage(target, "summary.json", summary)
     except BaseException as error:
@@ -246,11 +253,6 @@ def _stage(target: Path, name: str, content: bytes) -> Path:
     return path
 
 
-def _title(nb: Any, satker: str, tahun: int) -> str:
-    """The HTML `<title>`: set by the notebook in its metadata, else from satker and year."""
-    return str(nb.metadata.get("lakip", {}).get("title") or f"LAKIP {satker} {tahun}")
-
-
 @cache
 def _html_exporter() -> Any:
     """The nbconvert exporter, made once per process: no code, no prompts, own template."""
@@ -287,19 +289,26 @@ def export_pdf(html: str) -> bytes:
     return bytes(document.write_pdf(pdf_identifier=b"lakipkit"))
 
 
-def _summary(data_dir: Path, satker: str, tahun: int, params: Mapping[str, Any]) -> bytes | None:
+def _settings(params: Mapping[str, Any]) -> Any:
+    """CapaianSettings from the `cap` and `skala` parameters, refusing unknown values."""
+    from lakipkit.capaian import BAND_SCALES, CapaianSettings
+
+    name = params.get("skala", "default")
+    if name not in BAND_SCALES:
+        raise LakipError(f"skala tidak dikenal: {name!r} (pilihan: {', '.join(BAND_SCALES)})")
+    try:
+        return CapaianSettings(cap=params.get("cap"), skala=BAND_SCALES[name])
+    except ValueError as error:
+        raise LakipError(str(error)) from error
+
+
+def _summary(year: Any, settings: Any) -> bytes | None:
     """summary.json via lakipkit.summary.build_summary, or None while that module is absent."""
     try:
         from lakipkit.summary import build_summary
     except ImportError:
         return None
-    from lakipkit.capaian import BAND_SCALES, CapaianSettings
-    from lakipkit.loading import load_year
-
-    settings = CapaianSettings(
-        cap=params.get("cap"), skala=BAND_SCALES[params.get("skala", "default")]
-    )
-    summary = build_summary(load_year(data_dir, satker, tahun), settings)
+    summary = build_summary(year, settings)
     return (json.dumps(summary, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
 

@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 from matplotlib import rc_context
 from matplotlib.figure import Figure
+from matplotlib.patches import Patch
 
 from lakipkit.formatting import format_persen
 from lakipkit.narrative import format_nip
@@ -70,6 +71,7 @@ def _barh(
     reference: float | None = 100.0,
     row_height: float = 0.34,
     wrap: int = 48,
+    missing: str = "belum ada data",
 ) -> Figure:
     """Horizontal bars, one per label top to bottom, value printed at the bar's end."""
     n = len(labels)
@@ -88,7 +90,8 @@ def _barh(
         if reference is not None:
             ax.axvline(reference, color="#333333", linewidth=1, linestyle="--")
         for yi, value, bar_end in zip(y, values.to_numpy(dtype=float), shown, strict=True):
-            ax.text(bar_end + top * 0.01, yi, format_persen(value), va="center", fontsize=7.5)
+            label = format_persen(value, kosong=missing)
+            ax.text(bar_end + top * 0.01, yi, label, va="center", fontsize=7.5)
     return fig
 
 
@@ -107,16 +110,41 @@ def capaian_chart(capaian: pd.DataFrame) -> Figure:
         + "  "
         + capaian["uraian"]
         .astype(str)
-        .map(lambda text: textwrap.shorten(text, 58, placeholder=" …"))
+        .map(lambda text: textwrap.shorten(text, 40, placeholder=" …"))
     )
     # One line per indicator keeps 30+ bars on one A4 page together with the caption.
-    return _barh(labels, capaian["capaian"], colors, "Capaian (%)", row_height=0.22, wrap=80)
+    fig = _barh(labels, capaian["capaian"], colors, "Capaian (%)", row_height=0.22, wrap=80)
+    legend = [
+        Patch(color=color, label=label)
+        for color, label in (
+            (_TERCAPAI, "tercapai"),
+            (_TIDAK, "tidak tercapai"),
+            (_KOSONG, "belum ada data"),
+        )
+        if label in set(capaian["status"])
+    ]
+    with rc_context(_STYLE):
+        fig.axes[0].legend(
+            handles=legend,
+            loc="lower left",
+            bbox_to_anchor=(0, 1.0),
+            ncols=3,
+            frameon=False,
+            fontsize=7.5,
+        )
+    return fig
 
 
 def penyerapan_chart(anggaran: pd.DataFrame) -> Figure:
     """Penyerapan per kegiatan (`label`, `penyerapan`), with the 100 % line."""
     colors = np.full(len(anggaran), _ANGGARAN)
-    return _barh(anggaran["label"], anggaran["penyerapan"], colors, "Penyerapan anggaran (%)")
+    return _barh(
+        anggaran["label"],
+        anggaran["penyerapan"],
+        colors,
+        "Penyerapan anggaran (%)",
+        missing="realisasi belum dilaporkan",
+    )
 
 
 def efisiensi_chart(efisiensi: pd.DataFrame) -> Figure:
@@ -133,7 +161,8 @@ def efisiensi_chart(efisiensi: pd.DataFrame) -> Figure:
             values = efisiensi[key].to_numpy(dtype=float)
             ax.barh(y + offset, np.nan_to_num(values), height=0.38, color=color, label=name)
             for yi, value in zip(y + offset, values, strict=True):
-                ax.text(np.nan_to_num(value) + 1, yi, format_persen(value), va="center", fontsize=7)
+                label = format_persen(value, kosong="belum ada data")
+                ax.text(np.nan_to_num(value) + 1, yi, label, va="center", fontsize=7)
         ax.set_yticks(y, _wrap(efisiensi["label"], 44))
         ax.invert_yaxis()
         ax.axvline(100, color="#333333", linewidth=1, linestyle="--")

@@ -304,12 +304,9 @@ def cover_html(profile: Mapping[str, Any], tahun: int) -> str:
     logo = str(profile.get("logo_teks") or profile.get("nama_singkat") or "")
     mark, _, rest = logo.partition("/")
     place = ", ".join(
-        part
-        for part in (
-            profile.get("kota") and f"Kota {profile['kota']}",
-            profile.get("provinsi") and f"Provinsi {profile['provinsi']}",
-        )
-        if part
+        _with_prefix(str(profile[key]), prefix)
+        for key, prefix in (("kota", "Kota"), ("provinsi", "Provinsi"))
+        if profile.get(key)
     )
     short = profile.get("nama_singkat") or profile.get("nama", "")
     return (
@@ -323,6 +320,12 @@ def cover_html(profile: Mapping[str, Any], tahun: int) -> str:
         f'<div class="unit">{escape(str(profile.get("nama", "")))}</div>'
         + (f'<div class="alamat">{escape(place)}</div>' if place else "")
     )
+
+
+def _with_prefix(name: str, prefix: str) -> str:
+    """'Bontang' -> 'Kota Bontang'; a name that already says Kota/Kabupaten/Provinsi is kept."""
+    known = ("Kota ", "Kabupaten ", "Kab. ", "Provinsi ")
+    return name if name.startswith(known) else f"{prefix} {name}"
 
 
 def _band_text(scale: BandScale) -> list[str]:

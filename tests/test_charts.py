@@ -53,7 +53,9 @@ def test_capaian_chart_one_bar_per_indicator_coloured_by_status_with_100_line(ca
     assert len({b.get_facecolor() for b in bars}) == 3
     assert any(list(line.get_xdata()) == [100, 100] for line in ax.lines)
     labels = [t.get_text() for t in ax.texts]
-    assert labels == ["100,00 %", "62,50 %", "–"]
+    assert labels == ["100,00 %", "62,50 %", "belum ada data"]
+    legend = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert legend == ["tercapai", "tidak tercapai", "belum ada data"]
     assert ax.get_yticklabels()[0].get_text().startswith("WA-01")
 
 
@@ -65,7 +67,9 @@ def test_penyerapan_and_efisiensi_charts_show_each_kegiatan():
             "capaian": [100.0, 100.0],
         }
     )
-    assert len(penyerapan_chart(frame).axes[0].patches) == 2
+    penyerapan = penyerapan_chart(frame).axes[0]
+    assert len(penyerapan.patches) == 2
+    assert [t.get_text() for t in penyerapan.texts] == ["92,03 %", "realisasi belum dilaporkan"]
     ax = efisiensi_chart(frame).axes[0]
     assert len(ax.patches) == 4
     assert [t.get_text() for t in ax.get_legend().get_texts()] == [
