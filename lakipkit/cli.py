@@ -62,6 +62,21 @@ def _cmd_build(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_periksa(args: argparse.Namespace) -> int:
+    from lakipkit.audit import AuditSettings, run_periksa
+
+    satker = _resolve_satker(args.data, args.satker)
+    code, text = run_periksa(
+        args.data,
+        satker,
+        args.tahun,
+        ketat=args.ketat,
+        settings=AuditSettings(capaian=_settings(args)),
+    )
+    print(text)
+    return code
+
+
 def _common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--tahun", type=int, required=True, help="tahun laporan, mis. 2024")
     parser.add_argument("--satker", help="id satker (folder di data/); bawaan: satu-satunya satker")
@@ -87,6 +102,13 @@ def build_parser() -> argparse.ArgumentParser:
     summary = sub.add_parser("summary", help="ringkasan JSON capaian dan anggaran")
     _common(summary)
     summary.set_defaults(func=_cmd_summary)
+
+    periksa = sub.add_parser("periksa", help="periksa data: galat dan peringatan konsistensi")
+    _common(periksa)
+    periksa.add_argument(
+        "--ketat", action="store_true", help="peringatan juga membuat gagal (exit 1)"
+    )
+    periksa.set_defaults(func=_cmd_periksa)
 
     build = sub.add_parser("build", help="jalankan notebook laporan dan ekspor HTML/PDF")
     _common(build)

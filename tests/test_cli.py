@@ -84,3 +84,10 @@ def test_unknown_skala_is_usage_error():
     with pytest.raises(SystemExit) as exc:
         cli.main(["summary", "--tahun", "2024", "--skala", "nope"])
     assert exc.value.code == 2
+
+
+def test_periksa_warnings_pass_unless_ketat(capsys):
+    assert cli.main(["periksa", "--tahun", "2024", "--data", str(DATA)]) == 0
+    out = capsys.readouterr().out
+    assert "0 galat" in out and "peringatan" in out
+    assert cli.main(["periksa", "--tahun", "2024", "--data", str(DATA), "--ketat"]) == 1
