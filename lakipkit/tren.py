@@ -22,7 +22,7 @@ from lakipkit.anggaran import compute_penyerapan
 from lakipkit.capaian import CapaianSettings, compute_capaian
 from lakipkit.charts import _STYLE, _WIDTH_IN, figure_html
 from lakipkit.errors import DataValidationError, Finding
-from lakipkit.formatting import format_angka, format_persen, format_rupiah
+from lakipkit.formatting import format_angka, format_persen
 from lakipkit.loading import YearData, _read_table, _typed, list_years, load_year
 from lakipkit.narrative import paragraph
 from lakipkit.parsing import nilai_frame, normalize_satuan
@@ -467,10 +467,11 @@ def comparison_table(banding: pd.DataFrame, title: str) -> str:
         Column("capaian_lalu", f"Capaian {lalu}", "angka", "9%"),
         Column("realisasi", f"Realisasi {kini}", "tengah", "10%"),
         Column("capaian", f"Capaian {kini}", "angka", "9%"),
-        Column("perubahan", "Perubahan (poin)", "angka", "9%"),
+        Column("perubahan", "Perubahan", "angka", "9%"),
         Column("keterangan", "Keterangan", width="15%"),
     ]
-    return render_table(body, columns, title)
+    notes = f"Perubahan: capaian {kini} dikurangi capaian {lalu}, dalam poin persentase."
+    return render_table(body, columns, title, notes)
 
 
 def yearly_table(capaian: pd.DataFrame, title: str) -> str:
@@ -510,9 +511,13 @@ def renstra_table(kemajuan: pd.DataFrame, title: str) -> str:
         Column("target", "Target Akhir", "tengah", "10%"),
         Column("realisasi", "Realisasi s.d. Tahun Ini", "tengah", "12%"),
         Column("dihitung", "Tahun Dihitung", "tengah", "16%"),
-        Column("capaian", "Capaian thd Target Akhir", "angka", "12%"),
+        Column("capaian", "Capaian", "angka", "12%"),
     ]
-    return render_table(body, columns, title)
+    notes = (
+        "Capaian: realisasi s.d. tahun ini terhadap target akhir Renstra; realisasi tahun "
+        "terakhir yang ada datanya, atau jumlah semua tahun bila ditandai (dijumlah)."
+    )
+    return render_table(body, columns, title, notes)
 
 
 def changes_table(perubahan: pd.DataFrame, title: str) -> str:
@@ -538,19 +543,25 @@ def changes_table(perubahan: pd.DataFrame, title: str) -> str:
     return render_table(body, columns, title)
 
 
-def budget_table(anggaran: pd.DataFrame, title: str) -> str:
-    """Tabulate pagu and penyerapan per budget line and year (`compare_anggaran`)."""
-    tahun = [c.removeprefix("pagu_") for c in anggaran.columns if c.startswith("pagu_")]
+def budget_table(anggaran: pd.DataFrame, nilai: str, title: str) -> str:
+    """Tabulate ``pagu`` (rupiah) or ``penyerapan`` (%) per budget line and year.
+
+    ``anggaran`` is `compare_anggaran`; one measure per table keeps five years on a page.
+    """
+    if nilai not in ("pagu", "penyerapan"):
+        raise ValueError(f"nilai {nilai!r} tidak dikenal: 'pagu' atau 'penyerapan'")
+    tahun = [c.removeprefix(f"{nilai}_") for c in anggaran.columns if c.startswith(f"{nilai}_")]
     body = pd.DataFrame({"kode": anggaran["kode"], "uraian": anggaran["uraian"]})
-    columns = [Column("kode", "Kode", "tengah", "9%"), Column("uraian", "Program/Kegiatan")]
+    fmt = format_angka if nilai == "pagu" else format_persen
+    satuan = "(Rp)" if nilai == "pagu" else "(%)"
     for t in tahun:
-        body[f"pagu_{t}"] = anggaran[f"pagu_{t}"].map(format_rupiah)
-        body[f"penyerapan_{t}"] = _persen(anggaran[f"penyerapan_{t}"])
-        columns += [
-            Column(f"pagu_{t}", f"Pagu {t}", "angka"),
-            Column(f"penyerapan_{t}", f"Penyerapan {t}", "angka"),
-        ]
+        body[t] = anggaran[f"{nilai}_{t}"].map(fmt)
     body[ROW_CLASS] = np.where(anggaran["induk"].isna(), "induk", "")
+    columns = [
+        Column("kode", "Kode", "tengah", "10%"),
+        Column("uraian", "Program/Kegiatan"),
+        *[Column(t, f"{t} {satuan}", "angka") for t in tahun],
+    ]
     return render_table(body, columns, title)
 
 
@@ -596,7 +607,9 @@ def comparison_html(
         for s in sasaran.index
         if berdata.get(s, 0) > 1
     ]
-    parts.append(
-        budget_table(compare_anggaran(urut), f"Pagu dan Penyerapan Anggaran Tahun {rentang}")
-    )
+    anggaran = compare_anggaran(urut)
+    parts += [
+        budget_table(anggaran, "pagu", f"Pagu Anggaran Tahun {rentang}"),
+        budget_table(anggaran, "penyerapan", f"Penyerapan Anggaran Tahun {rentang}"),
+    ]
     return "\n".join(parts)

@@ -25,7 +25,7 @@ from lakipkit.capaian import (
     compute_capaian,
 )
 from lakipkit.errors import DataValidationError, Finding
-from lakipkit.formatting import format_angka, format_persen, format_rupiah
+from lakipkit.formatting import format_angka, format_persen
 from lakipkit.loading import _read_table, _typed
 from lakipkit.schemas import ID_PATTERN, Table, opsional, wajib
 from lakipkit.tables import ROW_CLASS, Column, render_table
@@ -286,6 +286,17 @@ def status_laju(berisiko: pd.Series) -> pd.Series:
     )
 
 
+def describe_triwulan(capaian: pd.DataFrame, triwulan: int, tahun: int) -> str:
+    """Say how many indicators are on pace, at risk or without data at the end of TW n."""
+    status = status_laju(capaian["berisiko"]).value_counts()
+    return (
+        f"Sampai dengan Triwulan {ROMAWI[check_triwulan(triwulan)]} Tahun {tahun}, dari "
+        f"{len(capaian)} indikator kinerja: {status.get(SESUAI_LAJU, 0)} sesuai laju, "
+        f"{status.get(BERISIKO, 0)} berisiko tidak mencapai target, dan "
+        f"{status.get(STATUS_BELUM_ADA_DATA, 0)} belum ada data realisasi triwulan."
+    )
+
+
 def capaian_table(capaian: pd.DataFrame, triwulan: int, title: str) -> str:
     """Tabulate indicators to the end of TW n (`capaian_to_date`): rule, capaian, pace."""
     tw = ROMAWI[check_triwulan(triwulan)]
@@ -306,47 +317,53 @@ def capaian_table(capaian: pd.DataFrame, triwulan: int, title: str) -> str:
     )
     columns = [
         Column("id", "Kode", "tengah", "7%"),
-        Column("indikator", "Indikator Kinerja", width="29%"),
-        Column("aturan", "Penggabungan", "tengah", "9%"),
+        Column("indikator", "Indikator Kinerja", width="31%"),
+        Column("aturan", "Penggabungan", "tengah", "10%"),
         Column("target", "Target Tahunan", "tengah", "9%"),
         Column("realisasi", f"Realisasi s.d. TW {tw}", "tengah", "9%"),
-        Column("capaian", "Capaian thd Target Tahunan", "angka", "9%"),
+        Column("capaian", "Capaian", "angka", "8%"),
         Column("laju", f"Target Laju TW {tw}", "tengah", "9%"),
-        Column("capaian_laju", "Capaian thd Laju", "angka", "9%"),
-        Column("status", "Status", "tengah", "10%", class_key="kelas"),
+        Column("capaian_laju", "Capaian Laju", "angka", "8%"),
+        Column("status", "Status", "tengah", "9%", class_key="kelas"),
     ]
-    return render_table(body, columns, title)
+    notes = (
+        f"Capaian: realisasi s.d. TW {tw} terhadap target tahunan. Target laju: target x "
+        f"{triwulan}/4 untuk indikator yang dijumlah, target tahunan untuk indikator terakhir "
+        "dan rata-rata; indikator berisiko bila capaian laju di bawah 100 %."
+    )
+    return render_table(body, columns, title, notes)
 
 
 def anggaran_table(penyerapan: pd.DataFrame, triwulan: int, title: str) -> str:
     """Tabulate budget to the end of TW n (`penyerapan_to_date`) against pagu and plan."""
     tw = ROMAWI[check_triwulan(triwulan)]
-    catatan = np.where(
-        penyerapan["realisasi_lengkap"].fillna(False).to_numpy(dtype=bool),
-        "",
-        " (belum lengkap)",
-    )
+    lengkap = penyerapan["realisasi_lengkap"].fillna(False).to_numpy(dtype=bool)
     body = pd.DataFrame(
         {
             "kode": penyerapan["kode"],
             "uraian": penyerapan["uraian"],
-            "pagu": penyerapan["pagu"].map(format_rupiah),
-            "rencana": penyerapan["rencana_sd"].map(format_rupiah),
-            "realisasi": penyerapan["realisasi_sd"].map(format_rupiah) + catatan,
-            "penyerapan": penyerapan["penyerapan_sd"].map(format_persen),
+            "pagu": penyerapan["pagu"].map(format_angka),
+            "rencana": penyerapan["rencana_sd"].map(format_angka),
+            "realisasi": penyerapan["realisasi_sd"].map(format_angka) + np.where(lengkap, "", "*"),
             "rencana_persen": penyerapan["rencana_persen"].map(format_persen),
+            "penyerapan": penyerapan["penyerapan_sd"].map(format_persen),
             "deviasi": penyerapan["deviasi"].map(lambda v: format_angka(v, 2)),
-            ROW_CLASS: np.where(penyerapan["tingkat"].eq(0), "jumlah", ""),
+            ROW_CLASS: np.where(penyerapan["tingkat"].eq(0), "induk", ""),
         }
     )
     columns = [
-        Column("kode", "Kode", "tengah", "9%"),
-        Column("uraian", "Program/Kegiatan", width="25%"),
-        Column("pagu", "Pagu", "angka", "12%"),
-        Column("rencana", f"Rencana s.d. TW {tw}", "angka", "12%"),
-        Column("realisasi", f"Realisasi s.d. TW {tw}", "angka", "13%"),
-        Column("rencana_persen", "Rencana (% pagu)", "angka", "9%"),
-        Column("penyerapan", "Penyerapan (% pagu)", "angka", "9%"),
-        Column("deviasi", "Deviasi (poin)", "angka", "9%"),
+        Column("kode", "Kode", "tengah", "8%"),
+        Column("uraian", "Program/Kegiatan", width="24%"),
+        Column("pagu", "Pagu (Rp)", "angka", "14%"),
+        Column("rencana", "Rencana (Rp)", "angka", "14%"),
+        Column("realisasi", "Realisasi (Rp)", "angka", "14%"),
+        Column("rencana_persen", "% Rencana", "angka", "9%"),
+        Column("penyerapan", "% Realisasi", "angka", "9%"),
+        Column("deviasi", "Deviasi", "angka", "8%"),
     ]
-    return render_table(body, columns, title)
+    notes = (
+        f"Rencana dan realisasi dijumlah s.d. TW {tw}; persen terhadap pagu; deviasi = "
+        "% realisasi - % rencana (poin), negatif berarti di belakang rencana."
+        + ("" if lengkap.all() else " * Ada triwulan yang realisasinya belum dilaporkan.")
+    )
+    return render_table(body, columns, title, notes)

@@ -234,5 +234,5 @@ def test_quarterly_tables(tahun_2024):
     assert html.count(">berisiko</td>") == 3  # WA-01, CQ-02, CQ-03
     rencana = read_anggaran_triwulan(MULTI, SATKER, 2024)
     html = anggaran_table(penyerapan_to_date(tahun_2024.anggaran, rencana, 4), 4, "Anggaran")
-    assert "Rp 500.000.000 (belum lengkap)" in html
+    assert "500.000.000*" in html and "belum dilaporkan" in html
     assert "-50,00" in html
