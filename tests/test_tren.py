@@ -1,5 +1,6 @@
 """Multi-year comparison on the synthetic satker, against values computed by hand."""
 
+import ast
 import re
 from pathlib import Path
 
@@ -260,3 +261,47 @@ def test_comparison_section_of_the_report(years, renstra):
 
 def test_comparison_section_is_empty_without_earlier_years(years):
     assert comparison_html([years[2024]]) == ""
+
+
+# -- the exploration notebook -----------------------------------------------------------------
+
+NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
+
+
+def test_exploration_notebook_defines_nothing():
+    source = (NOTEBOOKS / "eksplorasi.py").read_text(encoding="utf-8")
+    defined = [
+        node
+        for node in ast.walk(ast.parse(source))
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda))
+    ]
+    assert defined == []
+
+
+@pytest.mark.slow
+def test_exploration_notebook_runs_with_a_what_if(tmp_path):
+    import nbformat
+    import papermill
+
+    out = tmp_path / "eksplorasi.ipynb"
+    papermill.execute_notebook(
+        str(NOTEBOOKS / "eksplorasi.ipynb"),
+        str(out),
+        parameters={
+            "satker": SATKER,
+            "data_dir": str(MULTI),
+            "indikator": "WA-02",
+            "realisasi_coba": "13 kali",
+        },
+        kernel_name="python3",
+        progress_bar=False,
+        cwd=str(NOTEBOOKS),
+    )
+    texts = [
+        output["data"]["text/plain"]
+        for cell in nbformat.read(out, as_version=4).cells
+        for output in cell.get("outputs", [])
+        if "text/plain" in output.get("data", {})
+    ]
+    (what_if,) = [t for t in texts if "13 kali" in t]
+    assert "70.0" in what_if and "tidak tercapai" in what_if  # (2 x 10 - 13) / 10

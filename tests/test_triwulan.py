@@ -4,6 +4,7 @@ The fixture's 2024 quarters are in tests/fixtures/multi/contoh-sintetis/2024/ (i
 explains what each indicator is built to exercise).
 """
 
+import ast
 from pathlib import Path
 
 import numpy as np
@@ -236,3 +237,54 @@ def test_quarterly_tables(tahun_2024):
     html = anggaran_table(penyerapan_to_date(tahun_2024.anggaran, rencana, 4), 4, "Anggaran")
     assert "500.000.000*" in html and "belum dilaporkan" in html
     assert "-50,00" in html
+
+
+# -- the quarterly notebook --------------------------------------------------------------------
+
+NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
+
+
+def notebook_parameters(name: str) -> set[str]:
+    """Check a percent script defines nothing; return the names its parameters cell sets."""
+    source = (NOTEBOOKS / name).read_text(encoding="utf-8")
+    defined = [
+        node
+        for node in ast.walk(ast.parse(source))
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda))
+    ]
+    assert defined == [], "the notebook only calls lakipkit; functions belong in the package"
+    (cell,) = [c for c in source.split("\n# %%") if c.startswith(' tags=["parameters"]')]
+    body = ast.parse(cell.split("\n", 1)[1]).body
+    return {node.targets[0].id for node in body if isinstance(node, ast.Assign)}
+
+
+def test_quarterly_notebook_defines_nothing_and_declares_its_parameters():
+    assert notebook_parameters("triwulan.py") == {
+        "tahun", "satker", "triwulan", "data_dir", "output_dir", "cap", "skala"
+    }
+
+
+@pytest.mark.slow
+def test_quarterly_notebook_runs_on_the_fixture(tmp_path):
+    import nbformat
+    import papermill
+
+    out = tmp_path / "triwulan.ipynb"
+    papermill.execute_notebook(
+        str(NOTEBOOKS / "triwulan.ipynb"),
+        str(out),
+        parameters={"satker": SATKER, "data_dir": str(MULTI), "tahun": 2024, "triwulan": 2},
+        kernel_name="python3",
+        progress_bar=False,
+        cwd=str(NOTEBOOKS),
+    )
+    html = "".join(
+        output["data"].get("text/html", "")
+        for cell in nbformat.read(out, as_version=4).cells
+        for output in cell.get("outputs", [])
+        if "data" in output
+    )
+    assert "Sampai dengan Triwulan II Tahun 2024, dari 6 indikator kinerja: 1 sesuai laju, " in html
+    assert "Indikator Berisiko s.d. Triwulan II Tahun 2024" in html
+    assert "Rencana dan Realisasi Anggaran s.d. Triwulan II Tahun 2024" in html
+    assert "260.000.000" in html  # 1001: 100 + 160 juta

@@ -1,0 +1,118 @@
+# ---
+# jupyter:
+#   jupytext:
+#     cell_metadata_filter: tags,-all
+#     formats: ipynb,py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
+#   kernelspec:
+#     display_name: Python 3 (ipykernel)
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # Eksplorasi data kinerja satu satker
+#
+# Buka di JupyterLab (`.venv/bin/jupyter lab notebooks/eksplorasi.ipynb`), ubah parameter di
+# sel berikut, lalu jalankan semua sel. Notebook ini hanya membaca `data/`; tidak ada yang
+# ditulis. Untuk laporan resmi gunakan `lakip build`.
+
+# %% tags=["parameters"]
+# program, kegiatan, indikator: id yang ditelusuri (None = yang pertama di PK).
+# realisasi_coba: nilai realisasi "bagaimana jika" untuk indikator itu, ditulis seperti di CSV.
+tahun = 2024
+satker = "kpu-kota-bontang"
+data_dir = "../data"
+triwulan = 4
+cap = None
+skala = "default"
+program = None
+kegiatan = None
+indikator = None
+realisasi_coba = None
+
+# %%
+from pathlib import Path
+
+import pandas as pd
+
+from lakipkit import tables, tren
+from lakipkit import triwulan as tw
+from lakipkit.capaian import BAND_SCALES, CapaianSettings, compute_capaian, summarise_capaian
+from lakipkit.loading import load_year
+from lakipkit.parsing import parse_nilai
+
+data = Path(data_dir).expanduser().resolve()
+year = load_year(data, satker, tahun)
+settings = CapaianSettings(cap=cap, skala=BAND_SCALES[skala])
+capaian = compute_capaian(year.indikator, settings)
+kolom = ["id", "uraian", "target_teks", "realisasi_teks", "capaian", "status", "predikat"]
+pd.set_option("display.max_colwidth", 80)
+
+# %% [markdown]
+# ## 1. Indikator di bawah target atau tanpa data
+
+# %%
+capaian.loc[capaian["status"].ne("tercapai"), kolom]
+
+# %% [markdown]
+# ## 2. Indikator berisiko menurut realisasi triwulan (atau belum ada data triwulan)
+# Laju: indikator `jumlah` dibandingkan dengan target × triwulan/4, indikator `terakhir` dan
+# `rata-rata` dengan target tahunan (docs/tahunan.md).
+
+# %%
+sd = tw.capaian_to_date(year.indikator, year.realisasi_triwulan, triwulan, settings)
+sd.loc[
+    sd["berisiko"].fillna(True),
+    ["id", "uraian", "agregasi_triwulan", "target_teks", "realisasi_teks", "target_laju_teks",
+     "capaian_laju", "berisiko"],
+]
+
+# %% [markdown]
+# ## 3. Telusuri: program → kegiatan → indikator
+
+# %%
+summarise_capaian(capaian, ["program"])
+
+# %%
+program_dipilih = program or year.program["kode"].iloc[0]
+summarise_capaian(capaian[capaian["program"].eq(program_dipilih)], ["kegiatan"])
+
+# %%
+kegiatan_dipilih = kegiatan or year.kegiatan.loc[
+    year.kegiatan["program"].eq(program_dipilih), "id"
+].iloc[0]
+capaian.loc[capaian["kegiatan"].eq(kegiatan_dipilih), ["sasaran", *kolom]]
+
+# %% [markdown]
+# ## 4. Capaian dibanding penyerapan anggaran per kegiatan
+
+# %%
+tables.efficiency_frame(capaian, year.anggaran, year.kegiatan)[
+    ["label", "kode", "capaian", "penyerapan", "efisiensi", "kategori"]
+]
+
+# %% [markdown]
+# ## 5. Bagaimana jika: capaian dari realisasi lain
+# Isi `indikator` dan `realisasi_coba` di sel parameter (mis. `"WA-04"` dan `"13 kali"`);
+# capaian dihitung dengan aturan yang sama seperti laporan (compute_capaian).
+
+# %%
+dipilih = year.indikator[year.indikator["id"].eq(indikator or year.indikator["id"].iloc[0])]
+coba = parse_nilai(realisasi_coba or dipilih["target_teks"].iloc[0])
+compute_capaian(dipilih.assign(realisasi=coba.angka, realisasi_teks=coba.teks), settings)[kolom]
+
+# %% [markdown]
+# ## 6. Dibanding tahun-tahun sebelumnya
+# Kosong bila hanya ada satu tahun di `data/<satker>/`.
+
+# %%
+tahun_tahun = tren.load_years(data, satker, tahun)
+tren.compare_indikator(tahun_tahun, settings, tren.read_renstra(data, satker))
+
+# %%
+tren.indikator_changes(tahun_tahun)
