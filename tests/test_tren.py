@@ -305,3 +305,14 @@ def test_exploration_notebook_runs_with_a_what_if(tmp_path):
     ]
     (what_if,) = [t for t in texts if "13 kali" in t]
     assert "70.0" in what_if and "tidak tercapai" in what_if  # (2 x 10 - 13) / 10
+
+
+def test_exploration_ipynb_matches_its_percent_script():
+    import jupytext
+
+    script = jupytext.read(NOTEBOOKS / "eksplorasi.py")
+    paired = jupytext.read(NOTEBOOKS / "eksplorasi.ipynb")
+    assert [(c.cell_type, c.source) for c in script.cells] == [
+        (c.cell_type, c.source) for c in paired.cells
+    ]
+    assert all(not c.get("outputs") for c in paired.cells if c.cell_type == "code")

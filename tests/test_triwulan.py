@@ -288,3 +288,14 @@ def test_quarterly_notebook_runs_on_the_fixture(tmp_path):
     assert "Indikator Berisiko s.d. Triwulan II Tahun 2024" in html
     assert "Rencana dan Realisasi Anggaran s.d. Triwulan II Tahun 2024" in html
     assert "260.000.000" in html  # 1001: 100 + 160 juta
+
+
+def test_quarterly_ipynb_matches_its_percent_script():
+    import jupytext
+
+    script = jupytext.read(NOTEBOOKS / "triwulan.py")
+    paired = jupytext.read(NOTEBOOKS / "triwulan.ipynb")
+    assert [(c.cell_type, c.source) for c in script.cells] == [
+        (c.cell_type, c.source) for c in paired.cells
+    ]
+    assert all(not c.get("outputs") for c in paired.cells if c.cell_type == "code")
