@@ -77,6 +77,16 @@ def _cmd_periksa(args: argparse.Namespace) -> int:
     return code
 
 
+def _cmd_tahun_baru(args: argparse.Namespace) -> int:
+    from lakipkit.tahun_baru import start_year
+
+    satker = _resolve_satker(args.data, args.satker)
+    paths = start_year(args.data, satker, args.tahun, args.dari)
+    folder = args.data / satker / str(args.tahun)
+    print(f"tahun {args.tahun} dibuat dari {args.dari}: {len(paths)} file di {folder}")
+    return 0
+
+
 def _common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--tahun", type=int, required=True, help="tahun laporan, mis. 2024")
     parser.add_argument("--satker", help="id satker (folder di data/); bawaan: satu-satunya satker")
@@ -109,6 +119,15 @@ def build_parser() -> argparse.ArgumentParser:
         "--ketat", action="store_true", help="peringatan juga membuat gagal (exit 1)"
     )
     periksa.set_defaults(func=_cmd_periksa)
+
+    baru = sub.add_parser(
+        "tahun-baru", help="buat folder tahun baru dari struktur tahun sebelumnya"
+    )
+    baru.add_argument("--tahun", type=int, required=True, help="tahun baru, mis. 2025")
+    baru.add_argument("--dari", type=int, required=True, help="tahun asal struktur, mis. 2024")
+    baru.add_argument("--satker", help="id satker; bawaan: satu-satunya satker")
+    baru.add_argument("--data", type=Path, default=Path("data"), help="folder data (bawaan: data)")
+    baru.set_defaults(func=_cmd_tahun_baru)
 
     build = sub.add_parser("build", help="jalankan notebook laporan dan ekspor HTML/PDF")
     _common(build)

@@ -91,3 +91,14 @@ def test_periksa_warnings_pass_unless_ketat(capsys):
     out = capsys.readouterr().out
     assert "0 galat" in out and "peringatan" in out
     assert cli.main(["periksa", "--tahun", "2024", "--data", str(DATA), "--ketat"]) == 1
+
+
+def test_tahun_baru_creates_once(tmp_path, capsys):
+    import shutil
+
+    shutil.copytree(DATA / "kpu-kota-bontang", tmp_path / "kpu-kota-bontang")
+    argv = ["tahun-baru", "--tahun", "2025", "--dari", "2024", "--data", str(tmp_path)]
+    assert cli.main(argv) == 0
+    assert (tmp_path / "kpu-kota-bontang" / "2025" / "indikator.csv").exists()
+    assert cli.main(argv) == 1
+    assert "sudah ada" in capsys.readouterr().err
