@@ -50,7 +50,7 @@ class BuildResult:
 
 
 def notebook_path() -> Path:
-    """The report notebook shipped in the repository (`notebooks/laporan.ipynb`)."""
+    """Locate the report notebook shipped in the repository (`notebooks/laporan.ipynb`)."""
     path = Path(__file__).resolve().parent.parent / "notebooks" / _NOTEBOOK_NAME
     if not path.is_file():
         raise LakipError(f"notebook laporan tidak ditemukan: {path} (jalankan dari checkout repo)")
@@ -105,6 +105,7 @@ def build_report(
     BuildError
         A cell failed (the message names the cell and the error; the executed notebook is kept
         as `*.failed.ipynb`), an export failed, or the arguments are wrong.
+
     """
     wanted = tuple(dict.fromkeys(formats))
     unknown = sorted(set(wanted) - set(FORMATS))
@@ -171,7 +172,7 @@ def build_report(
 def _parameters(
     data_dir: Path, satker: str, tahun: int, target: Path, extra: Mapping[str, Any]
 ) -> dict[str, Any]:
-    """The notebook's parameters; the fixed ones cannot be overridden by `extra`."""
+    """Assemble the notebook's parameters; `extra` cannot override the fixed ones."""
     clash = sorted(set(extra) & set(_FIXED_PARAMETERS))
     if clash:
         raise LakipError(f"parameter {', '.join(clash)} diberikan sebagai argumen build_report")
@@ -255,7 +256,7 @@ def _stage(target: Path, name: str, content: bytes) -> Path:
 
 @cache
 def _html_exporter() -> Any:
-    """The nbconvert exporter, made once per process: no code, no prompts, own template."""
+    """Make the nbconvert exporter once per process: no code, no prompts, own template."""
     from nbconvert import HTMLExporter
 
     from lakipkit.narrative import render_markdown
@@ -275,13 +276,13 @@ def _html_exporter() -> Any:
 
 
 def export_html(nb: Any, title: str) -> str:
-    """The executed notebook as one self-contained HTML page, chapters numbered."""
+    """Export the executed notebook as one self-contained HTML page, chapters numbered."""
     body, _ = _html_exporter().from_notebook_node(nb, resources={"lakip": {"title": title}})
     return assemble_document(body)
 
 
 def export_pdf(html: str) -> bytes:
-    """The same page as an A4 PDF (WeasyPrint); fetching anything but `data:` URLs fails."""
+    """Render the same page as an A4 PDF (WeasyPrint); fetching anything but `data:` fails."""
     import weasyprint
 
     fetcher = weasyprint.urls.URLFetcher(allowed_protocols={"data"}, fail_on_errors=True)

@@ -43,7 +43,7 @@ _ANGGARAN = "#c58b1c"
 
 
 def figure_html(fig: Figure, title: str) -> str:
-    """The figure as an embedded SVG `<img>` in a `<figure>` with its numbered caption."""
+    """Embed the figure as an SVG `<img>` in a `<figure>` with its numbered caption."""
     buffer = io.StringIO()
     with rc_context(_STYLE):
         fig.savefig(
@@ -183,7 +183,7 @@ def efisiensi_chart(efisiensi: pd.DataFrame) -> Figure:
 
 
 def org_chart(organisasi: pd.DataFrame) -> Figure:
-    """The organisation chart from organisasi.csv: head, units below, staff listed per unit.
+    """Draw the organisation chart of organisasi.csv: head, units below, staff per unit.
 
     Level 0 is the row without `induk`; its direct reports are drawn as boxes side by side;
     everyone below a report is listed in one box under it, grouped by `unit`.

@@ -144,7 +144,7 @@ def render_narrative(
 def _profile_list(
     profile: Mapping[str, Any], name: str, field: str | None, value: str | None
 ) -> str:
-    """A numbered list of a satker.yaml list, optionally filtered on one field of its items."""
+    """Render a satker.yaml list as a numbered list, optionally filtered on one field."""
     items = profile.get(name) or []
     if field is not None:
         items = [item for item in items if str(item.get(field)) == value]
@@ -153,7 +153,7 @@ def _profile_list(
 
 
 def _jumlah(n: int) -> str:
-    """A count as official Indonesian prose writes it: `3 (tiga)`."""
+    """Write a count as official Indonesian prose does: `3 (tiga)`."""
     return f"{n} ({terbilang(n, satuan='')})"
 
 
@@ -238,7 +238,7 @@ def legal_basis_html(profile: Mapping[str, Any]) -> str:
 
 
 def describe_anggaran(pagu: int, realisasi: int, tahun: int) -> str:
-    """The budget sentence of the Ikhtisar: pagu, realisasi and penyerapan, with terbilang."""
+    """Write the Ikhtisar's budget sentence: pagu, realisasi and penyerapan, with terbilang."""
     persen = realisasi / pagu * 100 if pagu else float("nan")
     return (
         f"Dari pagu anggaran Tahun {tahun} sebesar {format_rupiah(pagu)} "
@@ -248,7 +248,7 @@ def describe_anggaran(pagu: int, realisasi: int, tahun: int) -> str:
 
 
 def paragraph(text: str, css_class: str = "") -> str:
-    """Generated sentences as one HTML paragraph (escaped: data may contain `<`)."""
+    """Wrap generated sentences in one HTML paragraph (escaped: data may contain `<`)."""
     attribute = f' class="{escape(css_class)}"' if css_class else ""
     return f"<p{attribute}>{escape(text, quote=False)}</p>"
 
@@ -257,7 +257,7 @@ def paragraph(text: str, css_class: str = "") -> str:
 
 
 def official(profile: Mapping[str, Any], peran: str) -> dict[str, str]:
-    """The official with role `peran` in satker.yaml's `pejabat` list (name with title, NIP)."""
+    """Find the official with role `peran` in satker.yaml's `pejabat` (name, NIP, jabatan)."""
     for person in profile.get("pejabat", []):
         if person.get("peran") == peran:
             gelar = person.get("gelar") or ""
@@ -280,7 +280,7 @@ def format_nip(nip: str) -> str:
 def signature_html(
     person: Mapping[str, str], tempat: str | None, tanggal: date | None, role: str = ""
 ) -> str:
-    """A signature block: place and date, the position, room to sign, name and NIP."""
+    """Render a signature block: place and date, the position, room to sign, name and NIP."""
     lines = []
     if tempat or tanggal:
         lines.append(f"{escape(tempat or '')}, {format_tanggal(tanggal)}")
@@ -300,7 +300,7 @@ def signature_html(
 
 
 def cover_html(profile: Mapping[str, Any], tahun: int) -> str:
-    """The cover page: logo text, title, unit, year, place; and the running page title."""
+    """Render the cover page: logo text, title, unit, year, place, and the running title."""
     logo = str(profile.get("logo_teks") or profile.get("nama_singkat") or "")
     mark, _, rest = logo.partition("/")
     place = ", ".join(
@@ -341,13 +341,13 @@ def _band_text(scale: BandScale) -> list[str]:
 _RULES = {
     "positif": "semakin tinggi realisasi semakin baik: Capaian = Realisasi ÷ Target × 100 %",
     "negatif": (
-        "semakin rendah realisasi semakin baik: Capaian = (2 × Target − Realisasi) ÷ Target × 100 %"
-        " (paling rendah 0 %); bila rumus indikator ditetapkan \u201crasio\u201d: Capaian = Target ÷"
-        " Realisasi × 100 %"
+        "semakin rendah realisasi semakin baik: Capaian = (2 × Target − Realisasi) ÷ Target"
+        " × 100 % (paling rendah 0 %); bila rumus indikator ditetapkan \u201crasio\u201d:"
+        " Capaian = Target ÷ Realisasi × 100 %"
     ),
     "rentang": (
-        "target berupa rentang [a, b]: realisasi di dalam rentang = 100 %; di bawah a: Realisasi ÷ a"
-        " × 100 %; di atas b: b ÷ Realisasi × 100 %"
+        "target berupa rentang [a, b]: realisasi di dalam rentang = 100 %; di bawah a:"
+        " Realisasi ÷ a × 100 %; di atas b: b ÷ Realisasi × 100 %"
     ),
     "kualitatif": (
         "target berupa opini BPK (TMP < TW < WDP < WTP) atau predikat SAKIP (D < C < CC < B < BB <"
@@ -392,7 +392,7 @@ def method_html(
 
 
 def _count_sentence(subject: str, group: pd.DataFrame) -> str:
-    """'<subject> memiliki N indikator kinerja; M mencapai target[, yang belum: ...].'"""
+    """Say how many indicators a programme or kegiatan has, how many met, which did not."""
     met = int(group["status"].eq("tercapai").sum())
     below = group.loc[group["status"] == "tidak tercapai", "uraian"].str.rstrip(".").tolist()
     empty = int(group["status"].eq("belum ada data").sum())
@@ -501,7 +501,7 @@ _PK_TEXT = (
 
 
 def pk_statement_html(profile: Mapping[str, Any], laporan: Mapping[str, Any], tahun: int) -> str:
-    """The Perjanjian Kinerja statement (PermenPANRB 53/2014 format) with both signatures."""
+    """Render the Perjanjian Kinerja statement (PermenPANRB 53/2014) with both signatures."""
     pk = laporan.get("pk") or {}
     first = official(profile, str(pk.get("pihak_pertama", "sekretaris")))
     second = official(profile, str(pk.get("pihak_kedua", "ketua")))
@@ -539,7 +539,7 @@ def pk_signatures_html(profile: Mapping[str, Any], laporan: Mapping[str, Any]) -
 
 
 def findings_html(findings: Sequence[Finding]) -> str:
-    """The optional Lampiran of data findings: what a reader should know about the sources."""
+    """Render the optional Lampiran of data findings a reader should know about."""
     from lakipkit.tables import findings_table
 
     intro = (

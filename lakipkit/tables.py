@@ -50,12 +50,12 @@ class Column:
 
 
 def caption_html(title: str, jenis: str = "Tabel") -> str:
-    """The caption text with its number placeholder (filled in by the build)."""
+    """Write the caption text after its number placeholder (filled in by the build)."""
     return f'<span class="nomor" data-jenis="{escape(jenis)}"></span> {escape(title)}'
 
 
 def contents_placeholder(kind: str, title: str) -> str:
-    """A chapter-level heading and the list the build fills (`isi`, `tabel` or `gambar`)."""
+    """Write a chapter heading and the list the build fills (`isi`, `tabel`, `gambar`)."""
     anchor = f"daftar-{kind}"
     return (
         f'<h1 id="{anchor}">{escape(title)}</h1>\n<nav class="daftar" data-daftar="{kind}"></nav>'
@@ -101,7 +101,8 @@ def render_table(
     # A short table moves to the next page whole instead of leaving a row or two behind.
     size = " kecil" if len(body) <= SMALL_ROWS else ""
     return (
-        f'<div class="tabel-wrap{size}"><table class="tabel"><caption>{caption_html(title)}</caption>'
+        f'<div class="tabel-wrap{size}"><table class="tabel">'
+        f"<caption>{caption_html(title)}</caption>"
         f"<colgroup>{widths}</colgroup><thead><tr>{head}</tr></thead>"
         f"<tbody>{''.join(rows)}</tbody></table>{note}</div>"
     )
@@ -112,7 +113,7 @@ def _class(align: str) -> str:
 
 
 def _td(body: pd.DataFrame, column: Column) -> np.ndarray | str:
-    """Opening `<td>` per row: the column's alignment plus the row's class, if any."""
+    """Open each row's `<td>` with the column's alignment plus the row's class, if any."""
     if not column.class_key:
         return f"<td{_class(column.align)}>"
     classes = (column.align + " " + body[column.class_key].astype("string").fillna("")).str.strip()
@@ -147,7 +148,7 @@ def _with_headers(
 
 
 def _changes(values: pd.Series) -> pd.Series:
-    """True on the first row and where a value differs from the previous row's (NA included)."""
+    """Flag the first row and each row whose value differs from the previous one (NA too)."""
     filled = values.astype("string").fillna("\0")
     return filled.ne(filled.shift()).fillna(True).astype(bool)
 
@@ -166,7 +167,7 @@ def indicator_table(
     cap: float | None = None,
     groups: bool = True,
 ) -> str:
-    """PK indicators grouped by programme ("A. PROGRAM ...") and kegiatan ("a. ...").
+    """Render PK indicators grouped by programme ("A. PROGRAM ...") and kegiatan ("a. ...").
 
     `capaian` is `compute_capaian`'s frame (or `YearData.indikator` for `kind="pk"`), in PK
     order. `kind`: "pk" (target only), "ringkas" (target, realisasi, capaian: the Ikhtisar)
@@ -242,7 +243,7 @@ def _rupiah(values: pd.Series, kosong: str = "–") -> pd.Series:
 
 
 def budget_table(anggaran: pd.DataFrame, title: str) -> str:
-    """Pagu, realisasi and penyerapan per budget line (LAKIP Tabel 3.13), with the TOTAL row.
+    """Render pagu, realisasi and penyerapan per budget line (LAKIP Tabel 3.13), totalled.
 
     `anggaran` is `YearData.anggaran`; top-level lines (programmes) are printed bold, their
     kegiatan below them in file order. A realisasi that was not reported shows as
@@ -291,7 +292,7 @@ def budget_table(anggaran: pd.DataFrame, title: str) -> str:
 
 
 def source_table(anggaran: pd.DataFrame, title: str) -> str:
-    """Pagu, realisasi and penyerapan per sumber dana (APBN, APBD), with the total."""
+    """Render pagu, realisasi and penyerapan per sumber dana (APBN, APBD), totalled."""
     per_source = totals_by_source(anggaran)
     total = totals(anggaran)
     body = pd.DataFrame(
@@ -319,7 +320,7 @@ def source_table(anggaran: pd.DataFrame, title: str) -> str:
 
 
 def kegiatan_links(kegiatan: pd.DataFrame) -> pd.DataFrame:
-    """One (kegiatan, kode) row per budget code a PK kegiatan spends (kegiatan.csv)."""
+    """List one (kegiatan, kode) row per budget code a PK kegiatan spends (kegiatan.csv)."""
     codes = kegiatan["kode_anggaran"].astype("string").str.split(";")
     pairs = pd.DataFrame({"kegiatan": kegiatan["id"], "kode": codes}).explode("kode")
     pairs["kode"] = pairs["kode"].astype("string").str.strip()
@@ -329,7 +330,7 @@ def kegiatan_links(kegiatan: pd.DataFrame) -> pd.DataFrame:
 def efficiency_frame(
     capaian: pd.DataFrame, anggaran: pd.DataFrame, kegiatan: pd.DataFrame
 ) -> pd.DataFrame:
-    """Efisiensi per PK kegiatan that is linked to budget codes, in kegiatan.csv order.
+    """Compute efisiensi per PK kegiatan linked to budget codes, in kegiatan.csv order.
 
     Columns of `anggaran.efisiensi` plus `label` ("a. nama"), `pagu`, `realisasi`.
     """
@@ -346,7 +347,7 @@ def efficiency_frame(
 
 
 def efficiency_table(frame: pd.DataFrame, title: str) -> str:
-    """Capaian vs penyerapan per kegiatan (`efficiency_frame`), with the difference and verdict."""
+    """Render capaian vs penyerapan per kegiatan (`efficiency_frame`) with the verdict."""
     body = pd.DataFrame(
         {
             "kegiatan": frame["label"],
@@ -369,7 +370,7 @@ def efficiency_table(frame: pd.DataFrame, title: str) -> str:
 
 
 def staff_table(pegawai: pd.DataFrame, tabel: str, title: str) -> str:
-    """One staff table of pegawai.csv (`tabel` "1.1" ASN, "1.2" non PNS) with its total."""
+    """Render one staff table of pegawai.csv (`tabel` "1.1" ASN, "1.2" non PNS), totalled."""
     rows = pegawai.loc[pegawai["tabel"] == tabel]
     body = pd.DataFrame(
         {
@@ -396,7 +397,7 @@ def staff_table(pegawai: pd.DataFrame, tabel: str, title: str) -> str:
 def program_table(
     program: pd.DataFrame, kegiatan: pd.DataFrame, anggaran: pd.DataFrame, title: str
 ) -> str:
-    """Programmes and their PK kegiatan with budget codes and pagu (LAKIP Tabel 2.1)."""
+    """Render programmes and their PK kegiatan with budget codes and pagu (LAKIP Tabel 2.1)."""
     pagu = anggaran.set_index("kode")["pagu"]
     codes = kegiatan["kode_anggaran"].astype("string")
     budget = anggaran_per_kegiatan(anggaran, kegiatan_links(kegiatan))["pagu"]
@@ -430,7 +431,7 @@ def program_table(
 
 
 def pk_budget_table(pk_anggaran: pd.DataFrame, title: str) -> str:
-    """The programme budgets signed in the PK, with their total."""
+    """Render the programme budgets signed in the PK, with their total."""
     body = pd.DataFrame(
         {
             "no": pd.Series(np.arange(1, len(pk_anggaran) + 1), index=pk_anggaran.index).astype(
@@ -452,7 +453,7 @@ def pk_budget_table(pk_anggaran: pd.DataFrame, title: str) -> str:
 
 
 def rkt_strategic_table(rkt: pd.DataFrame, title: str) -> str:
-    """RKT sasaran strategis grouped by tujuan (RKT Tabel 2.1)."""
+    """Render the RKT sasaran strategis grouped by tujuan (RKT Tabel 2.1)."""
     first = _changes(rkt["sasaran"])
     body = pd.DataFrame(
         {
@@ -471,7 +472,7 @@ def rkt_strategic_table(rkt: pd.DataFrame, title: str) -> str:
 
 
 def rkt_program_table(rkt: pd.DataFrame, program: pd.DataFrame, title: str) -> str:
-    """RKT programme and kegiatan indicators (RKT Tabel 2.2), kegiatan headings as printed."""
+    """Render the RKT programme/kegiatan indicators (RKT Tabel 2.2), headings as printed."""
     first = _changes(rkt["sasaran"]) | _changes(rkt["kegiatan"])
     body = pd.DataFrame(
         {
@@ -502,7 +503,7 @@ def rkt_program_table(rkt: pd.DataFrame, program: pd.DataFrame, title: str) -> s
 
 
 def rkt_funding_table(rkt_pendanaan: pd.DataFrame, title: str) -> str:
-    """Planned funding of the RKT (RKT Tabel 2.3.1); top-level lines bold, with the total."""
+    """Render the RKT's planned funding (RKT Tabel 2.3.1); top-level lines bold, totalled."""
     top = rkt_pendanaan["induk"].isna()
     body = pd.DataFrame(
         {
@@ -532,7 +533,7 @@ def rkt_funding_table(rkt_pendanaan: pd.DataFrame, title: str) -> str:
 def simple_table(
     frame: pd.DataFrame, labels: dict[str, str], title: str, total: str | None = None
 ) -> str:
-    """A small table of the columns in `labels` (key -> header); integers Indonesian-style.
+    """Render the columns in `labels` (key -> header) as a small table, numbers formatted.
 
     `total` names an integer column to sum in a final "Jumlah" row.
     """
@@ -560,14 +561,14 @@ def simple_table(
 
 
 def budget_lines(anggaran: pd.DataFrame) -> pd.DataFrame:
-    """The lowest-level budget lines (kegiatan of the DIPA) with `label` and `penyerapan`."""
+    """Return the lowest-level budget lines (DIPA kegiatan) with `label` and `penyerapan`."""
     lines = compute_penyerapan(anggaran)
     leaves = lines.loc[~lines["kode"].isin(lines["induk"].dropna())]
     return leaves.assign(label=leaves["kode"] + " " + leaves["uraian"]).reset_index(drop=True)
 
 
 def findings_table(findings: Sequence[Finding], title: str) -> str:
-    """Data findings (loader warnings, audit results): file, place, what was found."""
+    """Render data findings (loader warnings, audit results): file, place, what was found."""
     body = pd.DataFrame(
         {
             "no": [f"{i}." for i in range(1, len(findings) + 1)],

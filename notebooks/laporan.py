@@ -33,7 +33,7 @@ from pathlib import Path
 
 from IPython.display import HTML, display
 
-from lakipkit import charts, narrative, tables
+from lakipkit import audit, charts, narrative, tables
 from lakipkit.anggaran import totals, totals_by_source
 from lakipkit.capaian import BAND_SCALES, CapaianSettings, compute_capaian
 from lakipkit.loading import load_year
@@ -54,7 +54,9 @@ display(HTML(narrative.cover_html(year.satker, tahun)))
 
 # %%
 display(HTML(narrative.render_narrative(year.narasi.get("kata_pengantar", ""))))
-display(HTML(narrative.signature_html(penandatangan, year.laporan["tempat"], year.laporan["tanggal"])))
+display(
+    HTML(narrative.signature_html(penandatangan, year.laporan["tempat"], year.laporan["tanggal"]))
+)
 
 # %%
 display(HTML(tables.contents_placeholder("isi", "DAFTAR ISI")))
@@ -65,18 +67,33 @@ display(HTML(tables.contents_placeholder("gambar", "DAFTAR GAMBAR")))
 # # IKHTISAR EKSEKUTIF
 
 # %%
-display(HTML(narrative.render_narrative(
-    year.narasi.get("ikhtisar", ""),
-    {"tabel_terbit.csv#Ikhtisar": tables.indicator_table(
-        capaian, year.sasaran, year.program, year.kegiatan,
-        f"Perjanjian Kinerja Tahun {tahun}: Target, Realisasi dan Capaian", kind="ringkas",
-    )},
-    year.satker,
-)))
-display(HTML(narrative.paragraph(
-    narrative.describe_capaian(capaian, tahun) + " "
-    + narrative.describe_anggaran(jumlah.pagu, jumlah.realisasi, tahun)
-)))
+display(
+    HTML(
+        narrative.render_narrative(
+            year.narasi.get("ikhtisar", ""),
+            {
+                "tabel_terbit.csv#Ikhtisar": tables.indicator_table(
+                    capaian,
+                    year.sasaran,
+                    year.program,
+                    year.kegiatan,
+                    f"Perjanjian Kinerja Tahun {tahun}: Target, Realisasi dan Capaian",
+                    kind="ringkas",
+                )
+            },
+            year.satker,
+        )
+    )
+)
+display(
+    HTML(
+        narrative.paragraph(
+            narrative.describe_capaian(capaian, tahun)
+            + " "
+            + narrative.describe_anggaran(jumlah.pagu, jumlah.realisasi, tahun)
+        )
+    )
+)
 
 # %% [markdown]
 # # BAB I PENDAHULUAN
@@ -107,19 +124,23 @@ display(HTML(narrative.legal_basis_html(year.satker)))
 # ## E. Struktur Organisasi
 
 # %%
-display(HTML(narrative.render_narrative(
-    year.narasi.get("bab1_struktur", ""),
-    {
-        "pegawai.csv#1.1": tables.staff_table(year.pegawai, "1.1", "Pegawai ASN"),
-        "pegawai.csv#1.2": tables.staff_table(
-            year.pegawai, "1.2", "Pegawai Pemerintah Non Pegawai Negeri"
-        ),
-        "organisasi.csv": charts.figure_html(
-            charts.org_chart(year.organisasi), f"Struktur Organisasi {nama}"
-        ),
-    },
-    year.satker,
-)))
+display(
+    HTML(
+        narrative.render_narrative(
+            year.narasi.get("bab1_struktur", ""),
+            {
+                "pegawai.csv#1.1": tables.staff_table(year.pegawai, "1.1", "Pegawai ASN"),
+                "pegawai.csv#1.2": tables.staff_table(
+                    year.pegawai, "1.2", "Pegawai Pemerintah Non Pegawai Negeri"
+                ),
+                "organisasi.csv": charts.figure_html(
+                    charts.org_chart(year.organisasi), f"Struktur Organisasi {nama}"
+                ),
+            },
+            year.satker,
+        )
+    )
+)
 
 # %% [markdown]
 # ## F. Sistematika Penyajian
@@ -132,41 +153,64 @@ display(HTML(narrative.render_narrative(year.narasi.get("bab1_sistematika", ""))
 # ## A. Rencana Strategis
 
 # %%
-display(HTML(narrative.render_narrative(
-    year.narasi.get("bab2_renstra", ""),
-    {"tabel_program_kegiatan_dipa": tables.program_table(
-        year.program, year.kegiatan, year.anggaran, f"Program dan Kegiatan Tahun Anggaran {tahun}"
-    )},
-    year.satker,
-)))
+display(
+    HTML(
+        narrative.render_narrative(
+            year.narasi.get("bab2_renstra", ""),
+            {
+                "tabel_program_kegiatan_dipa": tables.program_table(
+                    year.program,
+                    year.kegiatan,
+                    year.anggaran,
+                    f"Program dan Kegiatan Tahun Anggaran {tahun}",
+                )
+            },
+            year.satker,
+        )
+    )
+)
 
 # %% [markdown]
 # ## B. Rencana Kinerja Tahunan
 
 # %%
-display(HTML(narrative.render_narrative(
-    year.narasi.get("bab2_rkt", ""),
-    {"tabel_terbit.csv#2.2": tables.rkt_program_table(
-        year.rkt_program, year.program, f"Rencana Kinerja Tahunan {nama} {tahun}"
-    )},
-)))
+display(
+    HTML(
+        narrative.render_narrative(
+            year.narasi.get("bab2_rkt", ""),
+            {
+                "tabel_terbit.csv#2.2": tables.rkt_program_table(
+                    year.rkt_program, year.program, f"Rencana Kinerja Tahunan {nama} {tahun}"
+                )
+            },
+        )
+    )
+)
 
 # %% [markdown]
 # ## C. Perjanjian Kinerja
 
 # %%
-display(HTML(narrative.render_narrative(
-    year.narasi.get("bab2_pk", ""),
-    {
-        "indikator.csv": tables.indicator_table(
-            year.indikator, year.sasaran, year.program, year.kegiatan,
-            f"Perjanjian Kinerja Tahun {tahun}", kind="pk",
-        ),
-        "pk_anggaran.csv": tables.pk_budget_table(
-            year.pk_anggaran, f"Anggaran Program dalam Perjanjian Kinerja Tahun {tahun}"
-        ),
-    },
-)))
+display(
+    HTML(
+        narrative.render_narrative(
+            year.narasi.get("bab2_pk", ""),
+            {
+                "indikator.csv": tables.indicator_table(
+                    year.indikator,
+                    year.sasaran,
+                    year.program,
+                    year.kegiatan,
+                    f"Perjanjian Kinerja Tahun {tahun}",
+                    kind="pk",
+                ),
+                "pk_anggaran.csv": tables.pk_budget_table(
+                    year.pk_anggaran, f"Anggaran Program dalam Perjanjian Kinerja Tahun {tahun}"
+                ),
+            },
+        )
+    )
+)
 
 # %% [markdown]
 # # BAB III AKUNTABILITAS KINERJA
@@ -175,71 +219,120 @@ display(HTML(narrative.render_narrative(
 # %%
 display(HTML(narrative.render_narrative(year.narasi.get("bab3_pengukuran", ""))))
 display(HTML(narrative.method_html(year.indikator, settings)))
-display(HTML(tables.indicator_table(
-    capaian, year.sasaran, year.program, year.kegiatan,
-    "Indikator Kinerja, Target, Realisasi dan Capaian", kind="capaian", cap=cap,
-)))
+display(
+    HTML(
+        tables.indicator_table(
+            capaian,
+            year.sasaran,
+            year.program,
+            year.kegiatan,
+            "Indikator Kinerja, Target, Realisasi dan Capaian",
+            kind="capaian",
+            cap=cap,
+        )
+    )
+)
 display(HTML(narrative.paragraph(narrative.describe_capaian(capaian, tahun))))
-display(HTML(charts.figure_html(
-    charts.capaian_chart(capaian), "Capaian per Indikator Kinerja terhadap Target (100 %)"
-)))
+display(
+    HTML(
+        charts.figure_html(
+            charts.capaian_chart(capaian), "Capaian per Indikator Kinerja terhadap Target (100 %)"
+        )
+    )
+)
 
 # %% [markdown]
 # ## B. Analisis Capaian Kinerja
 
 # %%
-display(HTML(narrative.analysis_html(
-    capaian, year.sasaran, year.program, year.kegiatan, year.narasi,
-    {
-        "mitra.csv": tables.simple_table(
-            year.tabel["mitra"], {"no": "No", "nama": "Instansi Mitra"}, "Mitra Kerja Sama"
-        ),
-        "dpt.csv": tables.simple_table(
-            year.tabel["dpt"], {"jenis_kelamin": "Jenis Kelamin", "jumlah": "Jumlah Pemilih"},
-            "Daftar Pemilih Tetap", total="jumlah",
-        ),
-        "produk_hukum.csv": tables.simple_table(
-            year.tabel["produk_hukum"], {"no": "No", "produk_hukum": "Produk Hukum", "jumlah": "Jumlah"},
-            "Produk Hukum", total="jumlah",
-        ),
-        "ppid.csv": tables.simple_table(
-            year.tabel["ppid"],
-            {"no": "No", "nomor_registrasi": "Nomor Registrasi", "jenis_informasi": "Jenis Informasi"},
-            "Jenis Pelayanan PPID",
-        ),
-    },
-    year.satker,
-)))
+display(
+    HTML(
+        narrative.analysis_html(
+            capaian,
+            year.sasaran,
+            year.program,
+            year.kegiatan,
+            year.narasi,
+            {
+                "mitra.csv": tables.simple_table(
+                    year.tabel["mitra"], {"no": "No", "nama": "Instansi Mitra"}, "Mitra Kerja Sama"
+                ),
+                "dpt.csv": tables.simple_table(
+                    year.tabel["dpt"],
+                    {"jenis_kelamin": "Jenis Kelamin", "jumlah": "Jumlah Pemilih"},
+                    "Daftar Pemilih Tetap",
+                    total="jumlah",
+                ),
+                "produk_hukum.csv": tables.simple_table(
+                    year.tabel["produk_hukum"],
+                    {"no": "No", "produk_hukum": "Produk Hukum", "jumlah": "Jumlah"},
+                    "Produk Hukum",
+                    total="jumlah",
+                ),
+                "ppid.csv": tables.simple_table(
+                    year.tabel["ppid"],
+                    {
+                        "no": "No",
+                        "nomor_registrasi": "Nomor Registrasi",
+                        "jenis_informasi": "Jenis Informasi",
+                    },
+                    "Jenis Pelayanan PPID",
+                ),
+            },
+            year.satker,
+        )
+    )
+)
 display(HTML(narrative.render_narrative(year.narasi.get("bab3_kesimpulan", ""))))
 
 # %% [markdown]
 # ## C. Akuntabilitas Keuangan
 
 # %%
-display(HTML(narrative.render_narrative(
-    year.narasi.get("bab3_keuangan", ""),
-    {
-        "anggaran_terbit.csv": narrative.paragraph(
-            narrative.describe_sources(totals_by_source(year.anggaran), jumlah, tahun)
-        ),
-        "anggaran.csv": tables.budget_table(year.anggaran, "Pagu, Realisasi dan Penyerapan Anggaran"),
-    },
-)))
+display(
+    HTML(
+        narrative.render_narrative(
+            year.narasi.get("bab3_keuangan", ""),
+            {
+                "anggaran_terbit.csv": narrative.paragraph(
+                    narrative.describe_sources(totals_by_source(year.anggaran), jumlah, tahun)
+                ),
+                "anggaran.csv": tables.budget_table(
+                    year.anggaran, "Pagu, Realisasi dan Penyerapan Anggaran"
+                ),
+            },
+        )
+    )
+)
 display(HTML(tables.source_table(year.anggaran, "Anggaran per Sumber Dana")))
-display(HTML(charts.figure_html(
-    charts.penyerapan_chart(tables.budget_lines(year.anggaran)), "Penyerapan Anggaran per Kegiatan"
-)))
-display(HTML(tables.efficiency_table(efisiensi, "Efisiensi: Capaian Kinerja dan Penyerapan Anggaran")))
-display(HTML(charts.figure_html(
-    charts.efisiensi_chart(efisiensi), "Capaian Kinerja dan Penyerapan Anggaran per Kegiatan"
-)))
+display(
+    HTML(
+        charts.figure_html(
+            charts.penyerapan_chart(tables.budget_lines(year.anggaran)),
+            "Penyerapan Anggaran per Kegiatan",
+        )
+    )
+)
+display(
+    HTML(tables.efficiency_table(efisiensi, "Efisiensi: Capaian Kinerja dan Penyerapan Anggaran"))
+)
+display(
+    HTML(
+        charts.figure_html(
+            charts.efisiensi_chart(efisiensi),
+            "Capaian Kinerja dan Penyerapan Anggaran per Kegiatan",
+        )
+    )
+)
 
 # %% [markdown]
 # # BAB IV PENUTUP
 
 # %%
 display(HTML(narrative.render_narrative(year.narasi.get("bab4_penutup", ""))))
-display(HTML(narrative.signature_html(penandatangan, year.laporan["tempat"], year.laporan["tanggal"])))
+display(
+    HTML(narrative.signature_html(penandatangan, year.laporan["tempat"], year.laporan["tanggal"]))
+)
 
 # %% [markdown]
 # # LAMPIRAN
@@ -247,21 +340,47 @@ display(HTML(narrative.signature_html(penandatangan, year.laporan["tempat"], yea
 
 # %%
 display(HTML(narrative.pk_statement_html(year.satker, year.laporan, tahun)))
-display(HTML(tables.indicator_table(
-    year.indikator, year.sasaran, year.program, year.kegiatan,
-    f"Perjanjian Kinerja Tahun {tahun} {year.satker['nama']}", kind="pk",
-)))
-display(HTML(tables.pk_budget_table(year.pk_anggaran, f"Anggaran Perjanjian Kinerja Tahun {tahun}")))
+display(
+    HTML(
+        tables.indicator_table(
+            year.indikator,
+            year.sasaran,
+            year.program,
+            year.kegiatan,
+            f"Perjanjian Kinerja Tahun {tahun} {year.satker['nama']}",
+            kind="pk",
+        )
+    )
+)
+display(
+    HTML(tables.pk_budget_table(year.pk_anggaran, f"Anggaran Perjanjian Kinerja Tahun {tahun}"))
+)
 display(HTML(narrative.pk_signatures_html(year.satker, year.laporan)))
 
 # %% [markdown]
 # ## Rencana Kinerja Tahunan
 
 # %%
-display(HTML(tables.rkt_strategic_table(year.rkt_sasaran_strategis, f"Sasaran Strategis RKT {tahun}")))
-display(HTML(tables.rkt_program_table(year.rkt_program, year.program, f"Sasaran Program dan Kegiatan RKT {tahun}")))
+display(
+    HTML(tables.rkt_strategic_table(year.rkt_sasaran_strategis, f"Sasaran Strategis RKT {tahun}"))
+)
+display(
+    HTML(
+        tables.rkt_program_table(
+            year.rkt_program, year.program, f"Sasaran Program dan Kegiatan RKT {tahun}"
+        )
+    )
+)
 display(HTML(tables.rkt_funding_table(year.rkt_pendanaan, f"Rencana Pendanaan RKT {tahun}")))
 
 # %%
 if lampiran_pemeriksaan:
-    display(HTML(narrative.findings_html(year.findings)))
+    display(
+        HTML(
+            narrative.findings_html(
+                audit.sort_findings(
+                    [*year.findings, *audit.audit_year(year, audit.AuditSettings(capaian=settings))]
+                )
+            )
+        )
+    )
