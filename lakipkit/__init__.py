@@ -1,1 +1,94 @@
-"""lakipkit: from a satker's yearly data files to its LAKIP report."""
+"""lakipkit: from a satker's yearly data files to its LAKIP report.
+
+The public surface is re-exported here; modules hold one responsibility each (see
+docs/architecture.md). `build_report` is imported on first use, so that `lakip summary`
+and `lakip periksa` do not pay for papermill and nbconvert.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from lakipkit.anggaran import (
+    compute_penyerapan,
+    efisiensi,
+    rollup,
+    totals,
+    totals_by_source,
+)
+from lakipkit.audit import AuditSettings, audit_year, check_year, run_periksa
+from lakipkit.capaian import (
+    BAND_SCALES,
+    BandScale,
+    CapaianSettings,
+    compute_capaian,
+    summarise_capaian,
+)
+from lakipkit.errors import (
+    BuildError,
+    DataValidationError,
+    Finding,
+    LakipError,
+    MissingDataError,
+    ParseError,
+)
+from lakipkit.formatting import (
+    format_angka,
+    format_persen,
+    format_rupiah,
+    format_tanggal,
+    terbilang,
+)
+from lakipkit.loading import YearData, list_satker, list_years, load_year
+from lakipkit.parsing import parse_angka, parse_nilai, parse_persen, parse_rupiah, parse_tanggal
+from lakipkit.summary import build_summary
+from lakipkit.tahun_baru import start_year
+
+__all__ = [
+    "BAND_SCALES",
+    "AuditSettings",
+    "BandScale",
+    "BuildError",
+    "CapaianSettings",
+    "DataValidationError",
+    "Finding",
+    "LakipError",
+    "MissingDataError",
+    "ParseError",
+    "YearData",
+    "audit_year",
+    "build_report",
+    "build_summary",
+    "check_year",
+    "compute_capaian",
+    "compute_penyerapan",
+    "efisiensi",
+    "format_angka",
+    "format_persen",
+    "format_rupiah",
+    "format_tanggal",
+    "list_satker",
+    "list_years",
+    "load_year",
+    "parse_angka",
+    "parse_nilai",
+    "parse_persen",
+    "parse_rupiah",
+    "parse_tanggal",
+    "rollup",
+    "run_periksa",
+    "start_year",
+    "summarise_capaian",
+    "terbilang",
+    "totals",
+    "totals_by_source",
+]
+
+
+def __getattr__(name: str) -> Any:
+    """Import `build_report` lazily: it pulls in papermill, nbconvert and WeasyPrint."""
+    if name == "build_report":
+        from lakipkit.build import build_report
+
+        return build_report
+    raise AttributeError(f"module 'lakipkit' has no attribute {name!r}")
