@@ -1,3 +1,4 @@
+import subprocess
 import sys
 
 import lakipkit
@@ -8,7 +9,8 @@ def test_public_names_resolve():
         assert getattr(lakipkit, name) is not None, name
 
 
-def test_build_is_imported_lazily():
-    # importing the package must not pull in the notebook machinery
+def test_import_does_not_load_the_notebook_machinery():
+    code = "import sys, lakipkit; print(sorted({'papermill', 'nbconvert', 'weasyprint'} & set(sys.modules)))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
     assert callable(lakipkit.build_report)
-    assert "lakipkit.build" in sys.modules
