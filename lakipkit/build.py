@@ -1,8 +1,10 @@
-"""Build the report: run notebooks/laporan.ipynb with papermill, export HTML and PDF, atomically.
+"""Build a report: run its notebook with papermill, export HTML and PDF, atomically.
 
-One function, `build_report`, does the whole chain in this process (one kernel for the
-notebook); the steps a user would otherwise chain by hand (papermill CLI, `jupyter nbconvert`,
-a PDF tool) each start a new Python and pay the imports again (see docs/report.md).
+Two reports: the annual LAKIP (`notebooks/laporan.ipynb`) and the quarterly monitoring
+report (`notebooks/triwulan.ipynb`). One function, `build_report`, does the whole chain in
+this process (one kernel for the notebook); the steps a user would otherwise chain by hand
+(papermill CLI, `jupyter nbconvert`, a PDF tool) each start a new Python and pay the imports
+again (see docs/report.md).
 
 Outputs go to `<output_dir>/<satker>/<tahun>/` under temporary names first and are moved into
 place only when every step succeeded, so a failed build leaves the previous report untouched.
@@ -25,9 +27,10 @@ from typing import Any
 from lakipkit.errors import BuildError, LakipError
 
 FORMATS = ("html", "pdf")
+LAPORAN = ("tahunan", "triwulan")
 TEMPLATE_DIR = Path(__file__).parent / "templates"
-_NOTEBOOK_NAME = "laporan.ipynb"
-_FIXED_PARAMETERS = ("tahun", "satker", "data_dir", "output_dir")
+_NOTEBOOK_NAMES = {"tahunan": "laporan.ipynb", "triwulan": "triwulan.ipynb"}
+_FIXED_PARAMETERS = ("tahun", "satker", "data_dir", "output_dir", "triwulan")
 # Timing and path fields that papermill/nbclient write into the executed notebook.
 _VOLATILE_NB_KEYS = ("start_time", "end_time", "duration", "input_path", "output_path")
 _VOLATILE_CELL_KEYS = ("start_time", "end_time", "duration")
@@ -49,12 +52,45 @@ class BuildResult:
         return tuple(p for p in (self.html, self.pdf, self.notebook, self.summary) if p)
 
 
-def notebook_path() -> Path:
-    """Locate the report notebook shipped in the repository (`notebooks/laporan.ipynb`)."""
-    path = Path(__file__).resolve().parent.parent / "notebooks" / _NOTEBOOK_NAME
+def notebook_path(laporan: str = "tahunan") -> Path:
+    """Locate a report notebook shipped in the repository (`notebooks/laporan.ipynb`, ...)."""
+    path = Path(__file__).resolve().parent.parent / "notebooks" / _NOTEBOOK_NAMES[laporan]
     if not path.is_file():
         raise LakipError(f"notebook laporan tidak ditemukan: {path} (jalankan dari checkout repo)")
     return path
+
+
+def check_laporan(laporan: str, triwulan: int | None) -> int | None:
+    """Validate the kind of report and its quarter; return the quarter (None for tahunan).
+
+    The quarter belongs to the quarterly report only: given with the annual one it is refused
+    rather than ignored, so `--triwulan 3` alone never silently builds the annual report.
+    """
+    if laporan not in LAPORAN:
+        raise LakipError(f"jenis laporan tidak dikenal: {laporan!r} (pilihan: tahunan, triwulan)")
+    if laporan == "tahunan":
+        if triwulan is not None:
+            raise LakipError(
+                f"triwulan {triwulan} hanya untuk laporan triwulan (--laporan triwulan)"
+            )
+        return None
+    if triwulan is None:
+        raise LakipError("laporan triwulan butuh nomor triwulan 1-4 (--triwulan)")
+    from lakipkit.triwulan import check_triwulan
+
+    try:
+        return check_triwulan(triwulan)
+    except ValueError as error:
+        raise LakipError(str(error)) from error
+
+
+def output_stem(satker: str, tahun: int, triwulan: int | None = None) -> str:
+    """Name the report's files: `laporan-<satker>-<tahun>` or `triwulan-<n>-<satker>-<tahun>`.
+
+    The quarterly report has its own stem, so it never overwrites the annual files that live
+    in the same `<output_dir>/<satker>/<tahun>/` folder.
+    """
+    return f"triwulan-{triwulan}-{satker}-{tahun}" if triwulan else f"laporan-{satker}-{tahun}"
 
 
 def skip_slow_format_checkers() -> None:
@@ -79,9 +115,11 @@ def build_report(
     parameters: Mapping[str, Any] | None = None,
     progress: Callable[[str], None] | None = None,
     *,
+    laporan: str = "tahunan",
+    triwulan: int | None = None,
     notebook: str | os.PathLike[str] | None = None,
 ) -> BuildResult:
-    """Run the report notebook for one satker-year and export it.
+    """Run a report notebook for one satker-year and export it.
 
     Parameters
     ----------
@@ -92,21 +130,32 @@ def build_report(
     output_dir
         Root of the outputs; files go to `<output_dir>/<satker>/<tahun>/`.
     formats
-        Any of "html", "pdf". The executed notebook (and summary.json) are always written.
+        Any of "html", "pdf". The executed notebook (and, for the annual report,
+        summary.json) are always written.
     parameters
-        Further notebook parameters (`cap`, `skala`, `lampiran_pemeriksaan`).
+        Further notebook parameters (`cap`, `skala`; `lampiran_pemeriksaan` for the annual
+        report).
     progress
         Called with a short Indonesian message before each step.
+    laporan
+        "tahunan" (the LAKIP, `laporan-<satker>-<tahun>.*` and summary.json) or "triwulan"
+        (quarterly monitoring, `triwulan-<n>-<satker>-<tahun>.*`, no summary).
+    triwulan
+        The quarter 1-4; required for "triwulan", refused for "tahunan".
     notebook
-        Another report notebook with the same parameters (default: notebooks/laporan.ipynb).
+        Another notebook with the same parameters (default: the one of `laporan`).
 
     Raises
     ------
     BuildError
         A cell failed (the message names the cell and the error; the executed notebook is kept
         as `*.failed.ipynb`), an export failed, or the arguments are wrong.
+    DataValidationError
+        The data (the year, its earlier years or renstra.csv for the comparison, the quarterly
+        budget) has errors; raised before a kernel starts.
 
     """
+    kuartal = check_laporan(laporan, triwulan)
     wanted = tuple(dict.fromkeys(formats))
     unknown = sorted(set(wanted) - set(FORMATS))
     if unknown:
@@ -114,18 +163,18 @@ def build_report(
     say = progress or (lambda message: None)
     data_dir = Path(data_dir).expanduser().resolve()
     target = Path(output_dir).expanduser().resolve() / satker / str(tahun)
-    stem = f"laporan-{satker}-{tahun}"
+    stem = output_stem(satker, tahun, kuartal)
     skip_slow_format_checkers()
-    from lakipkit.loading import load_year
 
-    params = _parameters(data_dir, satker, tahun, target, parameters or {})
+    params = _parameters(data_dir, satker, tahun, target, parameters or {}, kuartal)
     settings = _settings(params)
     say(f"memeriksa data {data_dir / satker / str(tahun)}")
     # Data errors surface here as DataValidationError, before a kernel is started.
-    year = load_year(data_dir, satker, tahun)
+    year = _check_data(data_dir, satker, tahun, kuartal)
     target.mkdir(parents=True, exist_ok=True)
-    say(f"menjalankan notebook laporan ({satker} {tahun})")
-    nb = _execute(Path(notebook) if notebook else notebook_path(), params, target, stem)
+    nama = f"triwulan {kuartal}" if kuartal else "laporan"
+    say(f"menjalankan notebook {nama} ({satker} {tahun})")
+    nb = _execute(Path(notebook) if notebook else notebook_path(laporan), params, target, stem)
 
     staged: dict[str, Path] = {}
     try:
@@ -133,15 +182,13 @@ def build_report(
         html = ""
         if wanted:
             say("ekspor HTML")
-            html = export_html(
-                nb, title=str(year.laporan.get("judul") or f"LAKIP {satker} {tahun}")
-            )
+            html = export_html(nb, title=report_title(year, kuartal))
         if "html" in wanted:
             staged["html"] = _stage(target, f"{stem}.html", html.encode("utf-8"))
         if "pdf" in wanted:
             say("ekspor PDF")
             staged["pdf"] = _stage(target, f"{stem}.pdf", export_pdf(html))
-        summary = _summary(year, settings)
+        summary = None if kuartal else _summary(year, settings)
         if summary is not None:
             staged["json"] = _stage(target, "summary.json", summary)
     except BaseException as error:
@@ -169,8 +216,42 @@ def build_report(
     )
 
 
+def report_title(year: Any, triwulan: int | None = None) -> str:
+    """Give the page title: laporan.yaml's `judul`, or 'Pemantauan Kinerja Triwulan III ...'."""
+    if triwulan is None:
+        return str(year.laporan.get("judul") or f"LAKIP {year.satker_id} {year.tahun}")
+    from lakipkit.triwulan import ROMAWI
+
+    nama = year.satker.get("nama_singkat") or year.satker.get("nama") or year.satker_id
+    return f"Pemantauan Kinerja Triwulan {ROMAWI[triwulan]} Tahun {year.tahun} | {nama}"
+
+
+def _check_data(data_dir: Path, satker: str, tahun: int, triwulan: int | None) -> Any:
+    """Load everything the notebook will read, so data errors come before the kernel.
+
+    Annual: the year, the earlier years it is compared with and renstra.csv (an earlier year
+    with errors fails the build: a comparison must not silently leave a year out).
+    Quarterly: the year and anggaran_triwulan.csv. Returns the report's year.
+    """
+    if triwulan is None:
+        from lakipkit.tren import load_years, read_renstra
+
+        read_renstra(data_dir, satker)
+        return load_years(data_dir, satker, tahun)[-1]
+    from lakipkit.loading import load_year
+    from lakipkit.triwulan import read_anggaran_triwulan
+
+    read_anggaran_triwulan(data_dir, satker, tahun)
+    return load_year(data_dir, satker, tahun)
+
+
 def _parameters(
-    data_dir: Path, satker: str, tahun: int, target: Path, extra: Mapping[str, Any]
+    data_dir: Path,
+    satker: str,
+    tahun: int,
+    target: Path,
+    extra: Mapping[str, Any],
+    triwulan: int | None = None,
 ) -> dict[str, Any]:
     """Assemble the notebook's parameters; `extra` cannot override the fixed ones."""
     clash = sorted(set(extra) & set(_FIXED_PARAMETERS))
@@ -179,6 +260,7 @@ def _parameters(
     return {
         "tahun": int(tahun),
         "satker": satker,
+        **({"triwulan": triwulan} if triwulan else {}),
         "data_dir": str(data_dir),
         "output_dir": str(target),
         **extra,
@@ -348,7 +430,9 @@ def assemble_document(html: str) -> str:
     - each `<span class="nomor" data-jenis="Tabel">` gets its label, numbered per chapter
       (`Tabel 3.1`; `Tabel 1` before Bab I; `Tabel L.1` in the Lampiran), and its table or
       figure an id (`tabel-3-1`);
-    - headings get stable ids; `<nav data-daftar="isi|tabel|gambar">` is filled with links.
+    - headings get stable ids; `<nav data-daftar="isi|tabel|gambar">` is filled with links;
+    - a page without chapters (the quarterly report) has no front matter: all its sections
+      go into `<div class="isi">`; a page without a Daftar Isi loses the link to it.
     """
     from bs4 import BeautifulSoup
 
@@ -386,6 +470,9 @@ def assemble_document(html: str) -> str:
         if tag.name in ("h1", "h2") and "tanpa-daftar" not in tag.get("class", []):
             entries["isi"].append((tag.name[1], text, tag["id"]))
 
+    if soup.find(id="daftar-isi") is None:
+        for link in soup.select('a[href="#daftar-isi"]'):
+            link.decompose()
     for nav in soup.find_all("nav", attrs={"data-daftar": True}):
         nav.clear()
         listing = soup.new_tag("ol")
@@ -425,6 +512,10 @@ def _group_chapters(soup: Any, main: Any) -> None:
             current = soup.new_tag("section", attrs={"class": "bab"})
             (isi if key or isi.contents else depan).append(current)
         current.append(child)
+    if not isi.contents:
+        # No chapters (the quarterly report): nothing is front matter, pages count 1, 2, 3.
+        isi.extend(depan.contents)
+        depan.clear()
     for part in (cover, depan, isi):
         if part.contents:
             main.append(part)

@@ -5,11 +5,16 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from lakipkit.capaian import BAND_SCALES, CapaianSettings
 from lakipkit.errors import LakipError
+
+if TYPE_CHECKING:
+    from rich.console import Console
 
 
 def _resolve_satker(data_dir: Path, satker: str | None) -> str:
@@ -44,19 +49,52 @@ def _cmd_summary(args: argparse.Namespace) -> int:
     return 0
 
 
+@contextmanager
+def build_progress(console: Console) -> Iterator[Callable[[str], None] | None]:
+    """Show each build step with a spinner and its time on a terminal; yield None otherwise.
+
+    build_report calls the callback with a message before each step, so a new message ends
+    the step before it. Off a terminal (a pipe, a log, a test) nothing is drawn.
+    """
+    if not console.is_terminal:
+        yield None
+        return
+    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+    columns = (SpinnerColumn(finished_text="[green]✓"), TextColumn("{task.description}"))
+    with Progress(*columns, TimeElapsedColumn(), console=console) as bar:
+
+        def finish() -> None:
+            for task in bar.tasks:
+                bar.update(task.id, completed=1)
+
+        def step(message: str) -> None:
+            finish()
+            bar.add_task(message, total=1)
+
+        yield step
+        finish()  # not reached on an error: the failed step keeps its spinner frame
+
+
 def _cmd_build(args: argparse.Namespace) -> int:
+    from rich.console import Console
+
     from lakipkit.build import build_report
 
     satker = _resolve_satker(args.data, args.satker)
     formats = tuple(f.strip() for f in args.format.split(",") if f.strip())
-    result = build_report(
-        args.data,
-        satker,
-        args.tahun,
-        args.output,
-        formats=formats,
-        parameters={"cap": args.cap, "skala": args.skala},
-    )
+    with build_progress(Console(stderr=True)) as progress:
+        result = build_report(
+            args.data,
+            satker,
+            args.tahun,
+            args.output,
+            formats=formats,
+            parameters={"cap": args.cap, "skala": args.skala},
+            progress=progress,
+            laporan=args.laporan,
+            triwulan=args.triwulan,
+        )
     for path in result.paths:
         print(path)
     return 0
@@ -133,6 +171,13 @@ def build_parser() -> argparse.ArgumentParser:
     _common(build)
     build.add_argument("--format", default="html,pdf", help="html,pdf (bawaan keduanya)")
     build.add_argument("--output", type=Path, default=Path("output"), help="folder keluaran")
+    build.add_argument(
+        "--laporan",
+        default="tahunan",
+        choices=("tahunan", "triwulan"),
+        help="tahunan (LAKIP, bawaan) atau triwulan (pemantauan kinerja triwulan)",
+    )
+    build.add_argument("--triwulan", type=int, help="triwulan 1-4, wajib untuk --laporan triwulan")
     build.set_defaults(func=_cmd_build)
     return parser
 

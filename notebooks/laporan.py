@@ -33,12 +33,15 @@ from pathlib import Path
 
 from IPython.display import HTML, display
 
-from lakipkit import audit, charts, narrative, tables
+from lakipkit import audit, charts, narrative, tables, tren
 from lakipkit.anggaran import totals, totals_by_source
 from lakipkit.capaian import BAND_SCALES, CapaianSettings, compute_capaian
-from lakipkit.loading import load_year
 
-year = load_year(Path(data_dir).expanduser().resolve(), satker, tahun)
+data = Path(data_dir).expanduser().resolve()
+# Tahun laporan dan sampai empat tahun sebelumnya (Bab III.A membandingkannya).
+years = tren.load_years(data, satker, tahun)
+year = years[-1]
+renstra = tren.read_renstra(data, satker)
 settings = CapaianSettings(cap=cap, skala=BAND_SCALES[skala])
 capaian = compute_capaian(year.indikator, settings)
 jumlah = totals(year.anggaran)
@@ -237,6 +240,22 @@ display(
     HTML(
         charts.figure_html(
             charts.capaian_chart(capaian), "Capaian per Indikator Kinerja terhadap Target (100 %)"
+        )
+    )
+)
+
+# %% [markdown]
+# ### Perbandingan dengan Tahun-Tahun Sebelumnya
+
+# %%
+# PermenPANRB 53/2014: capaian tahun ini dibandingkan dengan tahun-tahun sebelumnya dan
+# dengan target akhir Renstra; tanpa tahun sebelumnya, satu kalimat mengatakannya.
+display(
+    HTML(
+        tren.comparison_html(years, renstra, settings)
+        or narrative.paragraph(
+            f"Data kinerja {nama} untuk tahun sebelum {tahun} tidak tersedia di folder data/, "
+            f"sehingga capaian tahun {tahun} belum dapat dibandingkan dengan tahun sebelumnya."
         )
     )
 )

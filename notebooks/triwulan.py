@@ -28,6 +28,7 @@ skala = "default"
 
 # %%
 # Aturan penggabungan triwulan dan laju: docs/tahunan.md. Sel hanya memanggil lakipkit.
+from html import escape
 from pathlib import Path
 
 from IPython.display import HTML, display
@@ -43,14 +44,11 @@ settings = CapaianSettings(cap=cap, skala=BAND_SCALES[skala])
 capaian = tw.capaian_to_date(year.indikator, year.realisasi_triwulan, triwulan, settings)
 rencana = tw.read_anggaran_triwulan(data, satker, tahun)
 romawi = tw.ROMAWI[triwulan]
-
-# %% [markdown]
-# # PEMANTAUAN KINERJA TRIWULAN
+judul = f"Pemantauan Kinerja Triwulan {romawi} Tahun {tahun}"
 
 # %%
-display(HTML(narrative.paragraph(
-    f"{year.satker['nama']}, Triwulan {romawi} Tahun {tahun}.", "judul-triwulan"
-)))
+display(HTML(f'<h1>{judul}<span class="sub">{escape(year.satker["nama"])}</span></h1>'))
+display(HTML(narrative.paragraph(f"{judul} | {year.satker['nama_singkat']}", "judul-berjalan")))
 display(HTML(narrative.paragraph(tw.describe_triwulan(capaian, triwulan, tahun))))
 
 # %% [markdown]

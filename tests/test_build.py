@@ -3,13 +3,22 @@
 import ast
 import json
 import re
+import shutil
 import subprocess
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from bs4 import BeautifulSoup
 
-from lakipkit.build import assemble_document, build_report, chapter_key
+from lakipkit.build import (
+    assemble_document,
+    build_report,
+    chapter_key,
+    check_laporan,
+    output_stem,
+    report_title,
+)
 from lakipkit.errors import BuildError, LakipError
 from lakipkit.tables import caption_html, contents_placeholder
 
@@ -127,6 +136,94 @@ def test_assembly_is_deterministic():
     assert re.search(r"tabel-3-1", assemble_document(DOC))
 
 
+TO_CONTENTS = '<a class="ke-daftar-isi" href="#daftar-isi">Daftar Isi</a>'
+
+
+def test_page_without_chapters_has_no_front_matter_and_no_dead_contents_link():
+    page = (
+        f"<html><body>{TO_CONTENTS}<main>"
+        "<h1>Pemantauan Kinerja Triwulan III Tahun 2024</h1><h2>A. Capaian</h2>"
+        + _table("Capaian s.d. Triwulan III")
+        + _figure("Capaian")
+        + "<h2>B. Berisiko</h2>"
+        + _table("Indikator Berisiko")
+        + "</main></body></html>"
+    )
+    soup = BeautifulSoup(assemble_document(page), "html.parser")
+    main = soup.find("main")
+    assert [(tag.name, tag["class"][0]) for tag in main.find_all(recursive=False)] == [
+        ("div", "isi")
+    ]
+    assert [s.get_text() for s in soup.select("span.nomor")] == ["Tabel 1", "Gambar 1", "Tabel 2"]
+    assert soup.find("a", class_="ke-daftar-isi") is None
+
+
+def test_page_with_a_daftar_isi_keeps_the_link_to_it():
+    soup = BeautifulSoup(
+        assemble_document(DOC.replace("<html><body>", f"<html><body>{TO_CONTENTS}")),
+        "html.parser",
+    )
+    assert soup.find("a", class_="ke-daftar-isi")["href"] == "#daftar-isi"
+    assert soup.find(id="daftar-isi") is not None
+
+
+# -- annual or quarterly: names, titles, arguments ----------------------------------------------
+
+
+def test_quarterly_files_have_their_own_stem():
+    assert output_stem("kpu-kota-bontang", 2024) == "laporan-kpu-kota-bontang-2024"
+    assert output_stem("kpu-kota-bontang", 2024, 3) == "triwulan-3-kpu-kota-bontang-2024"
+
+
+@pytest.mark.parametrize(
+    ("laporan", "triwulan", "message"),
+    [
+        ("triwulan", None, "laporan triwulan butuh nomor triwulan 1-4"),
+        ("triwulan", 5, "triwulan 5 tidak sah: pilih 1, 2, 3 atau 4"),
+        ("triwulan", 0, "triwulan 0 tidak sah"),
+        ("tahunan", 3, "triwulan 3 hanya untuk laporan triwulan"),
+        ("bulanan", None, "jenis laporan tidak dikenal: 'bulanan'"),
+    ],
+)
+def test_kind_and_quarter_are_refused_before_anything_runs(tmp_path, laporan, triwulan, message):
+    with pytest.raises(LakipError, match=re.escape(message)):
+        check_laporan(laporan, triwulan)
+    with pytest.raises(LakipError, match=re.escape(message)):
+        build_report(
+            FIXTURE_DATA, FIXTURE_SATKER, FIXTURE_TAHUN, tmp_path, laporan=laporan,
+            triwulan=triwulan,
+        )
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_quarter_is_an_argument_not_a_notebook_parameter(tmp_path):
+    with pytest.raises(LakipError, match="parameter triwulan diberikan sebagai argumen"):
+        build_report(
+            MULTI, MULTI_SATKER, 2024, tmp_path, laporan="triwulan", triwulan=2,
+            parameters={"triwulan": 3},
+        )
+    assert check_laporan("triwulan", 2) == 2 and check_laporan("tahunan", None) is None
+
+
+def test_titles():
+    year = SimpleNamespace(
+        tahun=2024,
+        satker_id="contoh-sintetis",
+        satker={"nama": "Satuan Kerja Contoh Sintetis", "nama_singkat": "Satker Contoh"},
+        laporan={"judul": "Laporan Kinerja Satker Contoh Tahun 2024"},
+    )
+    assert report_title(year) == "Laporan Kinerja Satker Contoh Tahun 2024"
+    assert report_title(year, 3) == "Pemantauan Kinerja Triwulan III Tahun 2024 | Satker Contoh"
+
+
+REPO = Path(__file__).resolve().parent.parent
+DATA = REPO / "data"
+FIXTURE_DATA = REPO / "tests" / "fixtures" / "data"
+FIXTURE_SATKER, FIXTURE_TAHUN = "contoh-satker", 2023
+MULTI = REPO / "tests" / "fixtures" / "multi"
+MULTI_SATKER = "contoh-sintetis"
+
+
 # -- the notebook source -------------------------------------------------------------------
 
 NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
@@ -191,10 +288,6 @@ def test_unknown_format_skala_or_missing_year_write_nothing(tmp_path):
 
 # -- whole builds (slow) ----------------------------------------------------------------------
 
-REPO = Path(__file__).resolve().parent.parent
-DATA = REPO / "data"
-FIXTURE_DATA = REPO / "tests" / "fixtures" / "data"
-FIXTURE_SATKER, FIXTURE_TAHUN = "contoh-satker", 2023
 CHAPTERS = [
     "KATA PENGANTAR",
     "DAFTAR ISI",
@@ -336,3 +429,153 @@ def test_failed_cell_keeps_the_previous_report_and_the_failed_notebook(tmp_path)
     assert leftovers == []
     again = build_report(FIXTURE_DATA, FIXTURE_SATKER, FIXTURE_TAHUN, tmp_path, formats=("html",))
     assert not failed.exists() and again.html.read_bytes() == before[good.html]
+
+
+@pytest.mark.slow
+def test_2024_says_in_one_sentence_that_no_earlier_year_is_in_data(report_2024):
+    soup = BeautifulSoup(report_2024.html.read_text(encoding="utf-8"), "html.parser")
+    heading = soup.find("h3", string="Perbandingan dengan Tahun-Tahun Sebelumnya")
+    assert heading is not None
+    sentence = heading.find_next_sibling().get_text(" ", strip=True)
+    assert sentence == (
+        "Data kinerja Sekretariat KPU Kota Bontang untuk tahun sebelum 2024 tidak tersedia di "
+        "folder data/, sehingga capaian tahun 2024 belum dapat dibandingkan dengan tahun "
+        "sebelumnya."
+    )
+    assert heading.find_next("h2").get_text(strip=True) == "B. Analisis Capaian Kinerja"
+
+
+# -- the synthetic satker: 2024 with 2022 and 2023 behind it, and its quarters ------------------
+
+
+@pytest.fixture(scope="module")
+def multi(tmp_path_factory):
+    """Annual report (HTML) then quarterly report TW III (HTML, PDF) into one output folder.
+
+    The fixture has no organisasi.csv (the org chart cannot be drawn from nothing), so the
+    data is copied with the chart of the other fixture satker.
+    """
+    data = tmp_path_factory.mktemp("data")
+    shutil.copytree(MULTI / MULTI_SATKER, data / MULTI_SATKER)
+    shutil.copy(FIXTURE_DATA / FIXTURE_SATKER / "organisasi.csv", data / MULTI_SATKER)
+    out = tmp_path_factory.mktemp("out")
+    annual = build_report(data, MULTI_SATKER, 2024, out, formats=("html",))
+    before = {path.name: path.read_bytes() for path in annual.paths}
+    quarterly = build_report(data, MULTI_SATKER, 2024, out, laporan="triwulan", triwulan=3)
+    return SimpleNamespace(data=data, out=out, annual=annual, before=before, quarterly=quarterly)
+
+
+def _rows(table):
+    return [
+        [td.get_text(" ", strip=True) for td in tr.find_all("td")]
+        for tr in table.tbody.find_all("tr")
+    ]
+
+
+@pytest.mark.slow
+def test_annual_report_compares_with_earlier_years_by_hand(multi):
+    soup = BeautifulSoup(multi.annual.html.read_text(encoding="utf-8"), "html.parser")
+    captions = [
+        s.find_parent("caption").get_text(" ", strip=True)
+        for s in soup.select("span.nomor[data-jenis=Tabel]")
+        if s.get_text().startswith("Tabel 3.")
+    ]
+    assert captions[:7] == [
+        "Tabel 3.1 Indikator Kinerja, Target, Realisasi dan Capaian",
+        "Tabel 3.2 Realisasi dan Capaian Tahun 2023 dan 2024",
+        "Tabel 3.3 Capaian Indikator Kinerja Tahun 2022-2024",
+        "Tabel 3.4 Indikator yang Muncul, Hilang atau Berubah Satuan 2022-2024",
+        "Tabel 3.5 Realisasi s.d. Tahun 2024 terhadap Target Akhir Renstra",
+        "Tabel 3.6 Pagu Anggaran Tahun 2022-2024",
+        "Tabel 3.7 Penyerapan Anggaran Tahun 2022-2024",
+    ]
+    listed = [a.get_text() for a in soup.find("nav", attrs={"data-daftar": "tabel"}).find_all("a")]
+    assert [t for t in listed if t.startswith("Tabel 3.")][:7] == captions[:7]
+    gambar = [a.get_text() for a in soup.find("nav", attrs={"data-daftar": "gambar"}).find_all("a")]
+    assert gambar[2:5] == [
+        "Gambar 3.2 Capaian Tahun 2022-2024: Meningkatnya kapasitas sumber daya manusia",
+        "Gambar 3.3 Capaian Tahun 2022-2024: Terwujudnya pengelolaan anggaran yang tertib",
+        "Gambar 3.4 Capaian Tahun 2022-2024: Meningkatnya pengetahuan pemilih",
+    ]
+    # This year and last, per indicator: WA-02 (negatif, target 10 kali) 9 kali in 2023 is
+    # (2 x 10 - 9) / 10 = 110 %, 8 kali in 2024 is 120 %: +10 points.
+    banding = {row[0]: row[2:] for row in _rows(soup.find(id="tabel-3-2"))}
+    assert banding["WA-02"] == ["9 kali", "110,00 %", "8 kali", "120,00 %", "10,00", ""]
+    assert banding["WA-01"] == ["92%", "100,00 %", "96%", "101,05 %", "1,05", ""]
+    assert banding["CQ-02"][-1] == "satuan berubah: kegiatan -> %"
+    assert banding["WA-03"] == ["1 laporan", "50,00 %", "–", "–", "–", "tidak ada lagi"]
+    assert banding["WA-04"][:2] == ["70%", "87,50 %"]
+    perubahan = {(row[0], row[1]): row[3:] for row in _rows(soup.find(id="tabel-3-4"))}
+    assert perubahan == {
+        ("2023", "WA-04"): ["muncul", "– → %"],
+        ("2024", "WA-03"): ["hilang", "laporan → –"],
+        ("2024", "CQ-02"): ["satuan berubah", "kegiatan → %"],
+    }
+    # CQ-03 against the five-year total of the Renstra: 10 + 12 + 12 = 34 of 60 kegiatan.
+    renstra = {row[0]: row[2:] for row in _rows(soup.find(id="tabel-3-5"))}
+    assert renstra["CQ-03"] == [
+        "2022-2026", "60 kegiatan", "34 kegiatan", "2022, 2023, 2024 (dijumlah)", "56,67 %"
+    ]
+    pagu = {row[0]: row[2:] for row in _rows(soup.find(id="tabel-3-6"))}
+    assert pagu["2002"] == ["–", "–", "1.000.000.000"]
+    assert pagu["1001"] == ["500.000.000", "550.000.000", "600.000.000"]
+    text = " ".join(_text(str(soup)).split())
+    assert "Dibanding tahun 2023, capaian 4 indikator naik, 0 indikator turun, 2 indikator" in text
+    assert "tidak tersedia di folder data/" not in text
+
+
+@pytest.mark.slow
+def test_quarterly_build_writes_its_own_files_and_leaves_the_annual_ones(multi):
+    folder = multi.annual.output_dir
+    assert multi.quarterly.output_dir == folder
+    assert [p.name for p in multi.quarterly.paths] == [
+        "triwulan-3-contoh-sintetis-2024.html",
+        "triwulan-3-contoh-sintetis-2024.pdf",
+        "triwulan-3-contoh-sintetis-2024.ipynb",
+    ]
+    assert multi.quarterly.summary is None
+    assert sorted(p.name for p in folder.iterdir()) == sorted(
+        [*multi.before, *(p.name for p in multi.quarterly.paths)]
+    )
+    for name, content in multi.before.items():
+        assert (folder / name).read_bytes() == content, f"{name} changed by the quarterly build"
+
+    html = multi.quarterly.html.read_text(encoding="utf-8")
+    soup = BeautifulSoup(html, "html.parser")
+    assert soup.title.get_text() == "Pemantauan Kinerja Triwulan III Tahun 2024 | Satker Contoh"
+    assert soup.h1.get_text(" ", strip=True) == (
+        "Pemantauan Kinerja Triwulan III Tahun 2024 Satuan Kerja Contoh Sintetis"
+    )
+    assert soup.find("a", class_="ke-daftar-isi") is None and "<script" not in html.lower()
+    assert not LOADS.search(html)
+    # At risk at TW III: WA-01 93% (TW III not reported, TW II kept) of 95%; CQ-02 60% of
+    # 100%; CQ-03 2 + 2 + 3 = 7 of the pace 12 x 3/4 = 9 kegiatan (77,78 %).
+    (berisiko,) = [
+        c.find_parent("table")
+        for c in soup.find_all("caption")
+        if c.get_text(" ", strip=True) == "Tabel 2 Indikator Berisiko s.d. Triwulan III Tahun 2024"
+    ]
+    rows = _rows(berisiko)
+    assert [row[0] for row in rows] == ["WA-01", "CQ-02", "CQ-03"]
+    assert rows[2][4:8] == ["7 kegiatan", "58,33 %", "9 kegiatan", "77,78 %"]
+    assert [s.get_text() for s in soup.select("span.nomor")] == [
+        "Tabel 1", "Gambar 1", "Tabel 2", "Tabel 3"
+    ]
+    pdf = subprocess.run(
+        ["pdftotext", "-layout", str(multi.quarterly.pdf), "-"],
+        capture_output=True, text=True, check=True,
+    ).stdout
+    assert "PEMANTAUAN KINERJA TRIWULAN III TAHUN 2024" in pdf
+    assert "Pemantauan Kinerja Triwulan III Tahun 2024 | Satker Contoh" in pdf  # running head
+
+
+@pytest.mark.slow
+def test_quarterly_rebuild_is_byte_identical(multi):
+    before = {path: path.read_bytes() for path in multi.quarterly.paths}
+    again = build_report(
+        multi.data, MULTI_SATKER, 2024, multi.out, laporan="triwulan", triwulan=3
+    )
+    assert again.paths == multi.quarterly.paths
+    for path, content in before.items():
+        assert path.read_bytes() == content, f"{path.name} changed between builds"
+    assert not [p for p in again.output_dir.iterdir() if p.name.startswith(".")]

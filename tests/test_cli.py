@@ -102,3 +102,78 @@ def test_tahun_baru_creates_once(tmp_path, capsys):
     assert (tmp_path / "kpu-kota-bontang" / "2025" / "indikator.csv").exists()
     assert cli.main(argv) == 1
     assert "sudah ada" in capsys.readouterr().err
+
+
+def _fake_build(calls):
+    def fake_build(data, satker, tahun, output, **kw):
+        calls.update(data=data, satker=satker, tahun=tahun, output=output, **kw)
+        return SimpleNamespace(paths=[output / "x.html"])
+
+    return fake_build
+
+
+@pytest.mark.parametrize(
+    ("extra", "laporan", "triwulan"),
+    [
+        ([], "tahunan", None),
+        (["--laporan", "triwulan", "--triwulan", "3"], "triwulan", 3),
+        (["--triwulan", "2", "--laporan", "triwulan"], "triwulan", 2),
+    ],
+)
+def test_build_maps_laporan_and_triwulan(monkeypatch, tmp_path, extra, laporan, triwulan):
+    calls = {}
+    monkeypatch.setattr("lakipkit.build.build_report", _fake_build(calls))
+    argv = ["build", "--tahun", "2024", "--data", str(DATA), "--output", str(tmp_path), *extra]
+    assert cli.main(argv) == 0
+    assert calls["laporan"] == laporan and calls["triwulan"] == triwulan
+    assert calls["progress"] is None  # stderr is not a terminal under pytest
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        (["--laporan", "triwulan"], "laporan triwulan butuh nomor triwulan 1-4 (--triwulan)"),
+        (["--laporan", "triwulan", "--triwulan", "5"], "triwulan 5 tidak sah"),
+        (["--triwulan", "3"], "triwulan 3 hanya untuk laporan triwulan (--laporan triwulan)"),
+    ],
+)
+def test_build_bad_quarter_is_one_line(capsys, tmp_path, extra, message):
+    argv = ["build", "--tahun", "2024", "--data", str(DATA), "--output", str(tmp_path), *extra]
+    assert cli.main(argv) == 1
+    captured = capsys.readouterr()
+    assert captured.err.startswith("lakip: ") and message in captured.err
+    assert captured.err.count("\n") == 1 and captured.out == ""
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_build_unknown_laporan_is_usage_error(tmp_path):
+    with pytest.raises(SystemExit) as exc:
+        cli.main(["build", "--tahun", "2024", "--laporan", "bulanan", "--output", str(tmp_path)])
+    assert exc.value.code == 2
+
+
+def test_progress_draws_each_step_on_a_terminal_only():
+    from io import StringIO
+
+    from rich.console import Console
+
+    screen = StringIO()
+    terminal = Console(file=screen, force_terminal=True, width=80)
+    with cli.build_progress(terminal) as step:
+        step("memeriksa data")
+        step("ekspor HTML")
+    drawn = screen.getvalue()
+    assert "memeriksa data" in drawn and "ekspor HTML" in drawn and "✓" in drawn
+    pipe = StringIO()
+    with cli.build_progress(Console(file=pipe, force_terminal=False)) as step:
+        assert step is None
+    assert pipe.getvalue() == ""
+
+
+def test_build_passes_a_progress_callback_on_a_terminal(monkeypatch, tmp_path):
+    calls = {}
+    monkeypatch.setattr("lakipkit.build.build_report", _fake_build(calls))
+    monkeypatch.setenv("FORCE_COLOR", "1")  # rich treats stderr as a terminal
+    argv = ["build", "--tahun", "2024", "--data", str(DATA), "--output", str(tmp_path)]
+    assert cli.main(argv) == 0
+    assert callable(calls["progress"])
