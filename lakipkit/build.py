@@ -442,13 +442,13 @@ def assemble_document(html: str) -> str:
         raise LakipError("HTML laporan tidak memiliki <main> (templat lakip rusak?)")
     _group_chapters(soup, main)
 
-    used = {tag["id"] for tag in soup.find_all(id=True)}
+    used = {str(tag["id"]) for tag in soup.find_all(id=True)}
     counters: dict[tuple[str, str | None], int] = {}
     entries: dict[str, list[tuple[str, str, str]]] = {"isi": [], "tabel": [], "gambar": []}
     chapter: str | None = None
     for tag in main.find_all(["h1", "h2", "h3", "h4", "span"]):
         if tag.name == "span":
-            if "nomor" not in tag.get("class", []):
+            if "nomor" not in tag.get_attribute_list("class"):
                 continue
             jenis = str(tag.get("data-jenis", "Tabel"))
             count = counters[(jenis, chapter)] = counters.get((jenis, chapter), 0) + 1
@@ -459,7 +459,7 @@ def assemble_document(html: str) -> str:
             caption = tag.find_parent(["caption", "figcaption"]) or tag
             title = caption.get_text(" ", strip=True)
             entries[jenis.lower() if jenis.lower() in entries else "tabel"].append(
-                ("1", title, holder["id"])
+                ("1", title, str(holder["id"]))
             )
             continue
         text = tag.get_text(" ", strip=True)
@@ -467,8 +467,8 @@ def assemble_document(html: str) -> str:
             chapter = chapter_key(text)
         if not tag.get("id"):
             tag["id"] = _unique(_slug(text), used)
-        if tag.name in ("h1", "h2") and "tanpa-daftar" not in tag.get("class", []):
-            entries["isi"].append((tag.name[1], text, tag["id"]))
+        if tag.name in ("h1", "h2") and "tanpa-daftar" not in tag.get_attribute_list("class"):
+            entries["isi"].append((tag.name[1], text, str(tag["id"])))
 
     if soup.find(id="daftar-isi") is None:
         for link in soup.select('a[href="#daftar-isi"]'):
@@ -477,7 +477,8 @@ def assemble_document(html: str) -> str:
         nav.clear()
         listing = soup.new_tag("ol")
         for level, text, target in entries.get(str(nav["data-daftar"]), []):
-            front = soup.find(id=target).find_parent("div", class_="depan") is not None
+            found = soup.find(id=target)
+            front = found is not None and found.find_parent("div", class_="depan") is not None
             item = soup.new_tag("li", attrs={"class": f"tingkat-{level}"})
             link = soup.new_tag("a", href=f"#{target}", attrs={"class": "depan"} if front else {})
             link.string = text
