@@ -234,6 +234,19 @@ def org_chart(organisasi: pd.DataFrame) -> Figure:
     return fig
 
 
+def org_chart_html(organisasi: pd.DataFrame, title: str) -> str:
+    """Render the organisation chart as a numbered figure, or a note when there is no head.
+
+    organisasi.csv is optional: a unit that has not drawn its chart yet still gets a report.
+    """
+    if not organisasi["induk"].isna().any():
+        return (
+            '<p class="catatan">Bagan struktur organisasi belum tersedia: isi organisasi.csv '
+            "(lihat data/README.md).</p>"
+        )
+    return figure_html(org_chart(organisasi), title)
+
+
 def _person(row: pd.Series, wrap: int) -> str:
     name = row["nama"] if pd.notna(row["nama"]) else "(belum terisi)"
     nip = f"\nNIP. {format_nip(str(row['nip']))}" if pd.notna(row.get("nip")) else ""

@@ -136,8 +136,8 @@ display(
                 "pegawai.csv#1.2": tables.staff_table(
                     year.pegawai, "1.2", "Pegawai Pemerintah Non Pegawai Negeri"
                 ),
-                "organisasi.csv": charts.figure_html(
-                    charts.org_chart(year.organisasi), f"Struktur Organisasi {nama}"
+                "organisasi.csv": charts.org_chart_html(
+                    year.organisasi, f"Struktur Organisasi {nama}"
                 ),
             },
             year.satker,

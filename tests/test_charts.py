@@ -5,7 +5,13 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from lakipkit.charts import capaian_chart, efisiensi_chart, figure_html, penyerapan_chart
+from lakipkit.charts import (
+    capaian_chart,
+    efisiensi_chart,
+    figure_html,
+    org_chart_html,
+    penyerapan_chart,
+)
 
 
 @pytest.fixture
@@ -76,3 +82,10 @@ def test_penyerapan_and_efisiensi_charts_show_each_kegiatan():
         "Capaian kinerja",
         "Penyerapan anggaran",
     ]
+
+
+def test_org_chart_html_without_organisasi_is_a_note_not_a_crash():
+    empty = pd.DataFrame(columns=["id", "induk", "unit", "jabatan", "nama", "nip"])
+    html = org_chart_html(empty, "Struktur Organisasi")
+    assert "belum tersedia" in html and "organisasi.csv" in html
+    assert "<img" not in html
