@@ -46,6 +46,7 @@ KODE: dict[str, str] = {
     "bom": "file diawali BOM UTF-8 (diterima, sebaiknya disimpan tanpa BOM)",
     "malformed_csv": "struktur CSV rusak (tanda kutip atau jumlah kolom)",
     "file_too_large": "file melebihi batas ukuran",
+    "unreadable": "file tidak dapat dibaca (izin akses atau kesalahan disk)",
     "yaml_syntax": "YAML tidak dapat dibaca",
     "yaml_tab": "YAML memakai karakter tab untuk indentasi",
     "missing_key": "kunci YAML wajib tidak ada",

@@ -20,6 +20,7 @@ import codecs
 import csv
 import io
 import re
+import warnings
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from functools import cache
@@ -240,12 +241,17 @@ def _read_text(path: Path, root: Path, findings: list[Finding], is_csv: bool = F
         message = "menunjuk ke luar folder data (symlink)"
         findings.append(_finding(shown, "outside_data", message, "file biasa di folder data"))
         return None
-    size, limit = path.stat().st_size, MAX_BYTES[path.suffix]
-    if size > limit:
-        message = f"berukuran {size:,} byte, melebihi batas {limit:,} byte"
-        findings.append(_finding(shown, "file_too_large", message, "file data yang wajar"))
+    try:
+        size, limit = path.stat().st_size, MAX_BYTES[path.suffix]
+        if size > limit:
+            message = f"berukuran {size:,} byte, melebihi batas {limit:,} byte"
+            findings.append(_finding(shown, "file_too_large", message, "file data yang wajar"))
+            return None
+        data = path.read_bytes()
+    except OSError as error:
+        message = f"tidak dapat dibaca ({error.strerror or error})"
+        findings.append(_finding(shown, "unreadable", message, "file yang dapat dibaca"))
         return None
-    data = path.read_bytes()
     if data.startswith(codecs.BOM_UTF8):
         data = data[len(codecs.BOM_UTF8) :]
         message = "diawali BOM UTF-8 (diterima)"
@@ -269,11 +275,19 @@ def _locate(data: bytes, offset: int, is_csv: bool) -> tuple[int, str | None, st
         return row, None, None
     start = data.rfind(b"\n", 0, offset) + 1
     end = data.find(b"\n", offset)
-    header = next(csv.reader([data.split(b"\n", 1)[0].decode("utf-8", "replace")]), [])
-    position = len(next(csv.reader([data[start:offset].decode("latin-1")]), [""])) - 1
-    fields = next(csv.reader([data[start : None if end < 0 else end].decode("latin-1")]), [])
+    header = _fields(data.split(b"\n", 1)[0].decode("utf-8", "replace"))
+    position = max(len(_fields(data[start:offset].decode("latin-1"))) - 1, 0)
+    fields = _fields(data[start : None if end < 0 else end].decode("latin-1"))
     column = header[position].strip() if position < len(header) else None
     return row, column, fields[position] if position < len(fields) else None
+
+
+def _fields(line: str) -> list[str]:
+    """Split one CSV line into fields; [] if it cannot be split."""
+    try:
+        return next(csv.reader([line]), [])
+    except csv.Error:
+        return []
 
 
 def _read_table(
@@ -299,16 +313,18 @@ def _read_table(
         findings.append(_finding(shown, "wrong_delimiter", message, expected, row=1))
         return None
     try:
-        frame = pd.read_csv(
-            io.StringIO(text), dtype=str, keep_default_na=False, skip_blank_lines=False
-        )
-    except (pd.errors.ParserError, ValueError) as error:
+        with warnings.catch_warnings():  # a row longer than the header would lose data
+            warnings.simplefilter("error", pd.errors.ParserWarning)
+            frame = pd.read_csv(
+                io.StringIO(text), dtype=str, keep_default_na=False, skip_blank_lines=False,
+                index_col=False,
+            )  # fmt: skip
+    except (pd.errors.ParserError, pd.errors.ParserWarning, ValueError) as error:
         line = re.search(r"(?:line|row) (\d+)", str(error))
         message = "struktur CSV rusak: jumlah kolom atau tanda kutip tidak cocok"
         expected = "setiap baris punya kolom sebanyak header; tanda kutip berpasangan"
-        findings.append(
-            _finding(shown, "malformed_csv", message, expected, row=int(line[1]) if line else None)
-        )
+        row = int(line[1]) if line else _first_long_row(text)
+        findings.append(_finding(shown, "malformed_csv", message, expected, row=row))
         return None
     frame.columns = frame.columns.str.strip()
     frame = frame.apply(lambda text_column: text_column.str.strip())
@@ -319,6 +335,16 @@ def _read_table(
         findings.append(_finding(shown, "no_rows", message, expected, row=2))
     findings += validate_table(frame, table.model, shown)
     return frame
+
+
+def _first_long_row(text: str) -> int | None:
+    """Row of the first record with more fields than the header (only read on error)."""
+    records = csv.reader(io.StringIO(text, newline=""))
+    try:
+        width = len(next(records, []))
+        return next((records.line_num for fields in records if len(fields) > width), None)
+    except csv.Error:  # a stray carriage return: the row stays unknown
+        return None
 
 
 def _lacks_columns(frame: pd.DataFrame | None, model: type[pa.DataFrameModel]) -> bool:
@@ -427,7 +453,7 @@ def _read_narasi(
     ids = set(frames["sasaran.csv"]["id"].dropna()) | set(frames["kegiatan.csv"]["id"].dropna())
     expected = "salah satu dari " + ", ".join(NARASI) + ", atau analisis/<id sasaran/kegiatan>"
     narasi: dict[str, str] = {}
-    for path in sorted(narasi_dir.rglob("*.md")):
+    for path in sorted(p for p in narasi_dir.rglob("*.md") if p.is_file()):
         key = path.relative_to(narasi_dir).with_suffix("").as_posix()
         text = _read_text(path, root, findings)
         if text is None:
@@ -649,7 +675,10 @@ def _realisasi_rules(frame: pd.DataFrame, indikator: pd.DataFrame, file: str) ->
     """Check realisasi values against the polaritas, skala and satuan of their indicator."""
     by_id = indikator.drop_duplicates("id").set_index("id")
     meta = pd.DataFrame(
-        {name: frame["indikator"].map(by_id[name]) for name in ("polaritas", "skala", "satuan")},
+        {
+            n: frame["indikator"].map(by_id[n]).astype("string")
+            for n in ("polaritas", "skala", "satuan")
+        },
         index=frame.index,
     )
     text = frame["realisasi_teks"].rename("realisasi")
@@ -686,7 +715,8 @@ def _cross_checks(
 
     kegiatan, sasaran = frames["kegiatan.csv"], frames["sasaran.csv"]
     if ok("sasaran.csv", "kegiatan.csv"):
-        owner = sasaran["kegiatan"].map(kegiatan.drop_duplicates("id").set_index("id")["program"])
+        programs = kegiatan.drop_duplicates("id").set_index("id")["program"]
+        owner = sasaran["kegiatan"].map(programs).astype("string")
         wrong = owner.notna() & (owner != sasaran["program"]).fillna(False)
         message = "milik program " + owner[wrong] + ", bukan " + sasaran["program"][wrong]
         findings += _flag(

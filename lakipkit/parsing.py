@@ -350,7 +350,7 @@ def decimal_conflicts(column: pd.Series, fmt: str) -> pd.Series:
 
 
 def nilai_frame(column: pd.Series) -> pd.DataFrame:
-    """Split values into angka, atas, satuan, predikat and bentuk (NaN where empty/unreadable)."""
+    """Split values into angka, atas, satuan, predikat and bentuk (NA where empty/unreadable)."""
     text = column.fillna("").astype(str)
     parsed = {value: _read_or_error("nilai", value)[0] for value in pd.unique(text)}
     table = pd.DataFrame.from_dict(
@@ -362,8 +362,7 @@ def nilai_frame(column: pd.Series) -> pd.DataFrame:
         orient="index",
         columns=["angka", "atas", "satuan", "predikat", "bentuk"],
     )
+    kinds = {"angka": "float64", "atas": "float64", "satuan": "string", "predikat": "string"}
     return (
-        table.reindex(text.to_numpy())
-        .set_axis(column.index)
-        .astype({"angka": "float64", "atas": "float64"})
+        table.reindex(text.to_numpy()).set_axis(column.index).astype(kinds | {"bentuk": "string"})
     )

@@ -454,8 +454,8 @@ def _finding_for(
         )
     if check in ("field_uniqueness", "multiple_fields_uniqueness"):
         keys = [column] if check == "field_uniqueness" else list(schema.unique or [])
-        if check == "multiple_fields_uniqueness" and column != keys[0]:
-            return None
+        if column != keys[0] or not frame.columns.isin(keys).sum() == len(keys):
+            return None  # told once per row; a missing key column is told as missing
         repeated = frame.duplicated(keys, keep=False)
         same = frame[repeated & (frame[keys] == frame.loc[case["index"], keys]).all(axis=1)]
         if same.index[0] == case["index"]:

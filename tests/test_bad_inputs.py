@@ -326,6 +326,22 @@ def test_bom_is_accepted_with_a_warning(data_dir):
     assert [(f.kode, f.severity, f.file) for f in year.findings] == [("bom", "warning", str(path))]
 
 
+def test_unreadable_file_is_reported_not_raised(data_dir, monkeypatch):
+    target = data_dir / SATKER / PRO
+    original = pathlib.Path.read_bytes
+
+    def read_bytes(path):
+        if path == target:
+            raise PermissionError(13, "Permission denied")
+        return original(path)
+
+    monkeypatch.setattr(pathlib.Path, "read_bytes", read_bytes)
+    with pytest.raises(DataValidationError) as caught:
+        load_year(data_dir, SATKER, 2023)
+    (finding,) = [f for f in caught.value.findings if f.file == str(target)]
+    assert finding.kode == "unreadable" and "Permission denied" in finding.message
+
+
 def test_crlf_line_ends_are_accepted(data_dir):
     path = data_dir / SATKER / IND
     path.write_bytes(path.read_bytes().replace(b"\n", b"\r\n"))
