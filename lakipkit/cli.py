@@ -83,6 +83,9 @@ def _cmd_build(args: argparse.Namespace) -> int:
 
     satker = _resolve_satker(args.data, args.satker)
     formats = tuple(f.strip() for f in args.format.split(",") if f.strip())
+    parameters: dict[str, object] = {"cap": args.cap, "skala": args.skala}
+    if args.pemeriksaan:
+        parameters["lampiran_pemeriksaan"] = True
     with build_progress(Console(stderr=True)) as progress:
         result = build_report(
             args.data,
@@ -90,7 +93,7 @@ def _cmd_build(args: argparse.Namespace) -> int:
             args.tahun,
             args.output,
             formats=formats,
-            parameters={"cap": args.cap, "skala": args.skala},
+            parameters=parameters,
             progress=progress,
             laporan=args.laporan,
             triwulan=args.triwulan,
@@ -178,6 +181,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="tahunan (LAKIP, bawaan) atau triwulan (pemantauan kinerja triwulan)",
     )
     build.add_argument("--triwulan", type=int, help="triwulan 1-4, wajib untuk --laporan triwulan")
+    build.add_argument(
+        "--pemeriksaan",
+        action="store_true",
+        help="tambahkan Lampiran Pemeriksaan Data (temuan lakip periksa) ke laporan tahunan",
+    )
     build.set_defaults(func=_cmd_build)
     return parser
 

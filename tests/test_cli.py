@@ -177,3 +177,18 @@ def test_build_passes_a_progress_callback_on_a_terminal(monkeypatch, tmp_path):
     argv = ["build", "--tahun", "2024", "--data", str(DATA), "--output", str(tmp_path)]
     assert cli.main(argv) == 0
     assert callable(calls["progress"])
+
+
+def test_build_pemeriksaan_flag_adds_the_appendix_parameter(monkeypatch, tmp_path):
+    calls = {}
+
+    def fake_build(data, satker, tahun, output, **kw):
+        calls.update(kw)
+        return SimpleNamespace(paths=[])
+
+    monkeypatch.setattr("lakipkit.build.build_report", fake_build)
+    argv = ["build", "--tahun", "2024", "--data", str(DATA), "--output", str(tmp_path)]
+    assert cli.main(argv) == 0
+    assert "lampiran_pemeriksaan" not in calls["parameters"]
+    assert cli.main([*argv, "--pemeriksaan"]) == 0
+    assert calls["parameters"]["lampiran_pemeriksaan"] is True
