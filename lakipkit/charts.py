@@ -22,7 +22,7 @@ from lakipkit.formatting import format_persen
 from lakipkit.narrative import format_nip
 from lakipkit.tables import caption_html
 
-_STYLE = {
+STYLE = {
     "font.family": "sans-serif",
     "font.sans-serif": ["DejaVu Sans", "Liberation Sans", "Arial"],
     "font.size": 8.5,
@@ -35,7 +35,7 @@ _STYLE = {
     # smaller, and the PDF's text can be searched. Viewers without DejaVu use their sans-serif.
     "svg.fonttype": "none",
 }
-_WIDTH_IN = 6.3  # 16 cm: the text width of an A4 page with the report's margins
+WIDTH_IN = 6.3  # 16 cm: the text width of an A4 page with the report's margins
 _TERCAPAI = "#2f6b9a"
 _TIDAK = "#b03a2e"
 _KOSONG = "#9e9e9e"
@@ -45,7 +45,7 @@ _ANGGARAN = "#c58b1c"
 def figure_html(fig: Figure, title: str) -> str:
     """Embed the figure as an SVG `<img>` in a `<figure>` with its numbered caption."""
     buffer = io.StringIO()
-    with rc_context(_STYLE):
+    with rc_context(STYLE):
         fig.savefig(
             buffer,
             format="svg",
@@ -75,8 +75,8 @@ def _barh(
 ) -> Figure:
     """Horizontal bars, one per label top to bottom, value printed at the bar's end."""
     n = len(labels)
-    with rc_context(_STYLE):
-        fig = Figure(figsize=(_WIDTH_IN, max(1.6, row_height * n + 0.9)), layout="constrained")
+    with rc_context(STYLE):
+        fig = Figure(figsize=(WIDTH_IN, max(1.6, row_height * n + 0.9)), layout="constrained")
         ax = fig.add_subplot()
         y = np.arange(n)
         shown = values.fillna(0).to_numpy(dtype=float)
@@ -123,7 +123,7 @@ def capaian_chart(capaian: pd.DataFrame) -> Figure:
         )
         if label in set(capaian["status"])
     ]
-    with rc_context(_STYLE):
+    with rc_context(STYLE):
         fig.axes[0].legend(
             handles=legend,
             loc="lower left",
@@ -150,8 +150,8 @@ def penyerapan_chart(anggaran: pd.DataFrame) -> Figure:
 def efisiensi_chart(efisiensi: pd.DataFrame) -> Figure:
     """Capaian and penyerapan side by side per kegiatan (`label`, `capaian`, `penyerapan`)."""
     n = len(efisiensi)
-    with rc_context(_STYLE):
-        fig = Figure(figsize=(_WIDTH_IN, max(2.0, 0.55 * n + 1.0)), layout="constrained")
+    with rc_context(STYLE):
+        fig = Figure(figsize=(WIDTH_IN, max(2.0, 0.55 * n + 1.0)), layout="constrained")
         ax = fig.add_subplot()
         y = np.arange(n)
         for offset, key, color, name in (
@@ -193,8 +193,8 @@ def org_chart(organisasi: pd.DataFrame) -> Figure:
     staff = organisasi.loc[organisasi["induk"].isin(units["id"])]
     n = max(len(units), 1)
     width = 1.0 / n
-    with rc_context(_STYLE):
-        fig = Figure(figsize=(_WIDTH_IN, 5.6))
+    with rc_context(STYLE):
+        fig = Figure(figsize=(WIDTH_IN, 5.6))
         ax = fig.add_axes((0, 0, 1, 1))
         ax.set_axis_off()
         ax.set_xlim(0, 1)

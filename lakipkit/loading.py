@@ -147,8 +147,8 @@ def load_year(data_dir: Path | str, satker: str, tahun: int) -> YearData:
     findings: list[Finding] = []
     profil = _read_yaml(satker_dir / "satker.yaml", data_dir, findings)
     laporan = _read_yaml(year_dir / "laporan.yaml", data_dir, findings)
-    raw = {t.file: _read_table(paths[t.file], t, data_dir, findings) for t in TABLES}
-    frames = {t.file: _typed(raw[t.file], t.model) for t in TABLES}
+    raw = {t.file: read_table(paths[t.file], t, data_dir, findings) for t in TABLES}
+    frames = {t.file: typed_frame(raw[t.file], t.model) for t in TABLES}
     broken = {t.file for t in TABLES if raw[t.file] is None and paths[t.file].is_file()}
     broken |= {t.file for t in TABLES if _lacks_columns(raw[t.file], t.model)}
     shown = {file: str(path) for file, path in paths.items()}
@@ -290,10 +290,14 @@ def _fields(line: str) -> list[str]:
         return []
 
 
-def _read_table(
+def read_table(
     path: Path, table: Table, root: Path, findings: list[Finding]
 ) -> pd.DataFrame | None:
-    """Read one CSV as text and check it against its schema; None if absent or unreadable."""
+    """Read one CSV as text and check it against its schema; None if absent or unreadable.
+
+    Every problem (errors and warnings) is appended to ``findings``; the frame holds text,
+    index = data row - 2. `typed_frame` then gives it its types.
+    """
     if not path.is_file():
         return None
     text = _read_text(path, root, findings, is_csv=True)
@@ -470,7 +474,7 @@ def _read_narasi(
 # --- typed frames -----------------------------------------------------------------------------
 
 
-def _typed(frame: pd.DataFrame | None, model: type[pa.DataFrameModel]) -> pd.DataFrame:
+def typed_frame(frame: pd.DataFrame | None, model: type[pa.DataFrameModel]) -> pd.DataFrame:
     """Turn a text frame into typed columns; absent columns (or files) come out empty.
 
     Text becomes ``string`` (<NA> when empty); a ``nilai`` column ``c`` becomes ``c_teks``

@@ -20,10 +20,10 @@ from pandera.typing import Series
 
 from lakipkit.anggaran import compute_penyerapan
 from lakipkit.capaian import CapaianSettings, compute_capaian
-from lakipkit.charts import _STYLE, _WIDTH_IN, figure_html
+from lakipkit.charts import STYLE, WIDTH_IN, figure_html
 from lakipkit.errors import DataValidationError, Finding
 from lakipkit.formatting import format_angka, format_persen
-from lakipkit.loading import YearData, _read_table, _typed, list_years, load_year
+from lakipkit.loading import YearData, list_years, load_year, read_table, typed_frame
 from lakipkit.narrative import paragraph
 from lakipkit.parsing import nilai_frame, normalize_satuan
 from lakipkit.schemas import ID_PATTERN, Table, opsional, wajib
@@ -84,8 +84,8 @@ def read_renstra(data_dir: Path | str, satker: str) -> pd.DataFrame:
     root = Path(data_dir)
     path = root / satker / RENSTRA.file
     findings: list[Finding] = []
-    raw = _read_table(path, RENSTRA, root, findings)
-    frame = _typed(raw, RenstraTarget)
+    raw = read_table(path, RENSTRA, root, findings)
+    frame = typed_frame(raw, RenstraTarget)
     findings += _renstra_conflicts(frame, str(path))
     errors = [f for f in findings if f.severity == "error"]
     if errors:
@@ -382,8 +382,8 @@ def tren_chart(capaian: pd.DataFrame, sasaran: str) -> Figure:
     nilai = rows.pivot(index="tahun", columns="id", values="capaian").reindex(
         index=tahun, columns=pd.unique(rows["id"])
     )
-    with rc_context(_STYLE):
-        fig = Figure(figsize=(_WIDTH_IN, 2.8), layout="constrained")
+    with rc_context(STYLE):
+        fig = Figure(figsize=(WIDTH_IN, 2.8), layout="constrained")
         ax = fig.add_subplot()
         for kode in nilai.columns:
             ax.plot(tahun, nilai[kode].to_numpy(dtype=float), marker="o", label=kode)

@@ -26,7 +26,7 @@ from lakipkit.capaian import (
 )
 from lakipkit.errors import DataValidationError, Finding
 from lakipkit.formatting import format_angka, format_persen
-from lakipkit.loading import _read_table, _typed
+from lakipkit.loading import read_table, typed_frame
 from lakipkit.schemas import ID_PATTERN, Table, opsional, wajib
 from lakipkit.tables import ROW_CLASS, Column, render_table
 
@@ -192,7 +192,7 @@ def read_anggaran_triwulan(data_dir: Path | str, satker: str, tahun: int) -> pd.
     root = Path(data_dir)
     path = root / satker / str(tahun) / ANGGARAN_TRIWULAN.file
     findings: list[Finding] = []
-    frame = _typed(_read_table(path, ANGGARAN_TRIWULAN, root, findings), AnggaranTriwulan)
+    frame = typed_frame(read_table(path, ANGGARAN_TRIWULAN, root, findings), AnggaranTriwulan)
     errors = [f for f in findings if f.severity == "error"]
     if errors:
         raise DataValidationError(errors)
