@@ -1,8 +1,9 @@
 """Budget arithmetic: penyerapan, sums of children per parent line, totals, efisiensi.
 
 Stated figures are never overwritten: a parent line that disagrees with the sum of its
-children is reported, so the report can show the contradiction. Sums of realisasi count the
-lines that reported one; a flag says when some did not (docs/formulas.md).
+children is reported, so the report can show the contradiction. Sums count the lines that
+state a figure; flags say when some did not: ``realisasi_lengkap`` (a realisasi not reported)
+and ``pagu_lengkap`` (a pagu not filled in yet, as in a year just started). docs/formulas.md.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from lakipkit.capaian import STATUS_BELUM_ADA_DATA
-from lakipkit.errors import KODE, DataValidationError, Finding
+from lakipkit.errors import Check, DataValidationError, findings_where
 
 _KOLOM_WAJIB = ("kode", "induk", "uraian", "sumber_dana", "pagu", "realisasi")
 
@@ -26,20 +27,25 @@ TIDAK_DINILAI = "tidak dinilai (target tidak tercapai)"
 
 @dataclass(frozen=True)
 class Jumlah:
-    """A budget total: what a TOTAL row or a sentence of the report states."""
+    """A budget total: what a TOTAL row or a sentence of the report states.
 
-    pagu: int
+    ``pagu`` and ``realisasi`` are None when no line states one; ``penyerapan`` is NaN when
+    it cannot be computed (no realisasi, pagu 0, or a pagu not filled in).
+    """
+
+    pagu: int | None
     realisasi: int | None
     sisa: int | None
     penyerapan: float
     realisasi_lengkap: bool
+    pagu_lengkap: bool
 
 
 def compute_penyerapan(anggaran: pd.DataFrame) -> pd.DataFrame:
     """Add ``penyerapan`` (realisasi / pagu x 100) and ``sisa`` (pagu - realisasi) per line.
 
-    Both are missing where realisasi was not reported; penyerapan is NaN where pagu is 0.
-    No rounding: 2 decimals is a display choice (formatting.format_persen).
+    Both are missing where realisasi was not reported or pagu not filled in; penyerapan is
+    NaN where pagu is 0. No rounding: 2 decimals is a display choice (format_persen).
     """
     _check_kolom(anggaran, ("pagu", "realisasi"))
     return anggaran.assign(
@@ -51,7 +57,8 @@ def compute_penyerapan(anggaran: pd.DataFrame) -> pd.DataFrame:
 def rollup(anggaran: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Sum each parent's direct children and report parents whose stated figures disagree.
 
-    Returns the lines with ``tingkat`` (0 = top), ``jumlah_anak``, ``pagu_anak``,
+    Returns the lines with ``tingkat`` (0 = top), ``jumlah_anak``, ``pagu_anak`` (<NA> when
+    a child's pagu is not filled in: the sum is unknown, so nothing is compared),
     ``realisasi_anak`` (sum of the children that reported one, <NA> if none did) and
     ``realisasi_anak_lengkap`` (every child reported); and the discrepancies: ``kode``,
     ``field``, ``stated``, ``children_sum``, ``difference`` (stated - children_sum),
@@ -60,12 +67,13 @@ def rollup(anggaran: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     _check_kolom(anggaran, _KOLOM_WAJIB)
     tingkat = _tingkat(anggaran)
     grup = anggaran.groupby("induk", sort=False)  # lines without induk are left out
+    jumlah, diisi = grup.size(), grup[["pagu", "realisasi"]].count()
     anak = pd.DataFrame(
         {
-            "jumlah_anak": grup.size().astype("Int64"),
-            "pagu_anak": grup["pagu"].sum().astype("Int64"),
+            "jumlah_anak": jumlah.astype("Int64"),
+            "pagu_anak": grup["pagu"].sum().astype("Int64").where(diisi["pagu"].eq(jumlah)),
             "realisasi_anak": grup["realisasi"].sum(min_count=1).astype("Int64"),
-            "realisasi_anak_lengkap": grup["realisasi"].count().eq(grup.size()).astype("boolean"),
+            "realisasi_anak_lengkap": diisi["realisasi"].eq(jumlah).astype("boolean"),
         }
     )
     per_kode = anak.reindex(anggaran["kode"].to_numpy()).set_axis(anggaran.index)
@@ -86,23 +94,31 @@ def rollup(anggaran: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
 def totals(anggaran: pd.DataFrame) -> Jumlah:
     """Total over the top-level lines, with penyerapan computed from the sums.
 
-    ``realisasi_lengkap`` is False when a top-level line or any lowest-level line has no
-    realisasi: the total then covers only what was reported.
+    ``realisasi_lengkap`` (``pagu_lengkap``) is False when a top-level line or any
+    lowest-level line has no realisasi (no pagu): the total then covers only the lines that
+    state one. Penyerapan is not computed against an incomplete pagu.
     """
     _check_kolom(anggaran, _KOLOM_WAJIB)
     _tingkat(anggaran)
     atas = anggaran["induk"].isna()
-    lengkap = bool(anggaran["realisasi"].notna()[atas | _daun(anggaran)].all())
+    dihitung = atas | _daun(anggaran)
+    realisasi_lengkap = bool(anggaran["realisasi"].notna()[dihitung].all())
+    pagu_lengkap = bool(anggaran["pagu"].notna()[dihitung].all())
     if not atas.any():
-        return Jumlah(pagu=0, realisasi=None, sisa=None, penyerapan=np.nan, realisasi_lengkap=True)
+        return Jumlah(None, None, None, np.nan, realisasi_lengkap=True, pagu_lengkap=True)
     baris = _jumlahkan(anggaran.loc[atas], np.zeros(int(atas.sum()), dtype=int)).iloc[0]
     return Jumlah(
-        pagu=int(baris["pagu"]),
-        realisasi=None if pd.isna(baris["realisasi"]) else int(baris["realisasi"]),
-        sisa=None if pd.isna(baris["sisa"]) else int(baris["sisa"]),
+        pagu=_int(baris["pagu"]),
+        realisasi=_int(baris["realisasi"]),
+        sisa=_int(baris["sisa"]),
         penyerapan=float(baris["penyerapan"]),
-        realisasi_lengkap=lengkap,
+        realisasi_lengkap=realisasi_lengkap,
+        pagu_lengkap=pagu_lengkap,
     )
+
+
+def _int(value: object) -> int | None:
+    return None if pd.isna(value) else int(value)  # type: ignore[call-overload]
 
 
 def totals_by_source(anggaran: pd.DataFrame) -> pd.DataFrame:
@@ -136,6 +152,7 @@ def anggaran_per_kegiatan(anggaran: pd.DataFrame, tautan: pd.DataFrame) -> pd.Da
     _raise_findings(
         tautan.rename(columns={"kode": "kode_anggaran"}),
         "kegiatan.csv",
+        "kegiatan",
         "kegiatan",
         [
             (
@@ -212,24 +229,29 @@ def efisiensi(
 
 
 def _persen(realisasi: pd.Series, pagu: pd.Series) -> np.ndarray:
-    """Realisasi / pagu x 100 as float; NaN where realisasi is missing or pagu is 0."""
+    """Realisasi / pagu x 100 as float; NaN where either is missing or pagu is 0."""
     r = realisasi.to_numpy(dtype=float, na_value=np.nan)
-    p = pagu.to_numpy(dtype=float)
+    p = pagu.to_numpy(dtype=float, na_value=np.nan)
     return np.divide(r * 100, p, out=np.full(len(p), np.nan), where=p != 0)
 
 
 def _jumlahkan(lines: pd.DataFrame, keys: pd.Series | np.ndarray) -> pd.DataFrame:
-    """Sum pagu and reported realisasi per key; penyerapan from the sums, never averaged."""
+    """Sum the stated pagu and realisasi per key; penyerapan from the sums, never averaged.
+
+    Penyerapan needs every pagu of the group: against a partial pagu it would mislead.
+    """
     grup = lines.groupby(keys, sort=False)
-    pagu = grup["pagu"].sum().astype("int64")
+    pagu = grup["pagu"].sum(min_count=1).astype("Int64")
     realisasi = grup["realisasi"].sum(min_count=1).astype("Int64")
+    pagu_lengkap = grup["pagu"].count().eq(grup.size())
     return pd.DataFrame(
         {
             "pagu": pagu,
             "realisasi": realisasi,
             "sisa": pagu - realisasi,
-            "penyerapan": _persen(realisasi, pagu),
+            "penyerapan": _persen(realisasi, pagu.where(pagu_lengkap)),
             "realisasi_lengkap": grup["realisasi"].count().eq(grup.size()),
+            "pagu_lengkap": pagu_lengkap,
         }
     )
 
@@ -270,6 +292,7 @@ def _tingkat(anggaran: pd.DataFrame) -> np.ndarray:
         anggaran,
         "anggaran.csv",
         "kode",
+        "kode",
         [
             (kode.duplicated(keep=False), "kode", "duplicate_id", "kode yang unik"),
             (
@@ -293,6 +316,7 @@ def _tingkat(anggaran: pd.DataFrame) -> np.ndarray:
                 anggaran,
                 "anggaran.csv",
                 "kode",
+                "kode",
                 [(siklus, "induk", "cycle", "induk yang bukan keturunannya sendiri")],
             )
         baris, naik = baris[masih], naik[masih]
@@ -302,26 +326,10 @@ def _tingkat(anggaran: pd.DataFrame) -> np.ndarray:
 
 
 def _raise_findings(
-    frame: pd.DataFrame, file: str, label: str, checks: list[tuple[pd.Series, str, str, str]]
+    frame: pd.DataFrame, file: str, key: str, noun: str, checks: list[Check]
 ) -> None:
-    """Raise one DataValidationError naming every bad line at once, by its ``label`` column.
-
-    Frames carry no file line numbers, so the line is named by its kode or kegiatan id.
-    """
-    findings = [
-        Finding(
-            severity="error",
-            file=file,
-            row=None,
-            column=column,
-            value=str(frame.at[i, column]),
-            expected=expected,
-            message=f"pada {label} {frame.at[i, label]}: {KODE[kode]}",
-            kode=kode,
-        )
-        for mask, column, kode, expected in checks
-        for i in frame.index[mask.to_numpy(dtype=bool)]
-    ]
+    """Raise one DataValidationError naming every bad line at once, by its ``key`` column."""
+    findings = findings_where(frame, file, checks, key=key, noun=noun)
     if findings:
         raise DataValidationError(findings)
 

@@ -128,13 +128,14 @@ def check_year(
 ) -> list[Finding]:
     """Return loader errors, loader warnings and audit warnings, sorted by file and row.
 
-    When the loader finds errors there is no data to audit: only its errors are returned.
-    A missing folder or required file raises ``MissingDataError`` as ``load_year`` does.
+    When the loader finds errors there is no data to audit: its errors and warnings are
+    returned. A missing folder or required file raises ``MissingDataError`` as ``load_year``
+    does.
     """
     try:
         year = load_year(data_dir, satker, tahun)
     except DataValidationError as error:
-        return sort_findings(error.findings)
+        return sort_findings([*error.findings, *error.warnings])
     folder = Path(data_dir) / satker / str(tahun)
     audit = [
         dataclasses.replace(finding, file=str(folder / finding.file))
@@ -600,7 +601,7 @@ def _rollup(lines: pd.DataFrame, file: str, settings: AuditSettings) -> list[Fin
 def _realisasi_unreported(anggaran: pd.DataFrame) -> list[Finding]:
     """Flag lowest-level lines with a pagu but no realisasi, where other lines report one."""
     daun = ~anggaran["kode"].isin(anggaran["induk"].dropna())
-    kosong = daun & anggaran["realisasi"].isna() & (anggaran["pagu"] > 0)
+    kosong = daun & anggaran["realisasi"].isna() & anggaran["pagu"].gt(0).fillna(False)
     s = anggaran[kosong & anggaran["realisasi"].notna().any()]
     return _warnings(
         "realisasi_unreported",
@@ -640,7 +641,7 @@ def _penyerapan(anggaran: pd.DataFrame, settings: AuditSettings) -> list[Finding
                 lambda p: (
                     f"{format_persen(p)} (realisasi / pagu)"
                     if pd.notna(p)
-                    else "kosong, karena realisasi tidak dilaporkan"
+                    else "kosong: realisasi tidak dilaporkan atau pagu belum diisi"
                 ),
             ),
             message=_concat("penyerapan tercetak ", s["kode"], " berbeda dari realisasi / pagu"),
@@ -724,13 +725,19 @@ def _total_terbit(year: YearData, settings: AuditSettings) -> list[Finding]:
         _concat("jumlah baris ", terbit["sumber_dana"].fillna(""), " anggaran.csv"),
     ).astype("string")
     lengkap = acuan(True, total.realisasi_lengkap, per_sumber["realisasi_lengkap"].fillna(True))
-    rkt_total = year.rkt_pendanaan.loc[year.rkt_pendanaan["induk"].isna(), "pagu"].sum()
+    # a computed pagu that misses a line not filled in yet is not compared
+    rkt_pagu = year.rkt_pendanaan.loc[year.rkt_pendanaan["induk"].isna(), "pagu"]
+    rkt_total = rkt_pagu.sum() if rkt_pagu.notna().all() else np.nan
+    pagu_total = total.pagu if total.pagu_lengkap and total.pagu is not None else np.nan
+    pagu_sumber = (
+        per_sumber["pagu"].astype(float).fillna(0).where(per_sumber["pagu_lengkap"].ne(False))
+    )
     realisasi_total = np.nan if total.realisasi is None else total.realisasi
     findings: list[Finding] = []
     for kolom, hitung, toleransi, tampil, selalu in (
         (
             "pagu",
-            acuan(rkt_total, total.pagu, per_sumber["pagu"].fillna(0)),
+            acuan(rkt_total, pagu_total, pagu_sumber),
             settings.toleransi_rupiah,
             format_rupiah,
             True,

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from lakipkit.errors import KODE, DataValidationError, Finding
+from lakipkit.errors import DataValidationError, findings_where
 from lakipkit.parsing import SKALA
 
 POLARITAS = ("positif", "negatif", "rentang", "kualitatif")
@@ -26,6 +26,7 @@ CAPAIAN_REALISASI_NOL = 200.0
 STATUS_TERCAPAI = "tercapai"
 STATUS_TIDAK_TERCAPAI = "tidak tercapai"
 STATUS_BELUM_ADA_DATA = "belum ada data"
+STATUS_TARGET_BELUM_DITETAPKAN = "target belum ditetapkan"
 
 
 @dataclass(frozen=True)
@@ -122,7 +123,8 @@ def compute_capaian(
 
     The frame follows the ``YearData.indikator`` contract (docs/architecture.md). Rules per
     polaritas are in docs/formulas.md; a missing realisasi gives NaN and "belum ada data",
-    never 0.
+    never 0; a missing target (a year just started) gives NaN and "target belum ditetapkan",
+    whether or not a realisasi is known.
     """
     settings = settings or CapaianSettings()
     k = _baca(indikator)
@@ -142,10 +144,11 @@ def compute_capaian(
             ],
             np.nan,
         )
+    ada_target = ~np.isnan(np.where(k.kualitatif, k.posisi_target, t))
     ada_data = ~np.isnan(np.where(k.kualitatif, k.posisi_realisasi, r))
-    capaian = np.where(ada_data, capaian, np.nan)
+    capaian = np.where(ada_target & ada_data, capaian, np.nan)
     terbatas = capaian if settings.cap is None else np.minimum(capaian, settings.cap)
-    status = _STATUS[np.select([~ada_data, capaian >= 100], [0, 1], 2)]
+    status = _STATUS[np.select([~ada_target, ~ada_data, capaian >= 100], [3, 0, 1], 2)]
     hasil = indikator.assign(
         capaian=capaian,
         capaian_terbatas=terbatas,
@@ -157,8 +160,10 @@ def compute_capaian(
 def summarise_capaian(df: pd.DataFrame, by: Sequence[str] | None = None) -> pd.DataFrame:
     """Count and average capaian per group (e.g. ``["sasaran"]``), or for the whole unit.
 
-    Means are over indicators with data only; a missing key (a programme-level sasaran has no
-    kegiatan) is its own group. Groups keep the order in which they first appear (PK order).
+    Counts per status (``tercapai``, ``tidak_tercapai``, ``belum_ada_data``,
+    ``target_belum_ditetapkan``); means are over indicators with a capaian only. A missing key
+    (a programme-level sasaran has no kegiatan) is its own group. Groups keep the order in
+    which they first appear (PK order).
     """
     keys = list(by or [])
     missing = [c for c in [*keys, "capaian", "capaian_terbatas", "status"] if c not in df.columns]
@@ -173,6 +178,7 @@ def summarise_capaian(df: pd.DataFrame, by: Sequence[str] | None = None) -> pd.D
             "tercapai": status.eq(STATUS_TERCAPAI),
             "tidak_tercapai": status.eq(STATUS_TIDAK_TERCAPAI),
             "belum_ada_data": status.eq(STATUS_BELUM_ADA_DATA),
+            "target_belum_ditetapkan": status.eq(STATUS_TARGET_BELUM_DITETAPKAN),
             "capaian": df["capaian"],
             "capaian_terbatas": df["capaian_terbatas"],
         },
@@ -184,17 +190,27 @@ def summarise_capaian(df: pd.DataFrame, by: Sequence[str] | None = None) -> pd.D
         tercapai=("tercapai", "sum"),
         tidak_tercapai=("tidak_tercapai", "sum"),
         belum_ada_data=("belum_ada_data", "sum"),
+        target_belum_ditetapkan=("target_belum_ditetapkan", "sum"),
         rata_rata_capaian=("capaian", "mean"),
         rata_rata_capaian_terbatas=("capaian_terbatas", "mean"),
     )
     if keys:
         return hasil.reset_index()
-    hitungan = {c: "int64" for c in ("jumlah", "tercapai", "tidak_tercapai", "belum_ada_data")}
+    hitungan = dict.fromkeys(_HITUNGAN, "int64")
     # the whole unit is one row, also when it has no indicators
     return hasil.reindex([0]).fillna(dict.fromkeys(hitungan, 0)).astype(hitungan)
 
 
-_STATUS = np.array([STATUS_BELUM_ADA_DATA, STATUS_TERCAPAI, STATUS_TIDAK_TERCAPAI], dtype=object)
+_STATUS = np.array(
+    [
+        STATUS_BELUM_ADA_DATA,
+        STATUS_TERCAPAI,
+        STATUS_TIDAK_TERCAPAI,
+        STATUS_TARGET_BELUM_DITETAPKAN,
+    ],
+    dtype=object,
+)
+_HITUNGAN = ("jumlah", "tercapai", "tidak_tercapai", "belum_ada_data", "target_belum_ditetapkan")
 
 #: The indikator columns the frame must have (contract YearData.indikator).
 _KOLOM_WAJIB = (
@@ -230,7 +246,8 @@ def _baca(indikator: pd.DataFrame) -> _Kolom:
     """Read the columns the rules need; refuse values they cannot compute, all at once.
 
     The loader already refuses these; this guards frames built elsewhere (notebooks, tests).
-    Frames carry no file line numbers, so findings name the indicator id instead.
+    An empty target is allowed (target belum ditetapkan). Findings name the indicator id and,
+    for a loaded frame, its row in indikator.csv.
     """
     missing = [c for c in _KOLOM_WAJIB if c not in indikator.columns]
     if missing:
@@ -255,69 +272,37 @@ def _baca(indikator: pd.DataFrame) -> _Kolom:
         posisi_realisasi=_posisi(indikator["realisasi_teks"], skala),
     )
     t = k.target
+    ada_angka = ~np.isnan(t)
+    target_teks = indikator["target_teks"].notna().to_numpy()
+    realisasi_teks = indikator["realisasi_teks"].notna().to_numpy()
     with np.errstate(invalid="ignore"):
         checks = [
+            (~np.logical_or.reduce(list(pol.values())), "polaritas", "not_allowed", _POLARITAS),
+            (pol["negatif"] & ~k.sakip & ~k.rasio, "rumus", "not_allowed", "kosong, sakip, rasio"),
+            (k.positif & ada_angka & ~(t > 0), "target", "target_zero", "angka > 0"),
+            (pol["negatif"] & ada_angka & ~(t >= 0), "target", "invalid_value", "angka >= 0"),
             (
-                ~np.logical_or.reduce(list(pol.values())),
-                "indikator.csv",
-                "polaritas",
-                "not_allowed",
-                ", ".join(POLARITAS),
-            ),
-            (
-                pol["negatif"] & ~k.sakip & ~k.rasio,
-                "indikator.csv",
-                "rumus",
-                "not_allowed",
-                "kosong, sakip atau rasio",
-            ),
-            (k.positif & ~(t > 0), "indikator.csv", "target", "target_zero", "angka > 0"),
-            (pol["negatif"] & ~(t >= 0), "indikator.csv", "target", "invalid_value", "angka >= 0"),
-            (
-                k.rentang & ~((t >= 0) & (k.target_atas >= t)),
-                "indikator.csv",
+                k.rentang & ada_angka & ~((t >= 0) & (k.target_atas >= t)),
                 "target",
                 "range_reversed",
                 "rentang a-b dengan 0 <= a <= b",
             ),
-            (
-                k.kualitatif & ~dikenal,
-                "indikator.csv",
-                "skala",
-                "not_allowed",
-                " atau ".join(SKALA),
-            ),
-            (
-                dikenal & np.isnan(k.posisi_target),
-                "indikator.csv",
-                "target",
-                "unknown_grade",
-                _GRADES,
-            ),
-            (
-                dikenal
-                & indikator["realisasi_teks"].notna().to_numpy()
-                & np.isnan(k.posisi_realisasi),
-                "realisasi.csv",
-                "realisasi",
-                "unknown_grade",
-                "kosong atau " + _GRADES,
-            ),
+            (k.kualitatif & ~dikenal, "skala", "not_allowed", " atau ".join(SKALA)),
+            (dikenal & target_teks & np.isnan(k.posisi_target), "target", "unknown_grade", _GRADES),
         ]
-    findings = [
-        Finding(
-            severity="error",
-            file=file,
-            row=None,
-            column=column,
-            value=str(indikator[_TEKS.get(column, column)].iloc[i]),
-            expected=expected,
-            message=f"pada indikator {indikator['id'].iloc[i]}: {KODE[kode]}",
-            kode=kode,
-        )
-        for mask, file, column, kode, expected in checks
-        for i in np.flatnonzero(mask)
-    ]
+        realisasi = dikenal & realisasi_teks & np.isnan(k.posisi_realisasi)
+    findings = findings_where(
+        indikator, "indikator.csv", checks, key="id", noun="indikator", teks=_TEKS
+    )
+    findings += findings_where(  # the frame's rows are indikator.csv's, not realisasi.csv's
+        indikator,
+        "realisasi.csv",
+        [(realisasi, "realisasi", "unknown_grade", _GRADES)],
+        key="id",
+        noun="indikator",
+        teks=_TEKS,
+        file_rows=False,
+    )
     if findings:
         raise DataValidationError(findings)
     return k
@@ -352,4 +337,5 @@ def _posisi(teks: pd.Series, skala: dict[str, np.ndarray]) -> np.ndarray:
 
 #: Findings quote the value as the person wrote it.
 _TEKS = {"target": "target_teks", "realisasi": "realisasi_teks"}
-_GRADES = "; ".join(" > ".join(g) for g in SKALA.values())
+_GRADES = "kosong atau " + "; ".join(" > ".join(g) for g in SKALA.values())
+_POLARITAS = ", ".join(POLARITAS)

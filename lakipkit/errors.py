@@ -7,10 +7,13 @@ file it is the line of the key. ``row`` is ``None`` when the problem concerns th
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
+
+import numpy as np
+import pandas as pd
 
 Severity = Literal["error", "warning"]
 
@@ -56,6 +59,9 @@ KODE: dict[str, str] = {
     "outside_data": "file menunjuk ke luar folder data (symlink)",
     "unknown_key": "kunci YAML tidak dikenal",
     "duplicate_key": "kunci YAML ditulis lebih dari sekali",
+    "target_kosong": "target belum ditetapkan (kosong): capaian belum dapat dihitung",
+    "pagu_kosong": "pagu belum diisi (kosong): tidak ikut dijumlah, penyerapan belum dihitung",
+    "tanggal_kosong": "tanggal belum ditetapkan (kosong): laporan mencetak 'belum ditetapkan'",
 }
 
 
@@ -101,10 +107,15 @@ class Finding:
 
 
 class DataValidationError(LakipError, ValueError):
-    """The data has errors; ``findings`` lists all of them (collected, not first-only)."""
+    """The data has errors; ``findings`` lists all of them (collected, not first-only).
 
-    def __init__(self, findings: Iterable[Finding]):
+    ``warnings`` carries the warnings found on the way, so a caller that lists problems
+    (``lakip periksa``) can show them too; the message names the errors only.
+    """
+
+    def __init__(self, findings: Iterable[Finding], warnings: Iterable[Finding] = ()):
         self.findings: tuple[Finding, ...] = tuple(findings)
+        self.warnings: tuple[Finding, ...] = tuple(warnings)
         super().__init__(self._text())
 
     def _text(self) -> str:
@@ -121,6 +132,52 @@ class DataValidationError(LakipError, ValueError):
 
     def __str__(self) -> str:
         return self._text()
+
+
+#: One check of `findings_where`: (mask over the frame's rows, column, kode, expected).
+Check = tuple[Sequence[bool] | np.ndarray | pd.Series, str, str, str]
+
+
+def findings_where(
+    frame: pd.DataFrame,
+    file: str,
+    checks: Iterable[Check],
+    *,
+    key: str,
+    noun: str | None = None,
+    teks: Mapping[str, str] | None = None,
+    file_rows: bool = True,
+) -> list[Finding]:
+    """Make one error per row a check's mask marks, naming the row by its ``key`` value.
+
+    Loaded frames keep their file's rows (index = data row - 2), so ``row`` is index + 2;
+    ``file_rows=False`` (or a non-integer index) leaves it ``None``, for a frame whose index
+    belongs to another file. The value is read from ``teks[column]`` when given (the text as
+    written, e.g. 'target_teks' for 'target'), else from the column itself; the message
+    reads 'pada <noun> <key value>: <meaning of kode>'.
+    """
+    teks = teks or {}
+    numbered = file_rows and pd.api.types.is_integer_dtype(frame.index)
+    findings = []
+    for mask, column, kode, expected in checks:
+        where = np.flatnonzero(np.asarray(mask, dtype=bool))
+        rows = frame.index[where]
+        values = frame[teks.get(column, column)].iloc[where]
+        keys = frame[key].iloc[where]
+        findings += [
+            Finding(
+                severity="error",
+                file=file,
+                row=int(row) + 2 if numbered else None,
+                column=column,
+                value=None if pd.isna(value) else str(value),
+                expected=expected,
+                message=f"pada {noun or key} {name}: {KODE[kode]}",
+                kode=kode,
+            )
+            for row, value, name in zip(rows, values, keys, strict=True)
+        ]
+    return findings
 
 
 class MissingDataError(LakipError, FileNotFoundError):

@@ -159,7 +159,7 @@ def load_year(data_dir: Path | str, satker: str, tahun: int) -> YearData:
 
     errors = [f for f in findings if f.severity == "error"]
     if errors:
-        raise DataValidationError(errors)
+        raise DataValidationError(errors, [f for f in findings if f.severity == "warning"])
     return YearData(
         satker_id=satker,
         tahun=int(tahun),
@@ -493,14 +493,15 @@ def typed_frame(frame: pd.DataFrame | None, model: type[pa.DataFrameModel]) -> p
             out[name] = parts["angka"]
             out[f"{name}_atas"] = parts["atas"]
         else:
-            out[name] = _cast(parse_column(text, fmt).values, fmt, spec.required)
+            out[name] = _cast(parse_column(text, fmt).values, fmt, spec.metadata["wajib"])
     return pd.DataFrame(out, index=frame.index)
 
 
-def _cast(values: pd.Series, fmt: str, required: bool) -> pd.Series:
+def _cast(values: pd.Series, fmt: str, wajib: bool) -> pd.Series:
+    """Whole numbers of a column filled on every row are int64, of the others Int64."""
     if fmt in ("rupiah", "bulat"):
         whole = pd.Series(pd.array(values.tolist(), dtype="Int64"), index=values.index)
-        return whole.astype("int64") if required and whole.notna().all() else whole
+        return whole.astype("int64") if wajib and whole.notna().all() else whole
     if fmt == "tanggal":
         return pd.to_datetime(values)
     return values.astype("float64")

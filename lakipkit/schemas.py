@@ -17,8 +17,9 @@ import pandas as pd
 import pandera.pandas as pa
 from pandera.typing import Series
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
+from pydantic.json_schema import JsonDict
 
-from lakipkit.errors import Finding, ParseError
+from lakipkit.errors import KODE, Finding, ParseError
 from lakipkit.parsing import (
     FORMATS,
     SKALA,
@@ -34,6 +35,7 @@ RUMUS = ("sakip", "rasio")
 AGREGASI_TRIWULAN = ("jumlah", "terakhir", "rata-rata")
 SUMBER_DANA = ("APBN", "APBD")
 _DECIMAL_FORMATS = ("angka", "persen", "nilai")
+_UNIK = "unique_filled"
 
 
 def _field(
@@ -46,8 +48,14 @@ def _field(
     unique: bool = False,
     contoh: str | None = None,
     terbit: bool = False,
+    kosong: str | None = None,
 ) -> Any:
-    """Declare a column: required ones must be present and filled, optional may be empty."""
+    """Declare a column: required ones must be present and filled, optional may be empty.
+
+    ``unique`` on an optional column applies to the filled cells only. ``kosong`` names the
+    warning each empty cell gives (e.g. 'target_kosong'): a value a year just started leaves
+    to fill in, so ``lakip periksa`` lists it.
+    """
     checks: dict[str, Any] = {}
     if wajib:
         checks["str_length"] = {"min_value": 1}
@@ -56,8 +64,8 @@ def _field(
     if pattern is not None:
         checks["str_matches"] = f"^(?:{pattern})$" if wajib else f"^(?:{pattern})?$"
     metadata = {"wajib": wajib, "format": format, "contoh": contoh, "terbit": terbit}
-    metadata["pola"] = pattern
-    return pa.Field(description=description, unique=unique, metadata=metadata, **checks)
+    metadata |= {"pola": pattern, "unik": unique, "kosong": kosong}
+    return pa.Field(description=description, unique=unique and wajib, metadata=metadata, **checks)
 
 
 def wajib(description: str, **options: Any) -> Any:
@@ -66,7 +74,11 @@ def wajib(description: str, **options: Any) -> Any:
 
 
 def opsional(description: str, **options: Any) -> Any:
-    """Declare an optional column: may be left out of the header or left empty."""
+    """Declare an optional column: may be left empty.
+
+    Annotated ``Series[str] | None`` it may also be left out of the header; a ``Series[str]``
+    column must be in the header even when its cells may wait to be filled (a target, a pagu).
+    """
     return _field(description, wajib=False, **options)
 
 
@@ -133,8 +145,11 @@ class Indikator(_Csv):
     sasaran: Series[str] = wajib("id sasaran (sasaran.csv)", pattern=ID_PATTERN, contoh="WA-S01")
     uraian: Series[str] = wajib("rumusan indikator")
     satuan: Series[str] = wajib("satuan ukur", contoh="%")
-    target: Series[str] = wajib(
-        "target PK seperti tertulis, dengan satuan", format="nilai", contoh="97,5%"
+    target: Series[str] = opsional(
+        "target PK seperti tertulis, dengan satuan; kosong = target belum ditetapkan",
+        format="nilai",
+        contoh="97,5%",
+        kosong="target_kosong",
     )
     polaritas: Series[str] = wajib(
         "arah kinerja: positif (makin tinggi makin baik), negatif, rentang, kualitatif",
@@ -212,7 +227,12 @@ class Anggaran(_Csv):
     )
     uraian: Series[str] = wajib("uraian program/kegiatan")
     sumber_dana: Series[str] = wajib("sumber dana", isin=SUMBER_DANA)
-    pagu: Series[str] = wajib("pagu (rupiah utuh)", format="rupiah", contoh="25.657.790.000")
+    pagu: Series[str] = opsional(
+        "pagu (rupiah utuh); kosong = belum diisi",
+        format="rupiah",
+        contoh="25.657.790.000",
+        kosong="pagu_kosong",
+    )
     realisasi: Series[str] | None = opsional(
         "realisasi anggaran (rupiah utuh); kosong = tidak dilaporkan", format="rupiah"
     )
@@ -236,7 +256,9 @@ class PkAnggaran(_Csv):
 
     program: Series[str] = wajib("kode program (program.csv)", pattern=ID_PATTERN, unique=True)
     uraian: Series[str] = wajib("uraian program seperti dalam PK")
-    pagu: Series[str] = wajib("pagu program dalam PK", format="rupiah")
+    pagu: Series[str] = opsional(
+        "pagu program dalam PK; kosong = belum diisi", format="rupiah", kosong="pagu_kosong"
+    )
 
 
 class RktSasaranStrategis(_Csv):
@@ -273,10 +295,14 @@ class RktPendanaan(_Csv):
     """RKT Tabel 2.3.1: rencana pendanaan."""
 
     no: Series[str] = wajib("nomor urut", format="bulat", unique=True)
-    kode: Series[str] | None = opsional("kode anggaran", pattern=ID_PATTERN)
+    kode: Series[str] | None = opsional(
+        "kode anggaran; kosong bila RKT tidak mencetaknya", pattern=ID_PATTERN, unique=True
+    )
     induk: Series[str] | None = opsional("kode induk (baris lain di file ini)", pattern=ID_PATTERN)
     uraian: Series[str] = wajib("uraian")
-    pagu: Series[str] = wajib("pagu rencana", format="rupiah")
+    pagu: Series[str] = opsional(
+        "pagu rencana; kosong = belum diisi", format="rupiah", kosong="pagu_kosong"
+    )
 
 
 class Pegawai(_Csv):
@@ -398,16 +424,19 @@ def _schema(model: type[pa.DataFrameModel]) -> pa.DataFrameSchema:
     schema = model.to_schema()
     updates = {}
     for name, column in schema.columns.items():
-        fmt = (column.metadata or {}).get("format")
-        if not fmt:
-            continue
-        checks = [
-            *column.checks,
-            pa.Check(lambda s, f=fmt: parse_column(s, f).errors.isna(), name=f"format:{fmt}"),
-        ]
+        meta = column.metadata or {}
+        fmt = meta.get("format")
+        checks = list(column.checks)
+        if fmt:
+            checks.append(
+                pa.Check(lambda s, f=fmt: parse_column(s, f).errors.isna(), name=f"format:{fmt}")
+            )
         if fmt in _DECIMAL_FORMATS:
             checks.append(pa.Check(lambda s, f=fmt: ~decimal_conflicts(s, f), name="decimal_style"))
-        updates[name] = {"checks": checks}
+        if meta.get("unik") and not column.unique:  # optional: empty cells may repeat
+            checks.append(pa.Check(lambda s: ~(s.ne("") & s.duplicated(keep=False)), name=_UNIK))
+        if len(checks) > len(column.checks):
+            updates[name] = {"checks": checks}
     # Frames are read as text (dtype=str), so the dtype check cannot fail: skip its cost.
     return schema.update_columns(
         {name: {"dtype": None, **updates.get(name, {})} for name in schema.columns}
@@ -452,8 +481,8 @@ def _finding_for(
             column=value,
             value=None,
         )
-    if check in ("field_uniqueness", "multiple_fields_uniqueness"):
-        keys = [column] if check == "field_uniqueness" else list(schema.unique or [])
+    if check in ("field_uniqueness", "multiple_fields_uniqueness", _UNIK):
+        keys = list(schema.unique or []) if check == "multiple_fields_uniqueness" else [column]
         if column != keys[0] or not frame.columns.isin(keys).sum() == len(keys):
             return None  # told once per row; a missing key column is told as missing
         repeated = frame.duplicated(keys, keep=False)
@@ -516,15 +545,34 @@ def _expect(meta: dict[str, Any], spec: pa.Column | None) -> str:
 
 
 def validate_table(frame: pd.DataFrame, model: type[pa.DataFrameModel], file: str) -> list[Finding]:
-    """Check one CSV frame (text, index = data row - 2) against its model; all findings."""
+    """Check one CSV frame (text, index = data row - 2) against its model; all findings.
+
+    Besides the errors, an empty cell of a column declared with ``kosong`` is a warning.
+    """
     schema = _schema(model)
+    findings = _kosong(frame, schema, file)
     try:
         schema.validate(frame, lazy=True)
     except pa.errors.SchemaErrors as errors:
         cases = errors.failure_cases
         found = (_finding_for(case, frame, schema, file) for _, case in cases.iterrows())
-        return [finding for finding in found if finding is not None]
-    return []
+        findings += [finding for finding in found if finding is not None]
+    return findings
+
+
+def _kosong(frame: pd.DataFrame, schema: pa.DataFrameSchema, file: str) -> list[Finding]:
+    """One warning per empty cell of a column that may stay empty until its value is known."""
+    findings = []
+    for name, spec in schema.columns.items():
+        kode = (spec.metadata or {}).get("kosong")
+        if kode is None or name not in frame:
+            continue
+        expected = _expect(spec.metadata, spec)
+        findings += [
+            Finding("warning", file, int(index) + 2, name, None, expected, KODE[kode], kode)
+            for index in frame.index[frame[name].eq("")]
+        ]
+    return findings
 
 
 # --- YAML files -----------------------------------------------------------------------------
@@ -540,6 +588,9 @@ def _rupiah(value: object) -> object:
 
 Tanggal = Annotated[dt.date, BeforeValidator(_tanggal)]
 Rupiah = Annotated[int, BeforeValidator(_rupiah)]
+#: A key that must be written but may stay empty until the document is signed (a new year):
+#: empty gives the warning 'tanggal_kosong'.
+KOSONG_TANGGAL: JsonDict = {"kosong": "tanggal_kosong"}
 
 
 class _Yaml(BaseModel):
@@ -608,7 +659,9 @@ class Renstra(_Yaml):
 class PkTtd(_Yaml):
     """Penandatanganan Perjanjian Kinerja."""
 
-    tanggal: Tanggal = Field(description="tanggal PK")
+    tanggal: Tanggal | None = Field(
+        description="tanggal PK; kosong = belum ditetapkan", json_schema_extra=KOSONG_TANGGAL
+    )
     tempat: str = Field(description="tempat PK")
     pihak_pertama: str = Field(description="peran pejabat pihak pertama (satker.yaml)")
     pihak_kedua: str = Field(description="peran pejabat pihak kedua (satker.yaml)")
@@ -617,7 +670,9 @@ class PkTtd(_Yaml):
 class RktTtd(_Yaml):
     """Penetapan Rencana Kinerja Tahunan."""
 
-    tanggal: Tanggal = Field(description="tanggal RKT")
+    tanggal: Tanggal | None = Field(
+        description="tanggal RKT; kosong = belum ditetapkan", json_schema_extra=KOSONG_TANGGAL
+    )
     tempat: str = Field("", description="tempat RKT")
 
 
@@ -636,7 +691,11 @@ class Laporan(_Yaml):
     tahun: int = Field(description="tahun laporan, sama dengan nama folder")
     judul: str = Field(description="judul laporan")
     tempat: str = Field(description="tempat penandatanganan")
-    tanggal: Tanggal = Field(description="tanggal laporan, mis. 2025-01-25 atau 25 Januari 2025")
+    tanggal: Tanggal | None = Field(
+        description="tanggal laporan, mis. 2025-01-25 atau 25 Januari 2025; kosong = belum "
+        "ditetapkan",
+        json_schema_extra=KOSONG_TANGGAL,
+    )
     penandatangan: Penandatangan = Field(description="penanda tangan laporan")
     renstra: Renstra | None = Field(None, description="Renstra yang berlaku")
     pk: PkTtd = Field(description="penandatanganan PK")
@@ -735,4 +794,29 @@ def validate_yaml(
                 )
             )
         return None, findings
-    return typed.model_dump(), []
+    return typed.model_dump(), _kosong_yaml(typed, (), file, lines)
+
+
+def _kosong_yaml(
+    model: BaseModel,
+    path: tuple[str | int, ...],
+    file: str,
+    lines: dict[tuple[str | int, ...], int],
+) -> list[Finding]:
+    """One warning per empty key that may stay empty until known (``KOSONG_TANGGAL``)."""
+    findings = []
+    for name, info in type(model).model_fields.items():
+        value = getattr(model, name)
+        extra = info.json_schema_extra if isinstance(info.json_schema_extra, dict) else {}
+        kode = extra.get("kosong")
+        if value is None and isinstance(kode, str):
+            loc = (*path, name)
+            expected = info.description or ""
+            findings.append(
+                Finding(
+                    "warning", file, lines.get(loc), _dotted(loc), None, expected, KODE[kode], kode
+                )
+            )
+        elif isinstance(value, BaseModel):
+            findings += _kosong_yaml(value, (*path, name), file, lines)
+    return findings

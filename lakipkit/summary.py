@@ -21,7 +21,9 @@ def build_summary(year: YearData, settings: CapaianSettings | None = None) -> di
 
     A budget line whose realisasi was not reported has ``realisasi`` and
     ``penyerapan_persen`` null, and ``anggaran.realisasi_lengkap`` is false: the totals then
-    cover only what was reported, as the published report's own total does.
+    cover only what was reported, as the published report's own total does. A pagu not
+    filled in yet (a year just started) is null likewise, with ``anggaran.pagu_lengkap``
+    false; an indicator without a target counts under ``target_belum_ditetapkan``.
     """
     settings = settings or CapaianSettings()
     unit = summarise_capaian(compute_capaian(year.indikator, settings)).iloc[0]
@@ -37,6 +39,7 @@ def build_summary(year: YearData, settings: CapaianSettings | None = None) -> di
             "tercapai": int(unit["tercapai"]),
             "tidak_tercapai": int(unit["tidak_tercapai"]),
             "belum_ada_data": int(unit["belum_ada_data"]),
+            "target_belum_ditetapkan": int(unit["target_belum_ditetapkan"]),
             "rata_rata_capaian": _round(unit["rata_rata_capaian"]),
             "rata_rata_capaian_terbatas": _round(unit["rata_rata_capaian_terbatas"]),
         },
@@ -45,13 +48,14 @@ def build_summary(year: YearData, settings: CapaianSettings | None = None) -> di
             "realisasi": total.realisasi,
             "penyerapan_persen": _round(total.penyerapan),
             "realisasi_lengkap": total.realisasi_lengkap,
+            "pagu_lengkap": total.pagu_lengkap,
             "baris": [
                 {
                     "kode": row.kode,
                     "induk": None if pd.isna(row.induk) else row.induk,
                     "uraian": row.uraian,
                     "sumber_dana": row.sumber_dana,
-                    "pagu": int(row.pagu),
+                    "pagu": None if pd.isna(row.pagu) else int(row.pagu),
                     "realisasi": None if pd.isna(row.realisasi) else int(row.realisasi),
                     "penyerapan_persen": _round(row.penyerapan),
                 }

@@ -320,11 +320,15 @@ def source_table(anggaran: pd.DataFrame, title: str) -> str:
 
 
 def kegiatan_links(kegiatan: pd.DataFrame) -> pd.DataFrame:
-    """List one (kegiatan, kode) row per budget code a PK kegiatan spends (kegiatan.csv)."""
+    """List one (kegiatan, kode) row per budget code a PK kegiatan spends (kegiatan.csv).
+
+    Each row keeps the index of its kegiatan.csv row (repeated for several codes), so a
+    problem found in a link names the line of kegiatan.csv.
+    """
     codes = kegiatan["kode_anggaran"].astype("string").str.split(";")
     pairs = pd.DataFrame({"kegiatan": kegiatan["id"], "kode": codes}).explode("kode")
     pairs["kode"] = pairs["kode"].astype("string").str.strip()
-    return pairs.loc[pairs["kode"].fillna("") != ""].reset_index(drop=True)
+    return pairs.loc[pairs["kode"].fillna("") != ""]
 
 
 def efficiency_frame(

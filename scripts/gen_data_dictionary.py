@@ -35,7 +35,10 @@ masing-masing dengan file, baris, kolom, nilai yang ditemukan dan yang diharapka
 - **Baris** dihitung seperti di penyunting teks atau spreadsheet: header CSV adalah baris 1,
   baris data pertama adalah baris 2. Di YAML, baris adalah baris kunci itu.
 - **Kolom wajib** harus ada di header dan terisi di setiap baris; **kolom opsional** boleh
-  tidak ada di header atau dibiarkan kosong. Kolom yang tidak dikenal ditolak.
+  tidak ada di header atau dibiarkan kosong. Kolom bertanda **ada (isi boleh kosong)** harus
+  ada di header, tetapi selnya boleh kosong selama nilainya belum ditetapkan (target, pagu
+  tahun yang baru dimulai): setiap sel kosong menjadi peringatan (`target_kosong`,
+  `pagu_kosong`), bukan galat. Kolom yang tidak dikenal ditolak.
 - File **UTF-8**, CSV dipisah **koma**. BOM UTF-8 (dari Excel "CSV UTF-8") diterima dengan
   peringatan; encoding lain ditolak. Spasi di awal/akhir sel diabaikan; baris kosong dilewati.
 - Batas ukuran: {", ".join(f"`{ext}` {size // 1_000_000} MB" for ext, size in MAX_BYTES.items())}.
@@ -67,10 +70,11 @@ def _table_section(table) -> list[str]:
     for name, spec in columns(table.model).items():
         meta = spec.metadata
         fmt = meta["format"] or "teks"
+        wajib = "ya" if meta["wajib"] else "ada (isi boleh kosong)" if spec.required else ""
+        unik = "ya" if spec.unique else "yang terisi" if meta["unik"] else ""
         lines.append(
-            f"| `{name}` | {'ya' if meta['wajib'] else ''} | {fmt} | {_md(_allowed(spec))} | "
-            f"{'ya' if spec.unique else ''} | {_md(spec.description)} | "
-            f"{_md(meta['contoh'] or '')} |"
+            f"| `{name}` | {wajib} | {fmt} | {_md(_allowed(spec))} | {unik} | "
+            f"{_md(spec.description)} | {_md(meta['contoh'] or '')} |"
         )
     if schema.unique:
         lines += ["", "Kombinasi unik: " + " + ".join(f"`{c}`" for c in schema.unique) + "."]
@@ -100,7 +104,8 @@ def _yaml_rows(model: type[BaseModel], prefix: str = "") -> list[str]:
     for name, info in model.model_fields.items():
         key = f"{prefix}{name}"
         kind = _type_name(info.rebuild_annotation())
-        wajib = "ya" if info.is_required() else ""
+        nullable = type(None) in typing.get_args(info.annotation)
+        wajib = ("ada (isi boleh kosong)" if nullable else "ya") if info.is_required() else ""
         rows.append(f"| `{key}` | {wajib} | {kind} | {_md(info.description or '')} |")
         stack = [info.annotation]
         while stack:  # descend into list[Model] and Model | None

@@ -12,6 +12,7 @@ from lakipkit.anggaran import (
     totals_by_source,
 )
 from lakipkit.errors import DataValidationError
+from lakipkit.tables import kegiatan_links
 
 # LAKIP 2024 Tabel 3.13 (seed), with 6639's realisasi not reported as printed.
 TABEL_3_13 = [
@@ -36,7 +37,7 @@ def anggaran(rows) -> pd.DataFrame:
     return frame.assign(
         induk=frame["induk"].astype("str"),
         uraian="uraian " + frame["kode"],
-        pagu=frame["pagu"].astype("int64"),
+        pagu=frame["pagu"].astype("Int64"),
         realisasi=frame["realisasi"].astype("Int64"),
         persen_terbit=np.nan,
     )
@@ -172,6 +173,7 @@ def test_totals_of_tabel_3_13(tabel_3_13):
         sisa=25_904_793_143,
         penyerapan=pytest.approx(14_814_961_857 / 40_719_755_000 * 100),
         realisasi_lengkap=False,  # 6639 reported nothing
+        pagu_lengkap=True,
     )
     assert round(total.penyerapan, 2) == 36.38
 
@@ -218,6 +220,14 @@ def test_bad_tree_is_refused_with_the_line_named(rows, kode):
     assert all(f.file == "anggaran.csv" for f in info.value.findings)
 
 
+def test_bad_lines_are_named_by_kode_and_file_row():
+    rows = [("A", None, "APBN", 1, 1), ("B", None, "APBN", 1, 1), ("A", None, "APBN", 1, 1)]
+    with pytest.raises(DataValidationError) as info:
+        rollup(anggaran(rows))  # index 0, 1, 2 = anggaran.csv rows 2, 3, 4
+    assert [(f.row, f.value) for f in info.value.findings] == [(2, "A"), (4, "A")]
+    assert str(info.value.findings[1]).startswith("anggaran.csv baris 4, kolom 'kode': 'A'")
+
+
 def test_cycle_names_its_lines_only():
     rows = [("A", None, "APBN", 1, 1), ("B", "C", "APBN", 1, 1), ("C", "B", "APBN", 1, 1)]
     with pytest.raises(DataValidationError) as info:
@@ -251,6 +261,66 @@ def test_anggaran_per_kegiatan_refuses_unknown_and_double_counted_codes(tabel_3_
         ("kegiatan.csv", "kode_anggaran", "9999", "unknown_reference"),
         ("kegiatan.csv", "kode_anggaran", "3355", "inconsistent"),
     }
+
+
+def test_a_link_is_refused_with_its_kegiatan_csv_row(tabel_3_13):
+    kegiatan = pd.DataFrame(
+        {"id": ["WA-c", "WA-d"], "kode_anggaran": pd.array(["3355", "3360;9999"], "string")}
+    )
+    with pytest.raises(DataValidationError) as info:
+        anggaran_per_kegiatan(tabel_3_13, kegiatan_links(kegiatan))
+    [finding] = info.value.findings
+    assert (finding.row, finding.value, finding.kode) == (3, "9999", "unknown_reference")
+    assert finding.message == "pada kegiatan WA-d: merujuk ke id yang tidak ada"
+
+
+# -- pagu not filled in yet (a year just started) ------------------------------------------------
+
+BARU = [
+    ("P", None, "APBN", None, None),
+    ("P1", "P", "APBN", 10, None),
+    ("P2", "P", "APBN", None, None),
+    ("Q", None, "APBD", 5, 4),
+    ("Q1", "Q", "APBD", 5, 4),
+]
+
+
+def test_missing_pagu_gives_no_penyerapan_and_no_sisa():
+    hasil = compute_penyerapan(anggaran(BARU)).set_index("kode")
+    assert np.isnan(hasil.loc["P2", "penyerapan"]) and pd.isna(hasil.loc["P2", "sisa"])
+    assert hasil.loc["Q1", "penyerapan"] == 80.0 and hasil.loc["Q1", "sisa"] == 1
+
+
+def test_totals_skip_a_missing_pagu_and_say_so():
+    total = totals(anggaran(BARU))
+    assert total == Jumlah(
+        pagu=5,  # P states none: only Q is summed, never P as 0
+        realisasi=4,
+        sisa=1,
+        penyerapan=total.penyerapan,
+        realisasi_lengkap=False,
+        pagu_lengkap=False,
+    )
+    assert np.isnan(total.penyerapan)  # not against a partial pagu
+    kosong = totals(anggaran([("P", None, "APBN", None, None), ("P1", "P", "APBN", None, None)]))
+    assert (kosong.pagu, kosong.realisasi, kosong.pagu_lengkap) == (None, None, False)
+    assert np.isnan(kosong.penyerapan)
+
+
+def test_totals_by_source_flag_missing_pagu():
+    per = totals_by_source(anggaran(BARU))
+    assert per.loc["APBN", "pagu"] == 10 and not per.loc["APBN", "pagu_lengkap"]
+    assert np.isnan(per.loc["APBN", "penyerapan"])
+    assert per.loc["APBD", "pagu_lengkap"] and per.loc["APBD", "penyerapan"] == 80.0
+
+
+def test_rollup_reports_no_discrepancy_where_a_pagu_is_unknown():
+    rows = [*BARU, ("R", None, "APBN", 99, None), ("R1", "R", "APBN", 1, None)]
+    hasil, selisih = rollup(anggaran(rows))
+    per = hasil.set_index("kode")
+    assert pd.isna(per.loc["P", "pagu_anak"])  # P2 unknown: the children's sum is unknown
+    assert per.loc["Q", "pagu_anak"] == 5
+    assert selisih[["kode", "field"]].values.tolist() == [["R", "pagu"]]
 
 
 def kegiatan_frames(capaian: dict, anggaran_rows: dict, tercapai: dict | None = None):

@@ -247,6 +247,30 @@ def test_settings_refuse_nonsense():
 # --- check_year, output, CLI ----------------------------------------------------------------
 
 
+def test_check_year_lists_loader_warnings_with_the_errors_when_loading_fails(data_dir):
+    plant(data_dir, "anggaran.csv", "Pengelolaan Keuangan,APBN,600.000.000", "x,APBN,")
+    plant(data_dir, "program.csv", "Program Dukungan Manajemen", "")
+    findings = check_year(data_dir, SATKER, 2024)
+    assert [(f.severity, f.kode, Path(f.file).name, f.row) for f in findings] == [
+        ("warning", "pagu_kosong", "anggaran.csv", 3),
+        ("error", "required_empty", "program.csv", 2),
+    ]
+
+
+def test_budget_checks_skip_a_pagu_not_filled_in(data_dir):
+    """An unknown pagu is a loader warning; no sum, total or penyerapan is compared with it."""
+    plant(data_dir, "anggaran.csv", "Keuangan,APBN,600.000.000", "Keuangan,APBN,")
+    plant(data_dir, "rkt_pendanaan.csv", "Perkantoran,400.000.000", "Perkantoran,")
+    findings = check_year(data_dir, SATKER, 2024)
+    assert where(findings) == [
+        ("pagu_kosong", "anggaran.csv", 3, "pagu"),
+        ("persen_terbit_mismatch", "anggaran.csv", 3, "persen_terbit"),  # 91.67 % printed
+        ("pagu_kosong", "rkt_pendanaan.csv", 4, "pagu"),
+    ]
+    assert findings[1].expected == "kosong: realisasi tidak dilaporkan atau pagu belum diisi"
+
+
+
 def test_check_year_returns_loader_errors_when_data_cannot_be_read(data_dir):
     plant(data_dir, "indikator.csv", "%,95%,positif", "%,95%%,positif")
     findings = check_year(data_dir, SATKER, 2024)

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from lakipkit.errors import KODE, DataValidationError, MissingDataError
@@ -134,6 +135,7 @@ IND, REAL, TW = "2023/indikator.csv", "2023/realisasi.csv", "2023/realisasi_triw
 ANG, PRO, KEG = "2023/anggaran.csv", "2023/program.csv", "2023/kegiatan.csv"
 SAS = "2023/sasaran.csv"
 TT, JAD, LAP = "2023/tabel_terbit.csv", "2023/jadwal_pemutakhiran.csv", "2023/laporan.yaml"
+RKT_DANA = "2023/rkt_pendanaan.csv"
 
 CASES = [
     # file-level problems
@@ -142,6 +144,8 @@ CASES = [
     Case("latin-1 file", latin1(SAS, "sarana kantor", "sarana kantor café"),
          "not_utf8", SAS, 4, "uraian"),
     Case("missing column", drop_column(IND, "polaritas"), "missing_column", IND, 1, "polaritas"),
+    Case("missing target column", drop_column(IND, "target"), "missing_column", IND, 1, "target"),
+    Case("missing pagu column", drop_column(ANG, "pagu"), "missing_column", ANG, 1, "pagu"),
     Case("extra column", replace(PRO, "huruf,nama\n", "huruf,nama,catatan\n"),
          "extra_column", PRO, 1, "catatan"),
     Case("empty file", write(REAL, ""), "empty_file", REAL, None, None),
@@ -155,6 +159,8 @@ CASES = [
     Case("year not four digits", nothing, "invalid_year", "", None, None, tahun="20x3"),
     # values in one column
     Case("duplicate id", replace(IND, "WA-02,", "WA-01,"), "duplicate_id", IND, 3, "id"),
+    Case("duplicate RKT funding kode", append(RKT_DANA, "4,1001,001.01.WA,Lain,1\n"),
+         "duplicate_id", RKT_DANA, 5, "kode"),
     Case("duplicate key pair", replace(TW, "CQ-02,2,", "CQ-02,1,"),
          "duplicate_id", TW, 3, "indikator, triwulan"),
     Case("required value empty", replace(PRO, "A,Program Dukungan Manajemen", "A,"),
@@ -235,6 +241,8 @@ CASES = [
          "duplicate_key", LAP, 19, "tempat"),
     Case("31 Februari in YAML", replace(LAP, "25 Januari 2024", "31 Februari 2024"),
          "invalid_date", LAP, 5, "tanggal"),
+    Case("YAML date key left out", replace(LAP, "  tanggal: 2023-02-01\n", ""),
+         "missing_key", LAP, 8, "pk.tanggal"),
     Case("YAML date as words", replace(LAP, "2023-02-01", "kemarin"),
          "invalid_date", LAP, 9, "pk.tanggal"),
     Case("YAML rupiah", replace(LAP, "Rp 1.250.000.000,-", "satu miliar"),
@@ -397,3 +405,51 @@ def test_missing_optional_file_loads_as_an_empty_frame(data_dir):
     year = load_year(data_dir, SATKER, 2023)
     assert year.realisasi_triwulan.empty
     assert {"indikator", "triwulan", "realisasi_teks", "realisasi"} <= set(year.realisasi_triwulan)
+
+
+# -- blanks a year just started leaves: warnings, not errors ------------------------------------
+
+
+def test_blank_target_pagu_and_dates_load_with_one_warning_each(data_dir):
+    unit = data_dir / SATKER
+    replace(IND, '"97,5%",positif', ",positif")(unit)
+    replace(ANG, "Pengelolaan Keuangan,APBN,300.000.000", "Pengelolaan Keuangan,APBN,")(unit)
+    replace("2023/pk_anggaran.csv", "Contoh,750.000.000", "Contoh,")(unit)
+    replace(RKT_DANA, "Informasi,7.940.000", "Informasi,")(unit)
+    replace(LAP, "tanggal: 25 Januari 2024", "tanggal:")(unit)
+    replace(LAP, "tanggal: 2022-12-30", "tanggal:")(unit)
+    year = load_year(data_dir, SATKER, 2023)
+    found = [(Path(f.file).name, f.row, f.column, f.kode, f.severity) for f in year.findings]
+    assert sorted(found) == [
+        ("anggaran.csv", 3, "pagu", "pagu_kosong", "warning"),
+        ("indikator.csv", 2, "target", "target_kosong", "warning"),
+        ("laporan.yaml", 5, "tanggal", "tanggal_kosong", "warning"),
+        ("laporan.yaml", 14, "rkt.tanggal", "tanggal_kosong", "warning"),
+        ("pk_anggaran.csv", 3, "pagu", "pagu_kosong", "warning"),
+        ("rkt_pendanaan.csv", 4, "pagu", "pagu_kosong", "warning"),
+    ]
+    assert year.indikator.loc[0, "target_teks"] is pd.NA
+    assert pd.isna(year.indikator.loc[0, "target"])
+    assert pd.isna(year.anggaran.loc[1, "pagu"]) and year.anggaran["pagu"].dtype == "Int64"
+    assert year.laporan["tanggal"] is None and year.laporan["rkt"]["tanggal"] is None
+    target = next(f for f in year.findings if f.kode == "target_kosong")
+    assert target.message == KODE["target_kosong"] and "kosong = target belum" in target.expected
+
+
+def test_a_blank_rkt_target_and_repeated_blank_rkt_kode_stay_silent(data_dir):
+    unit = data_dir / SATKER
+    append(RKT_DANA, "4,,,Data Lain,1.000\n")(unit)  # a second line without kode
+    year = load_year(data_dir, SATKER, 2023)
+    assert year.findings == ()  # the fixture's RKT prints one target blank: not printed, fine
+    assert year.rkt_program["target_teks"].isna().sum() == 1
+
+
+def test_a_failed_load_carries_its_warnings(data_dir):
+    unit = data_dir / SATKER
+    replace(IND, '"97,5%",positif', ",positif")(unit)
+    replace(PRO, "A,Program Dukungan Manajemen", "A,")(unit)
+    with pytest.raises(DataValidationError) as caught:
+        load_year(data_dir, SATKER, 2023)
+    assert [f.kode for f in caught.value.findings] == ["required_empty"]
+    assert [(f.kode, f.row) for f in caught.value.warnings] == [("target_kosong", 2)]
+    assert "target_kosong" not in str(caught.value)  # the message lists the errors

@@ -5,6 +5,7 @@ import pytest
 from lakipkit.capaian import (
     BAND_SCALES,
     CAPAIAN_REALISASI_NOL,
+    STATUS_TARGET_BELUM_DITETAPKAN,
     BandScale,
     CapaianSettings,
     compute_capaian,
@@ -175,6 +176,76 @@ def test_missing_realisasi_is_belum_ada_data_never_zero(row):
     assert np.isnan(hasil["capaian_terbatas"])
     assert hasil["status"] == "belum ada data"
     assert pd.isna(hasil["predikat"])
+
+
+@pytest.mark.parametrize(
+    "row",
+    [
+        {"realisasi": 95.0},
+        {"polaritas": "negatif", "realisasi": 10.0},
+        {"polaritas": "negatif", "rumus": "rasio", "realisasi": 0.0},
+        {"polaritas": "rentang", "realisasi": 75.0},
+        {"polaritas": "kualitatif", "skala": "opini_bpk", "realisasi_teks": "WTP"},
+        {},  # no realisasi either: a year just started
+    ],
+    ids=["positif", "negatif-sakip", "negatif-rasio", "rentang", "kualitatif", "nothing"],
+)
+def test_missing_target_is_target_belum_ditetapkan_for_every_polaritas(row):
+    hasil = capaian_of({"target": np.nan, "target_teks": pd.NA, **row}, CapaianSettings(cap=100))
+    assert np.isnan(hasil["capaian"]) and np.isnan(hasil["capaian_terbatas"])
+    assert hasil["status"] == STATUS_TARGET_BELUM_DITETAPKAN == "target belum ditetapkan"
+    assert pd.isna(hasil["predikat"])
+
+
+def test_refusals_stay_when_a_target_is_given():
+    frame = indikator(
+        {"target": np.nan, "target_teks": pd.NA},  # empty: allowed
+        {"target": 0.0, "target_teks": "0%", "realisasi": 1.0},
+        {"polaritas": "kualitatif", "skala": "opini_bpk", "target_teks": "Baik", "target": np.nan},
+    )
+    with pytest.raises(DataValidationError) as info:
+        compute_capaian(frame)
+    assert {(f.row, f.column, f.kode) for f in info.value.findings} == {
+        (3, "target", "target_zero"),  # frame row 1 is indikator.csv row 3
+        (4, "target", "unknown_grade"),
+    }
+
+
+def test_findings_name_the_indikator_csv_row_but_not_a_realisasi_csv_row():
+    frame = indikator(
+        {"target": 1.0},
+        {
+            "polaritas": "kualitatif",
+            "skala": "opini_bpk",
+            "target_teks": "WTP",
+            "target": np.nan,
+            "realisasi_teks": "Baik",
+        },
+    ).set_axis([5, 9])  # a loaded frame keeps its file's rows: data row - 2
+    with pytest.raises(DataValidationError) as info:
+        compute_capaian(frame.assign(polaritas=["naik", "kualitatif"]))
+    found = {(f.file, f.row, f.kode) for f in info.value.findings}
+    assert found == {
+        ("indikator.csv", 7, "not_allowed"),
+        ("realisasi.csv", None, "unknown_grade"),  # realisasi.csv's rows are not the frame's
+    }
+    polaritas = next(f for f in info.value.findings if f.column == "polaritas")
+    assert str(polaritas).startswith(
+        "indikator.csv baris 7, kolom 'polaritas': 'naik' pada indikator WA-01: "
+    )
+
+
+def test_summarise_counts_targets_not_set_apart():
+    frame = indikator(
+        {"target": 10.0, "realisasi": 10.0},
+        {"target": 10.0},
+        {"target": np.nan, "target_teks": pd.NA, "realisasi": 5.0},
+        {"target": np.nan, "target_teks": pd.NA},
+    )
+    unit = summarise_capaian(compute_capaian(frame)).iloc[0]
+    counts = ["jumlah", "tercapai", "tidak_tercapai", "belum_ada_data", "target_belum_ditetapkan"]
+    assert unit[counts].tolist() == [4, 1, 0, 1, 2]
+    assert unit["rata_rata_capaian"] == 100.0  # over the one indicator with a capaian
 
 
 @pytest.mark.parametrize(
@@ -412,7 +483,6 @@ def test_nullable_string_columns_as_the_loader_gives_them():
 def test_summarise_whole_unit_without_indicators_is_one_empty_row():
     hasil = compute_capaian(indikator({"target": 1.0, "realisasi": 1.0}).iloc[0:0])
     unit = summarise_capaian(hasil)
-    assert unit[["jumlah", "tercapai", "tidak_tercapai", "belum_ada_data"]].values.tolist() == [
-        [0, 0, 0, 0]
-    ]
+    counts = ["jumlah", "tercapai", "tidak_tercapai", "belum_ada_data", "target_belum_ditetapkan"]
+    assert unit[counts].values.tolist() == [[0, 0, 0, 0, 0]]
     assert np.isnan(unit.iloc[0]["rata_rata_capaian"])

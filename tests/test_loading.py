@@ -71,7 +71,7 @@ def test_anggaran_follows_the_frame_contract(year):
     anggaran = year.anggaran.set_index("kode")
     assert list(year.anggaran.columns) == [
         "kode", "induk", "uraian", "sumber_dana", "pagu", "realisasi", "persen_terbit"]  # fmt: skip
-    assert str(year.anggaran["pagu"].dtype) == "int64"
+    assert str(year.anggaran["pagu"].dtype) == "Int64"  # empty = belum diisi (a new year)
     assert str(year.anggaran["realisasi"].dtype) == "Int64"
     assert anggaran.loc["2001", "pagu"] == 700_000_000  # written "Rp 700.000.000"
     assert anggaran.loc["2002", "pagu"] == 50_000_000  # written "Rp. 50.000.000,-"

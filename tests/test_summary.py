@@ -21,6 +21,7 @@ def test_summary_shape_and_counts(summary):
     ind = summary["indikator"]
     assert ind["jumlah"] == 31
     assert ind["tercapai"] + ind["tidak_tercapai"] + ind["belum_ada_data"] == 31
+    assert ind["target_belum_ditetapkan"] == 0
     assert ind["tidak_tercapai"] == 2  # WA-13 (95 of 98 %) and CQ-14 (65 of 80 %)
     assert isinstance(ind["rata_rata_capaian"], float)
 
@@ -37,6 +38,7 @@ def test_summary_budget(summary):
     assert rows["6981"]["penyerapan_persen"] == 64.22
     assert rows["6639"]["realisasi"] is None and rows["6639"]["penyerapan_persen"] is None
     assert all(isinstance(b["pagu"], int) for b in ang["baris"])
+    assert ang["pagu_lengkap"] is True and ang["realisasi_lengkap"] is False
 
 
 def test_summary_is_json_and_stable(summary):
