@@ -18,6 +18,12 @@ from matplotlib import rc_context
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
+from lakipkit.capaian import (
+    STATUS_BELUM_ADA_DATA,
+    STATUS_TARGET_BELUM_DITETAPKAN,
+    STATUS_TERCAPAI,
+    STATUS_TIDAK_TERCAPAI,
+)
 from lakipkit.formatting import format_persen
 from lakipkit.narrative import format_nip
 from lakipkit.tables import caption_html
@@ -39,6 +45,7 @@ WIDTH_IN = 6.3  # 16 cm: the text width of an A4 page with the report's margins
 _TERCAPAI = "#2f6b9a"
 _TIDAK = "#b03a2e"
 _KOSONG = "#9e9e9e"
+_TANPA_TARGET = "#d4d4d4"
 _ANGGARAN = "#c58b1c"
 
 
@@ -71,9 +78,12 @@ def _barh(
     reference: float | None = 100.0,
     row_height: float = 0.34,
     wrap: int = 48,
-    missing: str = "belum ada data",
+    missing: str | np.ndarray = "belum ada data",
 ) -> Figure:
-    """Horizontal bars, one per label top to bottom, value printed at the bar's end."""
+    """Horizontal bars, one per label top to bottom, value printed at the bar's end.
+
+    A missing value prints ``missing`` (one text, or one per bar) instead of a number.
+    """
     n = len(labels)
     with rc_context(STYLE):
         fig = Figure(figsize=(WIDTH_IN, max(1.6, row_height * n + 0.9)), layout="constrained")
@@ -89,8 +99,11 @@ def _barh(
         ax.grid(axis="x", color="#dddddd", linewidth=0.6)
         if reference is not None:
             ax.axvline(reference, color="#333333", linewidth=1, linestyle="--")
-        for yi, value, bar_end in zip(y, values.to_numpy(dtype=float), shown, strict=True):
-            label = format_persen(value, kosong=missing)
+        kosong = np.broadcast_to(np.asarray(missing, dtype=object), (n,))
+        for yi, value, bar_end, text in zip(
+            y, values.to_numpy(dtype=float), shown, kosong, strict=True
+        ):
+            label = format_persen(value, kosong=str(text))
             ax.text(bar_end + top * 0.01, yi, label, va="center", fontsize=7.5)
     return fig
 
@@ -100,10 +113,21 @@ def capaian_chart(capaian: pd.DataFrame) -> Figure:
 
     `capaian` has `id`, `uraian`, `capaian`, `status` (the frame of `compute_capaian`).
     """
+    status = capaian["status"]
     colors = np.select(
-        [capaian["status"].eq("tercapai"), capaian["status"].eq("tidak tercapai")],
-        [_TERCAPAI, _TIDAK],
+        [
+            status.eq(STATUS_TERCAPAI),
+            status.eq(STATUS_TIDAK_TERCAPAI),
+            status.eq(STATUS_TARGET_BELUM_DITETAPKAN),
+        ],
+        [_TERCAPAI, _TIDAK, _TANPA_TARGET],
         default=_KOSONG,
+    )
+    # a missing capaian says why: no target yet, or no realisasi yet
+    missing = np.where(
+        status.eq(STATUS_TARGET_BELUM_DITETAPKAN),
+        STATUS_TARGET_BELUM_DITETAPKAN,
+        STATUS_BELUM_ADA_DATA,
     )
     labels = (
         capaian["id"].astype(str)
@@ -113,22 +137,25 @@ def capaian_chart(capaian: pd.DataFrame) -> Figure:
         .map(lambda text: textwrap.shorten(text, 40, placeholder=" …"))
     )
     # One line per indicator keeps 30+ bars on one A4 page together with the caption.
-    fig = _barh(labels, capaian["capaian"], colors, "Capaian (%)", row_height=0.22, wrap=80)
+    fig = _barh(
+        labels, capaian["capaian"], colors, "Capaian (%)", row_height=0.22, wrap=80, missing=missing
+    )
     legend = [
         Patch(color=color, label=label)
         for color, label in (
-            (_TERCAPAI, "tercapai"),
-            (_TIDAK, "tidak tercapai"),
-            (_KOSONG, "belum ada data"),
+            (_TERCAPAI, STATUS_TERCAPAI),
+            (_TIDAK, STATUS_TIDAK_TERCAPAI),
+            (_KOSONG, STATUS_BELUM_ADA_DATA),
+            (_TANPA_TARGET, STATUS_TARGET_BELUM_DITETAPKAN),
         )
-        if label in set(capaian["status"])
+        if label in set(status)
     ]
     with rc_context(STYLE):
         fig.axes[0].legend(
             handles=legend,
             loc="lower left",
             bbox_to_anchor=(0, 1.0),
-            ncols=3,
+            ncols=max(len(legend), 1),
             frameon=False,
             fontsize=7.5,
         )

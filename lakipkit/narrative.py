@@ -7,6 +7,7 @@ cleaned here, where it enters the report, with an allowlist (nh3). nbconvert's o
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Mapping, Sequence
 from datetime import date
@@ -19,7 +20,14 @@ import pandas as pd
 from markdown_it import MarkdownIt
 
 from lakipkit.anggaran import Jumlah
-from lakipkit.capaian import BandScale, CapaianSettings
+from lakipkit.capaian import (
+    STATUS_BELUM_ADA_DATA,
+    STATUS_TARGET_BELUM_DITETAPKAN,
+    STATUS_TERCAPAI,
+    STATUS_TIDAK_TERCAPAI,
+    BandScale,
+    CapaianSettings,
+)
 from lakipkit.errors import Finding, LakipError
 from lakipkit.formatting import (
     format_angka,
@@ -28,6 +36,10 @@ from lakipkit.formatting import (
     format_tanggal,
     terbilang,
 )
+from lakipkit.tables import BELUM_DITETAPKAN
+
+#: Printed for a date not set yet (a year just started).
+TANGGAL_BELUM_DITETAPKAN = f"tanggal {BELUM_DITETAPKAN}"
 
 _TEXT_TAGS = frozenset(
     {
@@ -164,16 +176,26 @@ def _daftar(items: list[str]) -> str:
     return ", ".join(items[:-1]) + ", dan " + items[-1]
 
 
+def _yaitu(rows: pd.DataFrame, total: int) -> str:
+    """', yaitu A, B, dan C' naming the indicators of a group, or nothing when it is all of them."""
+    if len(rows) == total:
+        return ""
+    return f", yaitu {_daftar(rows['uraian'].str.rstrip('.').tolist())}"
+
+
 def describe_capaian(capaian: pd.DataFrame, tahun: int) -> str:
     """Sentences that summarise the indicators: how many, how many met, which did not.
 
-    `capaian` is the frame of `compute_capaian` (columns `uraian`, `capaian`, `status`).
+    They also say how many indicators have no target yet and how many no realisasi yet (a
+    year just started: all of them). `capaian` is the frame of `compute_capaian` (columns
+    `uraian`, `capaian`, `status`, `realisasi_teks`).
     """
-    status = capaian["status"].value_counts()
+    status = capaian["status"]
     total = len(capaian)
-    tercapai = int(status.get("tercapai", 0))
-    gagal = capaian.loc[capaian["status"] == "tidak tercapai"]
-    kosong = capaian.loc[capaian["status"] == "belum ada data"]
+    tercapai = int(status.eq(STATUS_TERCAPAI).sum())
+    gagal = capaian.loc[status.eq(STATUS_TIDAK_TERCAPAI)]
+    tanpa_target = capaian.loc[status.eq(STATUS_TARGET_BELUM_DITETAPKAN)]
+    tanpa_data = capaian.loc[capaian["realisasi_teks"].isna()]
     sentences = [
         f"Perjanjian Kinerja Tahun {tahun} memuat {_jumlah(total)} indikator kinerja; "
         f"{_jumlah(tercapai)} indikator mencapai atau melampaui targetnya."
@@ -189,34 +211,55 @@ def describe_capaian(capaian: pd.DataFrame, tahun: int) -> str:
             f"Indikator yang belum mencapai target sebanyak {_jumlah(len(gagal))}, yaitu "
             f"{_daftar(named.tolist())}."
         )
-    else:
+    elif tercapai:
         sentences.append("Tidak ada indikator yang berada di bawah targetnya.")
-    if len(kosong):
+    if len(tanpa_target):
         sentences.append(
-            f"Sebanyak {_jumlah(len(kosong))} indikator belum memiliki data realisasi, yaitu "
-            f"{_daftar(kosong['uraian'].str.rstrip('.').tolist())}."
+            f"Target {_jumlah(len(tanpa_target))} indikator belum ditetapkan"
+            f"{_yaitu(tanpa_target, total)}, sehingga capaiannya belum dapat dihitung."
+        )
+    if len(tanpa_data):
+        sentences.append(
+            f"Sebanyak {_jumlah(len(tanpa_data))} indikator belum memiliki data realisasi"
+            f"{_yaitu(tanpa_data, total)}."
         )
     return " ".join(sentences)
+
+
+def _rupiah_terbilang(nilai: int) -> str:
+    return f"{format_rupiah(nilai)} ({terbilang(int(nilai))})"
 
 
 def describe_sources(per_source: pd.DataFrame, total: Jumlah, tahun: int) -> str:
     """Where the money came from (per sumber dana, with terbilang) and how much was spent.
 
-    `per_source` is `totals_by_source`'s frame; `total` is `totals` of the same lines.
+    `per_source` is `totals_by_source`'s frame; `total` is `totals` of the same lines. A pagu
+    not filled in yet is said so, never written as Rp 0.
     """
     amounts = [
-        f"{source} sebesar {format_rupiah(pagu)} ({terbilang(int(pagu))})"
+        f"{source} sebesar {_rupiah_terbilang(pagu)}" if pd.notna(pagu) else str(source)
         for source, pagu in per_source["pagu"].items()
     ]
-    text = (
-        f"Anggaran Tahun {tahun} bersumber dari {_daftar(amounts)}, seluruhnya "
-        f"{format_rupiah(total.pagu)} ({terbilang(total.pagu)})."
-    )
+    if total.pagu is None:
+        text = (
+            f"Anggaran Tahun {tahun} bersumber dari {_daftar(amounts)}; pagunya "
+            f"{BELUM_DITETAPKAN} dalam data anggaran."
+        )
+    else:
+        sebagian = "" if total.pagu_lengkap else f", belum termasuk pagu yang {BELUM_DITETAPKAN}"
+        text = (
+            f"Anggaran Tahun {tahun} bersumber dari {_daftar(amounts)}, seluruhnya "
+            f"{_rupiah_terbilang(total.pagu)}{sebagian}."
+        )
     if total.realisasi is not None:
         text += (
-            f" Realisasi anggaran yang dilaporkan sebesar {format_rupiah(total.realisasi)} "
-            f"({terbilang(total.realisasi)}) atau {format_persen(total.penyerapan)} dari "
-            "seluruh pagu."
+            f" Realisasi anggaran yang dilaporkan sebesar {_rupiah_terbilang(total.realisasi)}"
+            + (
+                ""
+                if math.isnan(total.penyerapan)
+                else f" atau {format_persen(total.penyerapan)} dari seluruh pagu"
+            )
+            + "."
         )
     missing = per_source.index[per_source["realisasi"].isna()].astype(str).tolist()
     if missing:
@@ -237,14 +280,25 @@ def legal_basis_html(profile: Mapping[str, Any]) -> str:
     )
 
 
-def describe_anggaran(pagu: int, realisasi: int, tahun: int) -> str:
-    """Write the Ikhtisar's budget sentence: pagu, realisasi and penyerapan, with terbilang."""
-    persen = realisasi / pagu * 100 if pagu else float("nan")
-    return (
-        f"Dari pagu anggaran Tahun {tahun} sebesar {format_rupiah(pagu)} "
-        f"({terbilang(pagu)}), realisasi anggaran mencapai {format_rupiah(realisasi)} "
-        f"atau penyerapan sebesar {format_persen(persen)}."
-    )
+def describe_anggaran(total: Jumlah, tahun: int) -> str:
+    """Write the Ikhtisar's budget sentence: pagu, realisasi and penyerapan, with terbilang.
+
+    `total` is `anggaran.totals`. A pagu not filled in yet or a realisasi not reported is
+    said so, never written as 0.
+    """
+    if total.pagu is None:
+        return (
+            f"Pagu anggaran Tahun {tahun} {BELUM_DITETAPKAN} dalam data anggaran, sehingga "
+            "realisasi dan penyerapan anggaran belum dapat disajikan."
+        )
+    sebagian = "" if total.pagu_lengkap else f" (belum termasuk pagu yang {BELUM_DITETAPKAN})"
+    text = f"Dari pagu anggaran Tahun {tahun} sebesar {_rupiah_terbilang(total.pagu)}{sebagian}, "
+    if total.realisasi is None:
+        return text + "realisasi anggaran belum dilaporkan."
+    text += f"realisasi anggaran mencapai {format_rupiah(total.realisasi)}"
+    if math.isnan(total.penyerapan):
+        return text + ", sedangkan penyerapannya belum dapat dihitung."
+    return text + f" atau penyerapan sebesar {format_persen(total.penyerapan)}."
 
 
 def paragraph(text: str, css_class: str = "") -> str:
@@ -280,10 +334,15 @@ def format_nip(nip: str) -> str:
 def signature_html(
     person: Mapping[str, str], tempat: str | None, tanggal: date | None, role: str = ""
 ) -> str:
-    """Render a signature block: place and date, the position, room to sign, name and NIP."""
+    """Render a signature block: place and date, the position, room to sign, name and NIP.
+
+    A date not set yet prints "tanggal belum ditetapkan".
+    """
     lines = []
     if tempat or tanggal:
-        lines.append(f"{escape(tempat or '')}, {format_tanggal(tanggal)}")
+        lines.append(
+            f"{escape(tempat or '')}, {format_tanggal(tanggal, kosong=TANGGAL_BELUM_DITETAPKAN)}"
+        )
     if role:
         lines.append(escape(role))
     lines.append(escape(person.get("jabatan", "")))
@@ -379,7 +438,8 @@ def method_html(
         f"<p>Rumus di atas berlaku untuk indikator berpolaritas positif. Aturan per polaritas yang "
         f"dipakai dalam laporan ini:</p><ul>{rules}</ul>"
         "<p>Indikator berstatus <em>tercapai</em> bila capaiannya paling sedikit 100 %; indikator "
-        "tanpa data realisasi dicatat <em>belum ada data</em>, bukan 0 %. "
+        "tanpa data realisasi dicatat <em>belum ada data</em>, bukan 0 %; indikator yang "
+        "targetnya belum ditetapkan dicatat <em>target belum ditetapkan</em>. "
         f"{escape(cap)}</p>"
         "<p>Predikat capaian memakai skala berikut (skala interpretasi tidak diatur secara "
         "nasional; skala lain dapat dipilih pada pengaturan laporan):</p>"
@@ -393,15 +453,18 @@ def method_html(
 
 def _count_sentence(subject: str, group: pd.DataFrame) -> str:
     """Say how many indicators a programme or kegiatan has, how many met, which did not."""
-    met = int(group["status"].eq("tercapai").sum())
-    below = group.loc[group["status"] == "tidak tercapai", "uraian"].str.rstrip(".").tolist()
-    empty = int(group["status"].eq("belum ada data").sum())
+    met = int(group["status"].eq(STATUS_TERCAPAI).sum())
+    below = group.loc[group["status"] == STATUS_TIDAK_TERCAPAI, "uraian"].str.rstrip(".").tolist()
+    empty = int(group["status"].eq(STATUS_BELUM_ADA_DATA).sum())
+    no_target = int(group["status"].eq(STATUS_TARGET_BELUM_DITETAPKAN).sum())
     text = (
         f"{subject} memiliki {_jumlah(len(group))} indikator kinerja; {_jumlah(met)} di antaranya "
         "mencapai target"
     )
     if below:
         text += f", sedangkan yang belum mencapai target adalah {_daftar(below)}"
+    if no_target:
+        text += f"; target {_jumlah(no_target)} indikator {BELUM_DITETAPKAN}"
     if empty:
         text += f"; {_jumlah(empty)} indikator belum memiliki data realisasi"
     return text + "."
@@ -529,7 +592,8 @@ def pk_signatures_html(profile: Mapping[str, Any], laporan: Mapping[str, Any]) -
     pk = laporan.get("pk") or {}
     first = official(profile, str(pk.get("pihak_pertama", "sekretaris")))
     second = official(profile, str(pk.get("pihak_kedua", "ketua")))
-    place = f"{pk.get('tempat') or laporan.get('tempat', '')}, {format_tanggal(pk.get('tanggal'))}"
+    tanggal = format_tanggal(pk.get("tanggal"), kosong=TANGGAL_BELUM_DITETAPKAN)
+    place = f"{pk.get('tempat') or laporan.get('tempat', '')}, {tanggal}"
     return (
         f'<p class="tempat-tanggal">{escape(place)}</p><div class="pengesahan-dua">'
         + signature_html(second, None, None, "Pihak Kedua,")

@@ -18,13 +18,14 @@ import numpy as np
 import pandas as pd
 
 from lakipkit.anggaran import (
+    Jumlah,
     anggaran_per_kegiatan,
     compute_penyerapan,
     efisiensi,
     totals,
     totals_by_source,
 )
-from lakipkit.capaian import summarise_capaian
+from lakipkit.capaian import STATUS_BELUM_ADA_DATA, summarise_capaian
 from lakipkit.errors import Finding
 from lakipkit.formatting import format_angka, format_persen, format_rupiah, format_tanggal
 
@@ -32,6 +33,9 @@ GROUP = "kelompok"
 GROUP_LEVEL = "tingkat"
 ROW_CLASS = "kelas_baris"
 SMALL_ROWS = 12
+#: Printed where a value is not set yet: a target, a pagu or a date of a year just started.
+BELUM_DITETAPKAN = "belum ditetapkan"
+BELUM_DILAPORKAN = "belum dilaporkan"
 
 
 @dataclass(frozen=True)
@@ -172,7 +176,8 @@ def indicator_table(
     `capaian` is `compute_capaian`'s frame (or `YearData.indikator` for `kind="pk"`), in PK
     order. `kind`: "pk" (target only), "ringkas" (target, realisasi, capaian: the Ikhtisar)
     or "capaian" (Tabel 3.1: also status and predikat; with a cap in force, the capped value
-    in its own column). Sasaran number and text are printed on their first indicator only;
+    in its own column). A target not set yet prints "belum ditetapkan", a missing realisasi
+    "belum ada data". Sasaran number and text are printed on their first indicator only;
     `groups=False` leaves out the programme/kegiatan heading rows (a kegiatan's own table).
     """
     info = sasaran.set_index("id")
@@ -182,7 +187,7 @@ def indicator_table(
             "no": capaian["sasaran"].map(info["no"]).astype("string").where(first, "") + ".",
             "sasaran": capaian["sasaran"].map(info["uraian"]).where(first, ""),
             "indikator": capaian["uraian"],
-            "target": capaian["target_teks"],
+            "target": capaian["target_teks"].fillna(BELUM_DITETAPKAN),
         },
         index=capaian.index,
     )
@@ -195,7 +200,7 @@ def indicator_table(
         Column("target", "Target", "tengah", "9%" if full else "10%"),
     ]
     if kind != "pk":
-        body["realisasi"] = capaian["realisasi_teks"].fillna("belum ada data")
+        body["realisasi"] = capaian["realisasi_teks"].fillna(STATUS_BELUM_ADA_DATA)
         body["capaian"] = capaian["capaian"].map(format_persen)
         body["kelas"] = _status_class(capaian["status"])
         columns += [
@@ -238,8 +243,44 @@ def indicator_table(
     return render_table(body, columns, title)
 
 
-def _rupiah(values: pd.Series, kosong: str = "–") -> pd.Series:
+def _rupiah(values: pd.Series, kosong: str = BELUM_DITETAPKAN) -> pd.Series:
+    """Format rupiah amounts; a missing one (a pagu not filled in) prints ``kosong``."""
     return values.map(lambda v: format_rupiah(v, kosong=kosong))
+
+
+_TANPA_PAGU = f"baris bertanda \u201c{BELUM_DITETAPKAN}\u201d belum memiliki pagu."
+
+
+def _jumlah_pagu(pagu: pd.Series) -> tuple[str, str]:
+    """Total of the stated pagu, and a note when some are not filled in (never 'Rp 0')."""
+    some = pagu.isna().any() and pagu.notna().any()
+    note = f"Jumlah hanya mencakup baris yang pagunya sudah diisi; {_TANPA_PAGU}" if some else ""
+    return format_rupiah(pagu.sum(min_count=1), kosong=BELUM_DITETAPKAN), note
+
+
+def _budget_notes(total: Jumlah) -> str:
+    """Say which part of the JUMLAH row the stated figures cover."""
+    notes = []  # only a partial total needs one: the cells already say what is missing
+    if not total.pagu_lengkap and total.pagu is not None:
+        notes.append(
+            "Pagu JUMLAH hanya mencakup baris yang pagunya sudah diisi, dan penyerapannya "
+            f"belum dihitung; {_TANPA_PAGU}"
+        )
+    if not total.realisasi_lengkap and total.realisasi is not None:
+        notes.append(
+            "Realisasi dan penyerapan JUMLAH hanya mencakup baris yang melaporkan realisasi; "
+            f"baris bertanda \u201c{BELUM_DILAPORKAN}\u201d tidak memiliki data realisasi."
+        )
+    return " ".join(notes)
+
+
+def _total_cells(total: Jumlah) -> list[str]:
+    """Pagu, realisasi and penyerapan of a JUMLAH row."""
+    return [
+        format_rupiah(total.pagu, kosong=BELUM_DITETAPKAN),
+        format_rupiah(total.realisasi, kosong=BELUM_DILAPORKAN),
+        format_persen(total.penyerapan),
+    ]
 
 
 def budget_table(anggaran: pd.DataFrame, title: str) -> str:
@@ -247,7 +288,8 @@ def budget_table(anggaran: pd.DataFrame, title: str) -> str:
 
     `anggaran` is `YearData.anggaran`; top-level lines (programmes) are printed bold, their
     kegiatan below them in file order. A realisasi that was not reported shows as
-    "belum dilaporkan" and the total then says which part it covers.
+    "belum dilaporkan", a pagu not filled in as "belum ditetapkan", and the total then says
+    which part it covers.
     """
     lines = compute_penyerapan(anggaran)
     total = totals(anggaran)
@@ -259,26 +301,22 @@ def budget_table(anggaran: pd.DataFrame, title: str) -> str:
             "uraian": lines["uraian"],
             "sumber_dana": lines["sumber_dana"],
             "pagu": _rupiah(lines["pagu"]),
-            "realisasi": _rupiah(lines["realisasi"], kosong="belum dilaporkan"),
+            "realisasi": _rupiah(lines["realisasi"], kosong=BELUM_DILAPORKAN),
             "penyerapan": lines["penyerapan"].map(format_persen),
             ROW_CLASS: np.where(top, "induk", ""),
         }
     )
+    pagu, realisasi, penyerapan = _total_cells(total)
     total_row = pd.DataFrame(
         {
             "uraian": ["JUMLAH"],
-            "pagu": [format_rupiah(total.pagu)],
-            "realisasi": [format_rupiah(total.realisasi)],
-            "penyerapan": [format_persen(total.penyerapan)],
+            "pagu": [pagu],
+            "realisasi": [realisasi],
+            "penyerapan": [penyerapan],
             ROW_CLASS: ["jumlah"],
         }
     )
-    notes = (
-        ""
-        if total.realisasi_lengkap
-        else "Realisasi dan penyerapan JUMLAH hanya mencakup baris yang melaporkan realisasi; "
-        "baris bertanda \u201cbelum dilaporkan\u201d tidak memiliki data realisasi."
-    )
+    notes = _budget_notes(total)
     columns = [
         Column("no", "No", "tengah", "5%"),
         Column("kode", "Kode", "tengah", "10%"),
@@ -299,16 +337,11 @@ def source_table(anggaran: pd.DataFrame, title: str) -> str:
         {
             "sumber": per_source.index.astype("string"),
             "pagu": _rupiah(per_source["pagu"]).to_numpy(),
-            "realisasi": _rupiah(per_source["realisasi"], kosong="belum dilaporkan").to_numpy(),
+            "realisasi": _rupiah(per_source["realisasi"], kosong=BELUM_DILAPORKAN).to_numpy(),
             "penyerapan": per_source["penyerapan"].map(format_persen).to_numpy(),
         }
     )
-    body.loc[len(body)] = [
-        "JUMLAH",
-        format_rupiah(total.pagu),
-        format_rupiah(total.realisasi),
-        format_persen(total.penyerapan),
-    ]
+    body.loc[len(body)] = ["JUMLAH", *_total_cells(total)]
     body[ROW_CLASS] = [""] * (len(body) - 1) + ["jumlah"]
     columns = [
         Column("sumber", "Sumber Dana"),
@@ -316,7 +349,7 @@ def source_table(anggaran: pd.DataFrame, title: str) -> str:
         Column("realisasi", "Realisasi (Rp)", "angka"),
         Column("penyerapan", "Penyerapan", "angka"),
     ]
-    return render_table(body, columns, title)
+    return render_table(body, columns, title, _budget_notes(total))
 
 
 def kegiatan_links(kegiatan: pd.DataFrame) -> pd.DataFrame:
@@ -410,7 +443,7 @@ def program_table(
             "no": kegiatan["huruf"] + ".",
             "uraian": kegiatan["nama"],
             "kode": codes.fillna("–").str.replace(";", ", ", regex=False),
-            "pagu": _rupiah(kegiatan["id"].map(budget)),
+            "pagu": _rupiah(kegiatan["id"].map(budget)).where(codes.notna(), "–"),
         }
     )
     programs = program.set_index("kode")
@@ -435,7 +468,7 @@ def program_table(
 
 
 def pk_budget_table(pk_anggaran: pd.DataFrame, title: str) -> str:
-    """Render the programme budgets signed in the PK, with their total."""
+    """Render the programme budgets signed in the PK, with their total (of those filled in)."""
     body = pd.DataFrame(
         {
             "no": pd.Series(np.arange(1, len(pk_anggaran) + 1), index=pk_anggaran.index).astype(
@@ -446,14 +479,15 @@ def pk_budget_table(pk_anggaran: pd.DataFrame, title: str) -> str:
             "pagu": _rupiah(pk_anggaran["pagu"]),
         }
     )
-    body.loc["jumlah"] = ["", "Jumlah", format_rupiah(pk_anggaran["pagu"].sum())]
+    jumlah, notes = _jumlah_pagu(pk_anggaran["pagu"])
+    body.loc["jumlah"] = ["", "Jumlah", jumlah]
     body[ROW_CLASS] = [""] * len(pk_anggaran) + ["jumlah"]
     columns = [
         Column("no", "No", "tengah", "8%"),
         Column("uraian", "Program"),
         Column("pagu", "Anggaran (Rp)", "angka", "25%"),
     ]
-    return render_table(body, columns, title)
+    return render_table(body, columns, title, notes)
 
 
 def rkt_strategic_table(rkt: pd.DataFrame, title: str) -> str:
@@ -463,7 +497,7 @@ def rkt_strategic_table(rkt: pd.DataFrame, title: str) -> str:
         {
             "sasaran": rkt["sasaran"].where(first, ""),
             "indikator": rkt["uraian"],
-            "target": rkt["target_teks"].fillna("–"),
+            "target": rkt["target_teks"].fillna(BELUM_DITETAPKAN),
         }
     )
     body = _with_headers(body, [(_changes(rkt["tujuan"]), "Tujuan: " + rkt["tujuan"], 1)])
@@ -482,7 +516,7 @@ def rkt_program_table(rkt: pd.DataFrame, program: pd.DataFrame, title: str) -> s
         {
             "sasaran": rkt["sasaran"].where(first, ""),
             "indikator": rkt["uraian"],
-            "target": rkt["target_teks"].fillna("–"),
+            "target": rkt["target_teks"].fillna(BELUM_DITETAPKAN),
         }
     )
     programs = program.set_index("kode")
@@ -507,7 +541,10 @@ def rkt_program_table(rkt: pd.DataFrame, program: pd.DataFrame, title: str) -> s
 
 
 def rkt_funding_table(rkt_pendanaan: pd.DataFrame, title: str) -> str:
-    """Render the RKT's planned funding (RKT Tabel 2.3.1); top-level lines bold, totalled."""
+    """Render the RKT's planned funding (RKT Tabel 2.3.1); top-level lines bold, totalled.
+
+    The total adds the top-level lines whose pagu is filled in.
+    """
     top = rkt_pendanaan["induk"].isna()
     body = pd.DataFrame(
         {
@@ -518,20 +555,15 @@ def rkt_funding_table(rkt_pendanaan: pd.DataFrame, title: str) -> str:
             ROW_CLASS: np.where(top, "induk", ""),
         }
     )
-    body.loc["jumlah"] = [
-        "",
-        "",
-        "Jumlah",
-        format_rupiah(rkt_pendanaan.loc[top, "pagu"].sum()),
-        "jumlah",
-    ]
+    jumlah, notes = _jumlah_pagu(rkt_pendanaan.loc[top, "pagu"])
+    body.loc["jumlah"] = ["", "", "Jumlah", jumlah, "jumlah"]
     columns = [
         Column("no", "No", "tengah", "7%"),
         Column("kode", "Kode", "tengah", "13%"),
         Column("uraian", "Uraian"),
         Column("pagu", "Pagu (Rp)", "angka", "22%"),
     ]
-    return render_table(body, columns, title)
+    return render_table(body, columns, title, notes)
 
 
 def simple_table(
@@ -539,8 +571,14 @@ def simple_table(
 ) -> str:
     """Render the columns in `labels` (key -> header) as a small table, numbers formatted.
 
-    `total` names an integer column to sum in a final "Jumlah" row.
+    `total` names an integer column to sum in a final "Jumlah" row. A frame without rows (a
+    year just started) gives one row saying "belum ada data", not a total of 0.
     """
+    if frame.empty:
+        empty = pd.DataFrame({key: [""] for key in labels}).assign(
+            **{next(iter(labels)): STATUS_BELUM_ADA_DATA}
+        )
+        return render_table(empty, [Column(key, label) for key, label in labels.items()], title)
     body = pd.DataFrame(index=frame.index)
     columns = []
     for key, label in labels.items():

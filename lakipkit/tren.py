@@ -19,7 +19,7 @@ from matplotlib.figure import Figure
 from pandera.typing import Series
 
 from lakipkit.anggaran import compute_penyerapan
-from lakipkit.capaian import CapaianSettings, compute_capaian
+from lakipkit.capaian import STATUS_BELUM_ADA_DATA, CapaianSettings, compute_capaian
 from lakipkit.charts import STYLE, WIDTH_IN, figure_html
 from lakipkit.errors import DataValidationError, Finding
 from lakipkit.formatting import format_angka, format_persen
@@ -424,10 +424,15 @@ def describe_tren(banding: pd.DataFrame) -> str:
         "tetap": int(perubahan.eq(0).sum()),
     }
     ket = banding["keterangan"]
+    kedua = ~ket.isin(["baru", "tidak ada lagi"])
     lain = {
         "indikator baru": int(ket.eq("baru").sum()),
         "indikator tidak ada lagi": int(ket.eq("tidak ada lagi").sum()),
         "indikator berubah satuan": int(ket.str.startswith("satuan berubah").sum()),
+        # no capaian in one of the years: no target or no realisasi yet
+        "indikator belum dapat dibandingkan (capaian belum ada)": int(
+            (kedua & perubahan.isna()).sum()
+        ),
     }
     teks = (
         f"Dibanding tahun {int(banding['tahun_lalu'].dropna().iloc[0])}, capaian "
@@ -441,20 +446,30 @@ def _persen(values: pd.Series) -> pd.Series:
     return values.map(format_persen)
 
 
+def _realisasi(teks: pd.Series, ada: pd.Series) -> pd.Series:
+    """Realisasi as written; 'belum ada data' where the indicator exists, else '–'."""
+    return teks.fillna(pd.Series(np.where(ada, STATUS_BELUM_ADA_DATA, "–"), index=teks.index))
+
+
 def _poin(values: pd.Series) -> pd.Series:
     return values.map(lambda v: format_angka(v, 2))
 
 
 def comparison_table(banding: pd.DataFrame, title: str) -> str:
-    """Tabulate realisasi and capaian of this year and last (`compare_indikator`)."""
+    """Tabulate realisasi and capaian of this year and last (`compare_indikator`).
+
+    A realisasi missing in a year that has the indicator prints "belum ada data"; one of a
+    year without the indicator "–".
+    """
     lalu, kini = int(banding["tahun_lalu"].dropna().iloc[0]), int(banding["tahun"].iloc[0])
+    ket = banding["keterangan"]
     body = pd.DataFrame(
         {
             "id": banding["id"],
             "indikator": banding["uraian"],
-            "realisasi_lalu": banding["realisasi_teks_lalu"].fillna("–"),
+            "realisasi_lalu": _realisasi(banding["realisasi_teks_lalu"], ket.ne("baru")),
             "capaian_lalu": _persen(banding["capaian_lalu"]),
-            "realisasi": banding["realisasi_teks"].fillna("–"),
+            "realisasi": _realisasi(banding["realisasi_teks"], ket.ne("tidak ada lagi")),
             "capaian": _persen(banding["capaian"]),
             "perubahan": _poin(banding["perubahan_capaian"]),
             "keterangan": banding["keterangan"],
@@ -498,7 +513,7 @@ def renstra_table(kemajuan: pd.DataFrame, title: str) -> str:
             "indikator": kemajuan["uraian"],
             "periode": kemajuan["periode"],
             "target": kemajuan["target_akhir_teks"],
-            "realisasi": kemajuan["realisasi_sd_teks"].fillna("belum ada data"),
+            "realisasi": kemajuan["realisasi_sd_teks"].fillna(STATUS_BELUM_ADA_DATA),
             "dihitung": kemajuan["tahun_dihitung"].fillna("–")
             + np.where(kemajuan["agregasi"].eq("jumlah"), " (dijumlah)", ""),
             "capaian": _persen(kemajuan["capaian_renstra"]),

@@ -20,6 +20,7 @@ from pandera.typing import Series
 from lakipkit.anggaran import compute_penyerapan, rollup
 from lakipkit.capaian import (
     STATUS_BELUM_ADA_DATA,
+    STATUS_TARGET_BELUM_DITETAPKAN,
     STATUS_TIDAK_TERCAPAI,
     CapaianSettings,
     compute_capaian,
@@ -28,7 +29,7 @@ from lakipkit.errors import DataValidationError, Finding
 from lakipkit.formatting import format_angka, format_persen
 from lakipkit.loading import read_table, typed_frame
 from lakipkit.schemas import ID_PATTERN, Table, opsional, wajib
-from lakipkit.tables import ROW_CLASS, Column, render_table
+from lakipkit.tables import BELUM_DITETAPKAN, ROW_CLASS, Column, render_table
 
 TRIWULAN = (1, 2, 3, 4)
 JUMLAH = "jumlah"
@@ -162,7 +163,7 @@ def capaian_to_date(
     should stand at ``target x n/4`` (``target_laju``); a ``terakhir`` or ``rata-rata``
     indicator should already be at its target. ``capaian_laju`` is the capaian against that
     pace (by the same polaritas rules) and ``berisiko`` is True when it is below 100, <NA>
-    when nothing was reported yet.
+    when nothing was reported yet or the target is not set.
     """
     n = check_triwulan(triwulan)
     sd = realisasi_to_date(indikator, realisasi_triwulan, n)
@@ -179,7 +180,7 @@ def capaian_to_date(
             sd["polaritas"].ne("kualitatif"), sd["target_teks"]
         ),
         capaian_laju=laju["capaian"],
-        berisiko=berisiko.mask(laju["status"].eq(STATUS_BELUM_ADA_DATA)),
+        berisiko=berisiko.mask(laju["capaian"].isna()),
     )
 
 
@@ -273,43 +274,53 @@ BERISIKO = "berisiko"
 SESUAI_LAJU = "sesuai laju"
 
 
-def status_laju(berisiko: pd.Series) -> pd.Series:
-    """Say 'berisiko', 'sesuai laju' or 'belum ada data' for each indicator."""
+def status_laju(capaian: pd.DataFrame) -> pd.Series:
+    """Say 'berisiko', 'sesuai laju', 'belum ada data' or 'target belum ditetapkan'.
+
+    ``capaian`` is the frame of `capaian_to_date` (columns ``berisiko`` and ``status``).
+    """
+    berisiko = capaian["berisiko"]
     return pd.Series(
         np.select(
-            [berisiko.isna().to_numpy(), berisiko.fillna(False).to_numpy(dtype=bool)],
-            [STATUS_BELUM_ADA_DATA, BERISIKO],
+            [
+                capaian["status"].eq(STATUS_TARGET_BELUM_DITETAPKAN).to_numpy(dtype=bool),
+                berisiko.isna().to_numpy(),
+                berisiko.fillna(False).to_numpy(dtype=bool),
+            ],
+            [STATUS_TARGET_BELUM_DITETAPKAN, STATUS_BELUM_ADA_DATA, BERISIKO],
             SESUAI_LAJU,
         ),
-        index=berisiko.index,
+        index=capaian.index,
         dtype="string",
     )
 
 
 def describe_triwulan(capaian: pd.DataFrame, triwulan: int, tahun: int) -> str:
-    """Say how many indicators are on pace, at risk or without data at the end of TW n."""
-    status = status_laju(capaian["berisiko"]).value_counts()
+    """Say how many indicators are on pace, at risk, without data or without a target."""
+    status = status_laju(capaian).value_counts()
+    tanpa_target = status.get(STATUS_TARGET_BELUM_DITETAPKAN, 0)
     return (
         f"Sampai dengan Triwulan {ROMAWI[check_triwulan(triwulan)]} Tahun {tahun}, dari "
         f"{len(capaian)} indikator kinerja: {status.get(SESUAI_LAJU, 0)} sesuai laju, "
-        f"{status.get(BERISIKO, 0)} berisiko tidak mencapai target, dan "
-        f"{status.get(STATUS_BELUM_ADA_DATA, 0)} belum ada data realisasi triwulan."
+        f"{status.get(BERISIKO, 0)} berisiko tidak mencapai target, "
+        + (f"{tanpa_target} belum memiliki target, " if tanpa_target else "")
+        + f"dan {status.get(STATUS_BELUM_ADA_DATA, 0)} belum ada data realisasi triwulan."
     )
 
 
 def capaian_table(capaian: pd.DataFrame, triwulan: int, title: str) -> str:
     """Tabulate indicators to the end of TW n (`capaian_to_date`): rule, capaian, pace."""
     tw = ROMAWI[check_triwulan(triwulan)]
-    status = status_laju(capaian["berisiko"])
+    status = status_laju(capaian)
     body = pd.DataFrame(
         {
             "id": capaian["id"],
             "indikator": capaian["uraian"],
             "aturan": capaian["agregasi_triwulan"],
-            "target": capaian["target_teks"],
+            "target": capaian["target_teks"].fillna(BELUM_DITETAPKAN),
             "realisasi": capaian["realisasi_teks"].fillna(STATUS_BELUM_ADA_DATA),
             "capaian": capaian["capaian"].map(format_persen),
-            "laju": capaian["target_laju_teks"],
+            "laju": capaian["target_laju_teks"].fillna(BELUM_DITETAPKAN),
             "capaian_laju": capaian["capaian_laju"].map(format_persen),
             "status": status,
             "kelas": "status-" + status.str.replace(" ", "-", regex=False),

@@ -103,8 +103,10 @@ tables.efficiency_frame(capaian, year.anggaran, year.kegiatan)[
 
 # %%
 dipilih = year.indikator[year.indikator["id"].eq(indikator or year.indikator["id"].iloc[0])]
-coba = parse_nilai(realisasi_coba or dipilih["target_teks"].iloc[0])
-compute_capaian(dipilih.assign(realisasi=coba.angka, realisasi_teks=coba.teks), settings)[kolom]
+contoh = realisasi_coba or dipilih["target_teks"].iloc[0]  # <NA>: target belum ditetapkan
+coba = None if pd.isna(contoh) else parse_nilai(contoh)
+dicoba = dipilih if coba is None else dipilih.assign(realisasi=coba.angka, realisasi_teks=coba.teks)
+compute_capaian(dicoba, settings)[kolom]
 
 # %% [markdown]
 # ## 6. Dibanding tahun-tahun sebelumnya

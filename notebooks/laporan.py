@@ -93,7 +93,7 @@ display(
         narrative.paragraph(
             narrative.describe_capaian(capaian, tahun)
             + " "
-            + narrative.describe_anggaran(jumlah.pagu, jumlah.realisasi, tahun)
+            + narrative.describe_anggaran(jumlah, tahun)
         )
     )
 )

@@ -65,6 +65,16 @@ def test_capaian_chart_one_bar_per_indicator_coloured_by_status_with_100_line(ca
     assert ax.get_yticklabels()[0].get_text().startswith("WA-01")
 
 
+def test_capaian_chart_says_why_a_capaian_is_missing(capaian):
+    fig = capaian_chart(
+        capaian.assign(status=["tercapai", "tidak tercapai", "target belum ditetapkan"])
+    )
+    ax = fig.axes[0]
+    assert [t.get_text() for t in ax.texts][-1] == "target belum ditetapkan"
+    legend = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert legend == ["tercapai", "tidak tercapai", "target belum ditetapkan"]
+
+
 def test_penyerapan_and_efisiensi_charts_show_each_kegiatan():
     frame = pd.DataFrame(
         {

@@ -1,11 +1,18 @@
+from datetime import date
+
+import numpy as np
 import pandas as pd
 import pytest
 
+from lakipkit.anggaran import Jumlah
 from lakipkit.narrative import (
     describe_anggaran,
     describe_capaian,
+    describe_sources,
+    pk_signatures_html,
     render_markdown,
     render_narrative,
+    signature_html,
 )
 
 HOSTILE = """# Judul
@@ -80,7 +87,9 @@ def test_inserts_are_placed_at_markers_and_unknown_markers_dropped():
 
 
 def _capaian(rows):
-    return pd.DataFrame(rows, columns=["uraian", "capaian", "status"])
+    frame = pd.DataFrame(rows, columns=["uraian", "capaian", "status"])
+    no_data = frame["status"].isin(["belum ada data", "target belum ditetapkan"])
+    return frame.assign(realisasi_teks=pd.array(np.where(no_data, None, "x"), dtype="string"))
 
 
 def test_describe_capaian_names_the_indicators_below_target():
@@ -114,11 +123,88 @@ def test_describe_capaian_lists_three_names_with_commas_and_dan():
     assert "Indikator X (capaian 10,00 %), Indikator Y (capaian 10,00 %), dan Indikator Z" in text
 
 
+def test_describe_capaian_counts_targets_not_set_and_missing_realisasi():
+    text = describe_capaian(
+        _capaian(
+            [
+                ("Persentase A", 100.0, "tercapai"),
+                ("Indeks B", np.nan, "target belum ditetapkan"),
+                ("Jumlah C", np.nan, "target belum ditetapkan"),
+            ]
+        ),
+        2025,
+    )
+    assert "1 (satu) indikator mencapai" in text
+    assert (
+        "Target 2 (dua) indikator belum ditetapkan, yaitu Indeks B dan Jumlah C, sehingga "
+        "capaiannya belum dapat dihitung." in text
+    )
+    assert "Sebanyak 2 (dua) indikator belum memiliki data realisasi, yaitu Indeks B dan" in text
+
+
+def test_describe_capaian_of_a_year_just_started_counts_without_naming_all():
+    rows = [(f"Indikator {c}", np.nan, "target belum ditetapkan") for c in "XYZ"]
+    text = describe_capaian(_capaian(rows), 2025)
+    assert text == (
+        "Perjanjian Kinerja Tahun 2025 memuat 3 (tiga) indikator kinerja; 0 (nol) indikator "
+        "mencapai atau melampaui targetnya. Target 3 (tiga) indikator belum ditetapkan, "
+        "sehingga capaiannya belum dapat dihitung. Sebanyak 3 (tiga) indikator belum memiliki "
+        "data realisasi."
+    )
+
+
+def _jumlah(pagu, realisasi, penyerapan, pagu_lengkap=True, realisasi_lengkap=True):
+    sisa = None if pagu is None or realisasi is None else pagu - realisasi
+    return Jumlah(pagu, realisasi, sisa, penyerapan, realisasi_lengkap, pagu_lengkap)
+
+
 def test_describe_anggaran_states_amounts_words_and_percent():
-    text = describe_anggaran(40_719_755_000, 14_814_961_857, 2024)
+    total = _jumlah(40_719_755_000, 14_814_961_857, 14_814_961_857 / 40_719_755_000 * 100)
+    text = describe_anggaran(total, 2024)
     assert "Rp 40.719.755.000" in text and "Rp 14.814.961.857" in text
     assert "36,38 %" in text
     assert "(empat puluh miliar tujuh ratus sembilan belas juta" in text
+
+
+def test_describe_anggaran_says_what_is_not_set_instead_of_zero():
+    kosong = describe_anggaran(_jumlah(None, None, np.nan, pagu_lengkap=False), 2025)
+    assert kosong == (
+        "Pagu anggaran Tahun 2025 belum ditetapkan dalam data anggaran, sehingga realisasi dan "
+        "penyerapan anggaran belum dapat disajikan."
+    )
+    sebagian = describe_anggaran(_jumlah(1_000, 500, np.nan, pagu_lengkap=False), 2025)
+    assert "Rp 1.000 (seribu rupiah) (belum termasuk pagu yang belum ditetapkan)" in sebagian
+    assert sebagian.endswith("mencapai Rp 500, sedangkan penyerapannya belum dapat dihitung.")
+    belum = describe_anggaran(_jumlah(1_000, None, np.nan), 2025)
+    assert belum.endswith("realisasi anggaran belum dilaporkan.")
+    assert "Rp 0" not in kosong + sebagian + belum
+
+
+def test_describe_sources_without_pagu():
+    per_source = pd.DataFrame(
+        {"pagu": pd.array([None, 2_000], dtype="Int64"), "realisasi": pd.array([None, None])},
+        index=["APBD", "APBN"],
+    )
+    text = describe_sources(per_source, _jumlah(2_000, None, np.nan, pagu_lengkap=False), 2025)
+    assert text.startswith(
+        "Anggaran Tahun 2025 bersumber dari APBD dan APBN sebesar Rp 2.000 (dua ribu rupiah), "
+        "seluruhnya Rp 2.000 (dua ribu rupiah), belum termasuk pagu yang belum ditetapkan."
+    )
+    none = per_source.assign(pagu=pd.array([None, None], dtype="Int64"))
+    text = describe_sources(none, _jumlah(None, None, np.nan, pagu_lengkap=False), 2025)
+    assert text.startswith("Anggaran Tahun 2025 bersumber dari APBD dan APBN; pagunya belum")
+
+
+def test_dates_not_set_print_belum_ditetapkan():
+    person = {"nama": "A", "nip": "", "jabatan": "Sekretaris"}
+    assert "Bontang, tanggal belum ditetapkan" in signature_html(person, "Bontang", None)
+    assert "Bontang, 3 Februari 2025" in signature_html(person, "Bontang", date(2025, 2, 3))
+    profile = {"pejabat": [{"peran": "s", "nama": "A", "jabatan": "S"}]}
+    laporan = {
+        "tempat": "Bontang",
+        "pk": {"tanggal": None, "pihak_pertama": "s", "pihak_kedua": "s"},
+    }
+    assert "Bontang, tanggal belum ditetapkan" in pk_signatures_html(profile, laporan)
 
 
 @pytest.mark.parametrize("top", [1, 2, 3])

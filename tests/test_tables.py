@@ -1,6 +1,16 @@
+import numpy as np
 import pandas as pd
 
-from lakipkit.tables import Column, contents_placeholder, render_table
+from lakipkit.tables import (
+    Column,
+    budget_table,
+    contents_placeholder,
+    pk_budget_table,
+    render_table,
+    rkt_funding_table,
+    simple_table,
+    source_table,
+)
 
 COLUMNS = [
     Column("no", "No", "tengah"),
@@ -83,3 +93,64 @@ def test_contents_placeholder_has_the_anchor_the_back_link_uses():
     html = contents_placeholder("isi", "DAFTAR ISI")
     assert '<h1 id="daftar-isi">DAFTAR ISI</h1>' in html
     assert '<nav class="daftar" data-daftar="isi"></nav>' in html
+
+
+# -- values a year just started leaves empty ------------------------------------------------------
+
+
+def _anggaran(pagu, realisasi):
+    return pd.DataFrame(
+        {
+            "kode": ["P", "P1", "P2"],
+            "induk": pd.array([None, "P", "P"], dtype="string"),
+            "uraian": ["Program", "Kegiatan 1", "Kegiatan 2"],
+            "sumber_dana": "APBN",
+            "pagu": pd.array(pagu, dtype="Int64"),
+            "realisasi": pd.array(realisasi, dtype="Int64"),
+            "persen_terbit": np.nan,
+        }
+    )
+
+
+def _cells(html):
+    return [cell.split(">")[-1] for cell in html.split("</td>")[:-1]]
+
+
+def test_budget_tables_print_belum_ditetapkan_for_a_pagu_not_filled_in():
+    kosong = _anggaran([None, None, None], [None, None, None])
+    html = budget_table(kosong, "Anggaran")
+    cells = _cells(html)
+    assert cells.count("belum ditetapkan") == 4 and cells.count("belum dilaporkan") == 4
+    assert "Rp 0" not in html and 'class="catatan"' not in html  # nothing partial to explain
+    assert "belum ditetapkan" in source_table(kosong, "Sumber dana")
+    sebagian = budget_table(_anggaran([30, 10, None], [5, 5, None]), "Anggaran")
+    assert "Pagu JUMLAH hanya mencakup baris yang pagunya sudah diisi" in sebagian
+    assert "Realisasi dan penyerapan JUMLAH hanya mencakup" in sebagian
+
+
+def test_pk_and_rkt_totals_never_sum_blanks_to_zero():
+    pk = pd.DataFrame(
+        {"uraian": ["A", "B"], "pagu": pd.array([None, None], dtype="Int64")}, index=[0, 1]
+    )
+    html = pk_budget_table(pk, "PK")
+    assert _cells(html)[-1] == "belum ditetapkan" and "Rp 0" not in html
+    half = pk_budget_table(pk.assign(pagu=pd.array([1_000, None], dtype="Int64")), "PK")
+    assert _cells(half)[-1] == "Rp 1.000" and "hanya mencakup baris yang pagunya" in half
+    rkt = pd.DataFrame(
+        {
+            "no": [1, 2],
+            "kode": pd.array(["P", None], dtype="string"),
+            "induk": pd.array([None, None], dtype="string"),
+            "uraian": ["Program", "Data"],
+            "pagu": pd.array([None, None], dtype="Int64"),
+        }
+    )
+    assert _cells(rkt_funding_table(rkt, "RKT"))[-1] == "belum ditetapkan"
+
+
+def test_small_table_without_rows_says_belum_ada_data_not_a_zero_total():
+    dpt = pd.DataFrame({"jenis_kelamin": pd.array([], "string"), "jumlah": pd.array([], "Int64")})
+    html = simple_table(
+        dpt, {"jenis_kelamin": "Jenis Kelamin", "jumlah": "Jumlah"}, "DPT", "jumlah"
+    )
+    assert _cells(html) == ["belum ada data", ""]

@@ -1,5 +1,6 @@
 """The new-year command on copies of the bundled data and of the synthetic satker."""
 
+import re
 import shutil
 from collections import Counter
 from pathlib import Path
@@ -7,6 +8,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 import yaml
+from bs4 import BeautifulSoup
 
 from lakipkit import tahun_baru
 from lakipkit.audit import check_year, run_periksa
@@ -231,3 +233,26 @@ def test_new_year_loads_once_the_blanks_are_filled(multi):
 def test_guidance_covers_every_narrative_section():
     assert set(PANDUAN) == set(NARASI)
 
+
+@pytest.mark.slow
+def test_a_year_just_started_builds_and_says_what_is_missing(data, tmp_path):
+    from lakipkit.build import build_report
+
+    start_year(data, BONTANG, 2025, 2024)
+    result = build_report(data, BONTANG, 2025, tmp_path / "out", formats=("html",))
+    soup = BeautifulSoup(result.html.read_text(encoding="utf-8"), "html.parser")
+    text = soup.get_text(" ")
+    assert "belum ada data" in text and "belum ditetapkan" in text
+    assert not re.search(r"\b(nan|NaN|None)\b", text)
+    assert "Rp 0" not in text  # a pagu not filled in is never summed to zero
+    assert "Bontang, tanggal belum ditetapkan" in text
+    assert "Target 31 (tiga puluh satu) indikator belum ditetapkan" in text
+    assert "Sebanyak 31 (tiga puluh satu) indikator belum memiliki data realisasi" in text
+    assert "Pagu anggaran Tahun 2025 belum ditetapkan dalam data anggaran" in text
+    # Bab III.A compares with 2024, which is now the earlier year
+    heading = soup.find("h3", string="Perbandingan dengan Tahun-Tahun Sebelumnya")
+    section = heading.find_next_sibling().get_text(" ", strip=True)
+    assert section.startswith("Dibanding tahun 2024, capaian 0 indikator naik")
+    assert "31 indikator belum dapat dibandingkan" in section
+    captions = [c.get_text(" ", strip=True) for c in soup.find_all("caption")]
+    assert any(c.endswith("Realisasi dan Capaian Tahun 2024 dan 2025") for c in captions)

@@ -2,9 +2,11 @@
 
 import ast
 import re
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
 from matplotlib.figure import Figure
 
@@ -16,6 +18,7 @@ from lakipkit.tren import (
     compare_anggaran,
     compare_indikator,
     comparison_html,
+    comparison_table,
     describe_tren,
     indikator_changes,
     load_years,
@@ -238,6 +241,21 @@ def test_describe_tren_counts_moves_and_changes(years):
         "Dibanding tahun 2023, capaian 4 indikator naik, 0 indikator turun, 2 indikator tetap; "
         "1 indikator tidak ada lagi, 1 indikator berubah satuan."
     )
+
+
+def test_a_year_without_capaian_yet_is_counted_not_compared(years):
+    kosong = years[2024].indikator.assign(
+        realisasi=np.nan, realisasi_teks=pd.array([pd.NA] * 6, dtype="string")
+    )
+    banding = compare_indikator([years[2023], replace(years[2024], indikator=kosong)])
+    assert describe_tren(banding) == (
+        "Dibanding tahun 2023, capaian 0 indikator naik, 0 indikator turun, 0 indikator tetap; "
+        "1 indikator tidak ada lagi, 1 indikator berubah satuan, 6 indikator belum dapat "
+        "dibandingkan (capaian belum ada)."
+    )
+    html = comparison_table(banding, "Banding")
+    assert html.count(">belum ada data</td>") == 6  # every indicator of 2024
+    assert html.count(">–</td>") >= 1  # WA-03 is gone: no 2024 realisasi at all
 
 
 def test_comparison_section_of_the_report(years, renstra):

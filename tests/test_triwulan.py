@@ -223,8 +223,31 @@ def test_bad_quarterly_budget_file_names_row_and_column(tmp_path):
 
 
 def test_status_laju_words():
-    berisiko = pd.Series([True, False, pd.NA], dtype="boolean")
-    assert status_laju(berisiko).tolist() == ["berisiko", "sesuai laju", "belum ada data"]
+    capaian = pd.DataFrame(
+        {
+            "berisiko": pd.array([True, False, pd.NA, pd.NA], dtype="boolean"),
+            "status": ["tidak tercapai", "tercapai", "belum ada data", "target belum ditetapkan"],
+        }
+    )
+    assert status_laju(capaian).tolist() == [
+        "berisiko",
+        "sesuai laju",
+        "belum ada data",
+        "target belum ditetapkan",
+    ]
+
+
+def test_an_indicator_without_target_is_not_called_on_pace(tahun_2024):
+    indikator = tahun_2024.indikator.assign(
+        target_teks=pd.array([pd.NA] * len(tahun_2024.indikator), dtype="string"),
+        target=np.nan,
+        target_atas=np.nan,
+    )
+    capaian = capaian_to_date(indikator, tahun_2024.realisasi_triwulan, 2)
+    assert capaian["berisiko"].isna().all() and capaian["capaian_laju"].isna().all()
+    assert set(status_laju(capaian)) == {"target belum ditetapkan"}
+    html = capaian_table(capaian, 2, "Capaian")
+    assert ">belum ditetapkan</td>" in html and ">target belum ditetapkan</td>" in html
 
 
 def test_quarterly_tables(tahun_2024):
