@@ -11,12 +11,14 @@ import io
 import textwrap
 from base64 import b64encode
 from html import escape
+from typing import Any
 
 import numpy as np
 import pandas as pd
 from matplotlib import rc_context
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
+from matplotlib.typing import RcKeyType
 
 from lakipkit.capaian import (
     STATUS_BELUM_ADA_DATA,
@@ -28,7 +30,7 @@ from lakipkit.formatting import format_persen
 from lakipkit.narrative import format_nip
 from lakipkit.tables import caption_html
 
-STYLE = {
+STYLE: dict[RcKeyType, Any] = {
     "font.family": "sans-serif",
     "font.sans-serif": ["DejaVu Sans", "Liberation Sans", "Arial"],
     "font.size": 8.5,
@@ -104,7 +106,7 @@ def _barh(
             y, values.to_numpy(dtype=float), shown, kosong, strict=True
         ):
             label = format_persen(value, kosong=str(text))
-            ax.text(bar_end + top * 0.01, yi, label, va="center", fontsize=7.5)
+            ax.text(bar_end + top * 0.01, float(yi), label, va="center", fontsize=7.5)
     return fig
 
 
