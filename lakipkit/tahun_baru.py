@@ -176,7 +176,8 @@ def _write_year(
     """Write every file of the new year into ``target``; return their paths."""
     written: list[Path] = []
     files = sorted(
-        p for p in source.rglob("*")
+        p
+        for p in source.rglob("*")
         if p.is_file() and not any(part.startswith(".") for part in p.relative_to(source).parts)
     )
     for path in files:
@@ -315,9 +316,7 @@ def narasi_template(key: str, text: str, sumber: YearData, tahun: int) -> str:
         judul = f"Analisis capaian {name}: {nama.get(name, '')}".rstrip(": ")
         panduan = _PANDUAN_ANALISIS
     else:
-        judul, panduan = PANDUAN.get(
-            name, (name, "tulis ulang bagian ini untuk tahun {tahun}.")
-        )
+        judul, panduan = PANDUAN.get(name, (name, "tulis ulang bagian ini untuk tahun {tahun}."))
     markers = _SISIPAN.findall(text)
     lines = [
         "<!--",
@@ -369,4 +368,3 @@ Lalu `lakip periksa --tahun {tahun}` dan `lakip build --tahun {tahun}`.
 
 ## Catatan sumber
 """
-

@@ -226,8 +226,17 @@ def compare_indikator(
     """
     semua = capaian_by_year(years, settings)
     tahun = sorted(semua["tahun"].unique())
-    kolom = ["sasaran", "uraian", "satuan", "target_teks", "realisasi_teks", "realisasi",
-             "capaian", "capaian_terbatas", "status"]
+    kolom = [
+        "sasaran",
+        "uraian",
+        "satuan",
+        "target_teks",
+        "realisasi_teks",
+        "realisasi",
+        "capaian",
+        "capaian_terbatas",
+        "status",
+    ]
     kini = semua[semua["tahun"].eq(tahun[-1])].set_index("id")[kolom]
     lalu = semua[semua["tahun"].eq(tahun[-2] if len(tahun) > 1 else np.nan)].set_index("id")
     urutan = kini.index.append(lalu.index.difference(kini.index, sort=False))
@@ -249,15 +258,19 @@ def compare_indikator(
         ],
         "",
     )
-    hasil = hasil.assign(
-        sasaran=hasil["sasaran"].fillna(hasil["sasaran_lalu"]),
-        uraian=hasil["uraian"].fillna(hasil["uraian_lalu"]),
-        tahun=tahun[-1],
-        tahun_lalu=tahun[-2] if len(tahun) > 1 else pd.NA,
-        perubahan_capaian=hasil["capaian"] - hasil["capaian_lalu"],
-        perubahan_realisasi=(hasil["realisasi"] - hasil["realisasi_lalu"]).where(~berubah),
-        keterangan=pd.Series(keterangan, index=hasil.index, dtype="string"),
-    ).rename_axis("id").reset_index()
+    hasil = (
+        hasil.assign(
+            sasaran=hasil["sasaran"].fillna(hasil["sasaran_lalu"]),
+            uraian=hasil["uraian"].fillna(hasil["uraian_lalu"]),
+            tahun=tahun[-1],
+            tahun_lalu=tahun[-2] if len(tahun) > 1 else pd.NA,
+            perubahan_capaian=hasil["capaian"] - hasil["capaian_lalu"],
+            perubahan_realisasi=(hasil["realisasi"] - hasil["realisasi_lalu"]).where(~berubah),
+            keterangan=pd.Series(keterangan, index=hasil.index, dtype="string"),
+        )
+        .rename_axis("id")
+        .reset_index()
+    )
     if renstra is None or renstra.empty:
         return hasil
     kemajuan = progress_renstra(years, renstra, settings)
@@ -296,16 +309,12 @@ def progress_renstra(
     cocok = baris["satuan_target"].eq("") | baris["satuan"].map(normalize_satuan).eq(
         baris["satuan_target"].map(normalize_satuan, na_action="ignore")
     )
-    dihitung = baris[
-        baris["awal"].le(baris["tahun"]) & baris["tahun"].le(baris["selesai"]) & cocok
-    ]
+    dihitung = baris[baris["awal"].le(baris["tahun"]) & baris["tahun"].le(baris["selesai"]) & cocok]
     gabungan = combine_realisasi(
         dihitung.rename(columns={"id": "indikator", "tahun": "urutan"}), target["agregasi"]
     )
     dilaporkan = dihitung[dihitung["realisasi_teks"].notna()]
-    tahun_dihitung = dilaporkan.groupby("id")["tahun"].agg(
-        lambda t: ", ".join(map(str, t))
-    )
+    tahun_dihitung = dilaporkan.groupby("id")["tahun"].agg(lambda t: ", ".join(map(str, t)))
     terbaru = semua[semua["tahun"].le(akhir)].drop_duplicates("id", keep="last").set_index("id")
     meta = terbaru.reindex(target.index)[
         ["uraian", "satuan", "polaritas", "rumus", "skala", "agregasi_triwulan"]
@@ -400,9 +409,7 @@ def tren_chart(capaian: pd.DataFrame, sasaran: str) -> Figure:
 # --- the comparison section of the report ------------------------------------------------------
 
 
-def load_years(
-    data_dir: Path | str, satker: str, tahun: int, jumlah: int = 5
-) -> list[YearData]:
+def load_years(data_dir: Path | str, satker: str, tahun: int, jumlah: int = 5) -> list[YearData]:
     """Load ``tahun`` and up to ``jumlah - 1`` earlier years of one satker, oldest first.
 
     An earlier year with errors is not skipped: its ``DataValidationError`` is raised, since
@@ -434,9 +441,8 @@ def describe_tren(banding: pd.DataFrame) -> str:
             (kedua & perubahan.isna()).sum()
         ),
     }
-    teks = (
-        f"Dibanding tahun {int(banding['tahun_lalu'].dropna().iloc[0])}, capaian "
-        + ", ".join(f"{n} indikator {kata}" for kata, n in hitung.items())
+    teks = f"Dibanding tahun {int(banding['tahun_lalu'].dropna().iloc[0])}, capaian " + ", ".join(
+        f"{n} indikator {kata}" for kata, n in hitung.items()
     )
     tambahan = [f"{n} {kata}" for kata, n in lain.items() if n]
     return teks + (f"; {', '.join(tambahan)}." if tambahan else ".")

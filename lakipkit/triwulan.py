@@ -41,7 +41,8 @@ class AnggaranTriwulan(pa.DataFrameModel):
     """anggaran_triwulan.csv (optional, per year): planned and spent budget per quarter."""
 
     kode: Series[str] = wajib(
-        "kode baris anggaran (anggaran.csv), biasanya baris terbawah", pattern=ID_PATTERN,
+        "kode baris anggaran (anggaran.csv), biasanya baris terbawah",
+        pattern=ID_PATTERN,
         contoh="6639",
     )
     triwulan: Series[str] = wajib("triwulan 1-4", isin=("1", "2", "3", "4"))
@@ -111,8 +112,10 @@ def combine_realisasi(laporan: pd.DataFrame, aturan: pd.Series) -> pd.DataFrame:
         hasil[TERAKHIR].to_numpy(dtype=float),
     )
     realisasi = pd.Series(realisasi, index=aturan.index, dtype="float64")
-    teks = hasil["teks_terakhir"].astype("string").where(
-        aturan.eq(TERAKHIR), nilai_teks(realisasi, hasil["satuan"])
+    teks = (
+        hasil["teks_terakhir"]
+        .astype("string")
+        .where(aturan.eq(TERAKHIR), nilai_teks(realisasi, hasil["satuan"]))
     )
     return pd.DataFrame(
         {
@@ -135,9 +138,7 @@ def realisasi_to_date(
     n = check_triwulan(triwulan)
     satuan = indikator.set_index("id")["satuan"]
     laporan = realisasi_triwulan.assign(urutan=realisasi_triwulan["triwulan"].astype(int))
-    laporan = laporan[laporan["urutan"].le(n)].assign(
-        satuan=lambda f: f["indikator"].map(satuan)
-    )
+    laporan = laporan[laporan["urutan"].le(n)].assign(satuan=lambda f: f["indikator"].map(satuan))
     aturan = pd.Series(
         indikator["agregasi_triwulan"].fillna(TERAKHIR).to_numpy(), index=indikator["id"]
     )
@@ -229,8 +230,10 @@ def penyerapan_to_date(
     for tingkat in range(int(lines["tingkat"].max()), 0, -1):  # one step per level, bottom-up
         anak = lines["tingkat"].eq(tingkat) & punya
         per_induk = nilai[anak].groupby(lines.loc[anak, "induk"].to_numpy(), sort=False)
-        jumlah = per_induk[["rencana_sd", "realisasi_sd"]].sum(min_count=1).assign(
-            realisasi_lengkap=per_induk["realisasi_lengkap"].all()
+        jumlah = (
+            per_induk[["rencana_sd", "realisasi_sd"]]
+            .sum(min_count=1)
+            .assign(realisasi_lengkap=per_induk["realisasi_lengkap"].all())
         )
         isi = ~punya & lines["kode"].isin(jumlah.index)
         nilai.loc[isi] = jumlah.reindex(lines.loc[isi, "kode"].to_numpy()).set_axis(

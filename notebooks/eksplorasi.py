@@ -68,8 +68,16 @@ capaian.loc[capaian["status"].ne("tercapai"), kolom]
 sd = tw.capaian_to_date(year.indikator, year.realisasi_triwulan, triwulan, settings)
 sd.loc[
     sd["berisiko"].fillna(True),
-    ["id", "uraian", "agregasi_triwulan", "target_teks", "realisasi_teks", "target_laju_teks",
-     "capaian_laju", "berisiko"],
+    [
+        "id",
+        "uraian",
+        "agregasi_triwulan",
+        "target_teks",
+        "realisasi_teks",
+        "target_laju_teks",
+        "capaian_laju",
+        "berisiko",
+    ],
 ]
 
 # %% [markdown]
@@ -83,9 +91,9 @@ program_dipilih = program or year.program["kode"].iloc[0]
 summarise_capaian(capaian[capaian["program"].eq(program_dipilih)], ["kegiatan"])
 
 # %%
-kegiatan_dipilih = kegiatan or year.kegiatan.loc[
-    year.kegiatan["program"].eq(program_dipilih), "id"
-].iloc[0]
+kegiatan_dipilih = (
+    kegiatan or year.kegiatan.loc[year.kegiatan["program"].eq(program_dipilih), "id"].iloc[0]
+)
 capaian.loc[capaian["kegiatan"].eq(kegiatan_dipilih), ["sasaran", *kolom]]
 
 # %% [markdown]

@@ -55,37 +55,49 @@ display(HTML(narrative.paragraph(tw.describe_triwulan(capaian, triwulan, tahun))
 # ## A. Capaian Kinerja sampai dengan Triwulan Ini
 
 # %%
-display(HTML(tw.capaian_table(
-    capaian, triwulan, f"Capaian Kinerja s.d. Triwulan {romawi} Tahun {tahun}"
-)))
-display(HTML(charts.figure_html(
-    charts.capaian_chart(capaian), f"Capaian s.d. Triwulan {romawi} terhadap Target Tahunan"
-)))
+display(
+    HTML(
+        tw.capaian_table(capaian, triwulan, f"Capaian Kinerja s.d. Triwulan {romawi} Tahun {tahun}")
+    )
+)
+display(
+    HTML(
+        charts.figure_html(
+            charts.capaian_chart(capaian), f"Capaian s.d. Triwulan {romawi} terhadap Target Tahunan"
+        )
+    )
+)
 
 # %% [markdown]
 # ## B. Indikator Berisiko Tidak Mencapai Target
 
 # %%
-display(HTML(
-    tw.capaian_table(
-        capaian[capaian["berisiko"].fillna(False)], triwulan,
-        f"Indikator Berisiko s.d. Triwulan {romawi} Tahun {tahun}",
+display(
+    HTML(
+        tw.capaian_table(
+            capaian[capaian["berisiko"].fillna(False)],
+            triwulan,
+            f"Indikator Berisiko s.d. Triwulan {romawi} Tahun {tahun}",
+        )
+        if capaian["berisiko"].any()
+        else narrative.paragraph(f"Tidak ada indikator berisiko s.d. Triwulan {romawi}.")
     )
-    if capaian["berisiko"].any()
-    else narrative.paragraph(f"Tidak ada indikator berisiko s.d. Triwulan {romawi}.")
-))
+)
 
 # %% [markdown]
 # ## C. Realisasi Anggaran sampai dengan Triwulan Ini
 
 # %%
-display(HTML(
-    tw.anggaran_table(
-        tw.penyerapan_to_date(year.anggaran, rencana, triwulan), triwulan,
-        f"Rencana dan Realisasi Anggaran s.d. Triwulan {romawi} Tahun {tahun}",
+display(
+    HTML(
+        tw.anggaran_table(
+            tw.penyerapan_to_date(year.anggaran, rencana, triwulan),
+            triwulan,
+            f"Rencana dan Realisasi Anggaran s.d. Triwulan {romawi} Tahun {tahun}",
+        )
+        if len(rencana)
+        else narrative.paragraph(
+            f"Tidak ada data anggaran triwulan (anggaran_triwulan.csv) untuk tahun {tahun}."
+        )
     )
-    if len(rencana)
-    else narrative.paragraph(
-        f"Tidak ada data anggaran triwulan (anggaran_triwulan.csv) untuk tahun {tahun}."
-    )
-))
+)

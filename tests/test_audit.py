@@ -270,7 +270,6 @@ def test_budget_checks_skip_a_pagu_not_filled_in(data_dir):
     assert findings[1].expected == "kosong: realisasi tidak dilaporkan atau pagu belum diisi"
 
 
-
 def test_check_year_returns_loader_errors_when_data_cannot_be_read(data_dir):
     plant(data_dir, "indikator.csv", "%,95%,positif", "%,95%%,positif")
     findings = check_year(data_dir, SATKER, 2024)

@@ -190,7 +190,11 @@ def test_kind_and_quarter_are_refused_before_anything_runs(tmp_path, laporan, tr
         check_laporan(laporan, triwulan)
     with pytest.raises(LakipError, match=re.escape(message)):
         build_report(
-            FIXTURE_DATA, FIXTURE_SATKER, FIXTURE_TAHUN, tmp_path, laporan=laporan,
+            FIXTURE_DATA,
+            FIXTURE_SATKER,
+            FIXTURE_TAHUN,
+            tmp_path,
+            laporan=laporan,
             triwulan=triwulan,
         )
     assert list(tmp_path.iterdir()) == []
@@ -199,7 +203,12 @@ def test_kind_and_quarter_are_refused_before_anything_runs(tmp_path, laporan, tr
 def test_quarter_is_an_argument_not_a_notebook_parameter(tmp_path):
     with pytest.raises(LakipError, match="parameter triwulan diberikan sebagai argumen"):
         build_report(
-            MULTI, MULTI_SATKER, 2024, tmp_path, laporan="triwulan", triwulan=2,
+            MULTI,
+            MULTI_SATKER,
+            2024,
+            tmp_path,
+            laporan="triwulan",
+            triwulan=2,
             parameters={"triwulan": 3},
         )
     assert check_laporan("triwulan", 2) == 2 and check_laporan("tahunan", None) is None
@@ -513,7 +522,11 @@ def test_annual_report_compares_with_earlier_years_by_hand(multi):
     # CQ-03 against the five-year total of the Renstra: 10 + 12 + 12 = 34 of 60 kegiatan.
     renstra = {row[0]: row[2:] for row in _rows(soup.find(id="tabel-3-5"))}
     assert renstra["CQ-03"] == [
-        "2022-2026", "60 kegiatan", "34 kegiatan", "2022, 2023, 2024 (dijumlah)", "56,67 %"
+        "2022-2026",
+        "60 kegiatan",
+        "34 kegiatan",
+        "2022, 2023, 2024 (dijumlah)",
+        "56,67 %",
     ]
     pagu = {row[0]: row[2:] for row in _rows(soup.find(id="tabel-3-6"))}
     assert pagu["2002"] == ["–", "–", "1.000.000.000"]
@@ -558,11 +571,16 @@ def test_quarterly_build_writes_its_own_files_and_leaves_the_annual_ones(multi):
     assert [row[0] for row in rows] == ["WA-01", "CQ-02", "CQ-03"]
     assert rows[2][4:8] == ["7 kegiatan", "58,33 %", "9 kegiatan", "77,78 %"]
     assert [s.get_text() for s in soup.select("span.nomor")] == [
-        "Tabel 1", "Gambar 1", "Tabel 2", "Tabel 3"
+        "Tabel 1",
+        "Gambar 1",
+        "Tabel 2",
+        "Tabel 3",
     ]
     pdf = subprocess.run(
         ["pdftotext", "-layout", str(multi.quarterly.pdf), "-"],
-        capture_output=True, text=True, check=True,
+        capture_output=True,
+        text=True,
+        check=True,
     ).stdout
     assert "PEMANTAUAN KINERJA TRIWULAN III TAHUN 2024" in pdf
     assert "Pemantauan Kinerja Triwulan III Tahun 2024 | Satker Contoh" in pdf  # running head
@@ -571,9 +589,7 @@ def test_quarterly_build_writes_its_own_files_and_leaves_the_annual_ones(multi):
 @pytest.mark.slow
 def test_quarterly_rebuild_is_byte_identical(multi):
     before = {path: path.read_bytes() for path in multi.quarterly.paths}
-    again = build_report(
-        multi.data, MULTI_SATKER, 2024, multi.out, laporan="triwulan", triwulan=3
-    )
+    again = build_report(multi.data, MULTI_SATKER, 2024, multi.out, laporan="triwulan", triwulan=3)
     assert again.paths == multi.quarterly.paths
     for path, content in before.items():
         assert path.read_bytes() == content, f"{path.name} changed between builds"

@@ -283,7 +283,13 @@ def notebook_parameters(name: str) -> set[str]:
 
 def test_quarterly_notebook_defines_nothing_and_declares_its_parameters():
     assert notebook_parameters("triwulan.py") == {
-        "tahun", "satker", "triwulan", "data_dir", "output_dir", "cap", "skala"
+        "tahun",
+        "satker",
+        "triwulan",
+        "data_dir",
+        "output_dir",
+        "cap",
+        "skala",
     }
 
 
