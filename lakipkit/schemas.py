@@ -408,6 +408,79 @@ TABLES: tuple[Table, ...] = (
 )
 
 
+# --- files read by their own module (tren, triwulan), not by load_year ---------------------
+
+AGREGASI_RENSTRA = ("terakhir", "jumlah")
+
+
+class RenstraTarget(pa.DataFrameModel):
+    """renstra.csv (satker level): the Renstra's target per indicator and year."""
+
+    indikator: Series[str] = wajib(
+        "id indikator PK (indikator.csv) atau RKT yang stabil antar tahun",
+        pattern=ID_PATTERN,
+        contoh="WA-01",
+    )
+    tahun: Series[str] = wajib("tahun target", format="bulat", pattern=r"\d{4}", contoh="2025")
+    target: Series[str] = wajib(
+        "target Renstra untuk tahun itu, dengan satuan", format="nilai", contoh="97%"
+    )
+    target_akhir: Series[str] | None = opsional(
+        "target akhir periode Renstra bila bukan target tahun terakhir (mis. jumlah lima "
+        "tahun); cukup ditulis pada satu baris indikator itu",
+        format="nilai",
+        contoh="60 kegiatan",
+    )
+    agregasi: Series[str] | None = opsional(
+        "cara menghitung realisasi s.d. tahun ini terhadap target akhir: terakhir (bawaan, "
+        "realisasi tahun terakhir yang ada datanya) atau jumlah (realisasi dijumlah)",
+        isin=AGREGASI_RENSTRA,
+    )
+
+    class Config:
+        """Every column declared; text checked, never coerced; one row per indicator-year."""
+
+        strict = True
+        coerce = False
+        unique = ["indikator", "tahun"]
+
+
+RENSTRA = Table("renstra.csv", RenstraTarget, "satker", False, 0)
+
+
+class AnggaranTriwulan(pa.DataFrameModel):
+    """anggaran_triwulan.csv (optional, per year): planned and spent budget per quarter."""
+
+    kode: Series[str] = wajib(
+        "kode baris anggaran (anggaran.csv), biasanya baris terbawah",
+        pattern=ID_PATTERN,
+        contoh="6639",
+    )
+    triwulan: Series[str] = wajib("triwulan 1-4", isin=("1", "2", "3", "4"))
+    rencana: Series[str] | None = opsional(
+        "rencana penarikan dana pada triwulan itu (rupiah utuh, bukan kumulatif)",
+        format="rupiah",
+        contoh="150.000.000",
+    )
+    realisasi: Series[str] | None = opsional(
+        "realisasi pada triwulan itu (rupiah utuh, bukan kumulatif); kosong = belum dilaporkan",
+        format="rupiah",
+    )
+
+    class Config:
+        """Every column declared; text checked, never coerced; one row per line-quarter."""
+
+        strict = True
+        coerce = False
+        unique = ["kode", "triwulan"]
+
+
+ANGGARAN_TRIWULAN = Table("anggaran_triwulan.csv", AnggaranTriwulan, "tahun", False, 0)
+
+#: Optional files outside load_year: listed in the data dictionary with the others.
+SIDE_TABLES: tuple[Table, ...] = (RENSTRA, ANGGARAN_TRIWULAN)
+
+
 def table(file: str) -> Table:
     """Return the ``Table`` of a file name such as 'indikator.csv'."""
     return next(entry for entry in TABLES if entry.file == file)

@@ -13,10 +13,8 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import pandera.pandas as pa
 from matplotlib import rc_context
 from matplotlib.figure import Figure
-from pandera.typing import Series
 
 from lakipkit.anggaran import compute_penyerapan
 from lakipkit.capaian import STATUS_BELUM_ADA_DATA, CapaianSettings, compute_capaian
@@ -26,50 +24,13 @@ from lakipkit.formatting import format_angka, format_persen
 from lakipkit.loading import YearData, list_years, load_year, read_table, typed_frame
 from lakipkit.narrative import paragraph
 from lakipkit.parsing import nilai_frame, normalize_satuan
-from lakipkit.schemas import ID_PATTERN, Table, opsional, wajib
+from lakipkit.schemas import RENSTRA, RenstraTarget
 from lakipkit.tables import ROW_CLASS, Column, render_table
 from lakipkit.triwulan import combine_realisasi
-
-AGREGASI_RENSTRA = ("terakhir", "jumlah")
 
 MUNCUL = "muncul"
 HILANG = "hilang"
 SATUAN_BERUBAH = "satuan berubah"
-
-
-class RenstraTarget(pa.DataFrameModel):
-    """renstra.csv (satker level): the Renstra's target per indicator and year."""
-
-    indikator: Series[str] = wajib(
-        "id indikator PK (indikator.csv) atau RKT yang stabil antar tahun",
-        pattern=ID_PATTERN,
-        contoh="WA-01",
-    )
-    tahun: Series[str] = wajib("tahun target", format="bulat", pattern=r"\d{4}", contoh="2025")
-    target: Series[str] = wajib(
-        "target Renstra untuk tahun itu, dengan satuan", format="nilai", contoh="97%"
-    )
-    target_akhir: Series[str] | None = opsional(
-        "target akhir periode Renstra bila bukan target tahun terakhir (mis. jumlah lima "
-        "tahun); cukup ditulis pada satu baris indikator itu",
-        format="nilai",
-        contoh="60 kegiatan",
-    )
-    agregasi: Series[str] | None = opsional(
-        "cara menghitung realisasi s.d. tahun ini terhadap target akhir: terakhir (bawaan, "
-        "realisasi tahun terakhir yang ada datanya) atau jumlah (realisasi dijumlah)",
-        isin=AGREGASI_RENSTRA,
-    )
-
-    class Config:
-        """Every column declared; text checked, never coerced; one row per indicator-year."""
-
-        strict = True
-        coerce = False
-        unique = ["indikator", "tahun"]
-
-
-RENSTRA = Table("renstra.csv", RenstraTarget, "satker", False, 0)
 
 
 def read_renstra(data_dir: Path | str, satker: str) -> pd.DataFrame:

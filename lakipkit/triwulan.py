@@ -14,8 +14,6 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import pandera.pandas as pa
-from pandera.typing import Series
 
 from lakipkit.anggaran import compute_penyerapan, rollup
 from lakipkit.capaian import (
@@ -28,43 +26,13 @@ from lakipkit.capaian import (
 from lakipkit.errors import DataValidationError, Finding
 from lakipkit.formatting import format_angka, format_persen
 from lakipkit.loading import read_table, typed_frame
-from lakipkit.schemas import ID_PATTERN, Table, opsional, wajib
+from lakipkit.schemas import ANGGARAN_TRIWULAN, AnggaranTriwulan
 from lakipkit.tables import BELUM_DITETAPKAN, ROW_CLASS, Column, render_table
 
 TRIWULAN = (1, 2, 3, 4)
 JUMLAH = "jumlah"
 TERAKHIR = "terakhir"
 RATA_RATA = "rata-rata"
-
-
-class AnggaranTriwulan(pa.DataFrameModel):
-    """anggaran_triwulan.csv (optional, per year): planned and spent budget per quarter."""
-
-    kode: Series[str] = wajib(
-        "kode baris anggaran (anggaran.csv), biasanya baris terbawah",
-        pattern=ID_PATTERN,
-        contoh="6639",
-    )
-    triwulan: Series[str] = wajib("triwulan 1-4", isin=("1", "2", "3", "4"))
-    rencana: Series[str] | None = opsional(
-        "rencana penarikan dana pada triwulan itu (rupiah utuh, bukan kumulatif)",
-        format="rupiah",
-        contoh="150.000.000",
-    )
-    realisasi: Series[str] | None = opsional(
-        "realisasi pada triwulan itu (rupiah utuh, bukan kumulatif); kosong = belum dilaporkan",
-        format="rupiah",
-    )
-
-    class Config:
-        """Every column declared; text checked, never coerced; one row per line-quarter."""
-
-        strict = True
-        coerce = False
-        unique = ["kode", "triwulan"]
-
-
-ANGGARAN_TRIWULAN = Table("anggaran_triwulan.csv", AnggaranTriwulan, "tahun", False, 0)
 
 
 def check_triwulan(triwulan: int) -> int:

@@ -17,7 +17,7 @@ from pydantic import BaseModel
 from lakipkit.errors import KODE
 from lakipkit.loading import MAX_BYTES, NARASI
 from lakipkit.parsing import FORMATS
-from lakipkit.schemas import TABLES, YAML_FILES, Rupiah, Tanggal, columns
+from lakipkit.schemas import SIDE_TABLES, TABLES, YAML_FILES, Rupiah, Tanggal, columns
 
 TARGET = Path(__file__).resolve().parents[1] / "docs" / "data-dictionary.md"
 
@@ -123,7 +123,7 @@ def render() -> str:
     lines = [INTRO, "## Format teks", "", "| format | ditulis seperti |", "|---|---|"]
     lines += [f"| {fmt} | {_md(text)} |" for fmt, text in FORMATS.items()]
     lines += ["| teks | teks bebas |", "", "## File CSV", ""]
-    for table in TABLES:
+    for table in (*TABLES, *SIDE_TABLES):
         lines += _table_section(table)
     lines += ["## File YAML", ""]
     for file, model in YAML_FILES.items():
