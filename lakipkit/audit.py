@@ -14,7 +14,7 @@ import dataclasses
 import functools
 import operator
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -26,6 +26,7 @@ from lakipkit.errors import DataValidationError, Finding
 from lakipkit.formatting import format_angka, format_persen, format_rupiah
 from lakipkit.loading import YearData, load_year
 from lakipkit.parsing import nilai_frame, normalize_satuan
+from lakipkit.settings import capaian_settings
 
 #: Every ``Finding.kode`` the audit emits, with what it means.
 KODE_AUDIT: dict[str, str] = {
@@ -82,7 +83,7 @@ class AuditSettings:
     toleransi_capaian: float = 0.5
     toleransi_penyerapan: float = 0.01
     toleransi_rupiah: int = 0
-    capaian: CapaianSettings = field(default_factory=CapaianSettings)
+    capaian: CapaianSettings | None = None
 
     def __post_init__(self) -> None:
         for name in ("capaian_wajar", "penyerapan_wajar"):
@@ -100,6 +101,8 @@ def audit_year(year: YearData, settings: AuditSettings | None = None) -> list[Fi
     Files are named as in the year folder ('tabel_terbit.csv'); `check_year` adds the path.
     """
     settings = settings or AuditSettings()
+    if settings.capaian is None:
+        settings = dataclasses.replace(settings, capaian=capaian_settings(year.laporan))
     indikator = compute_capaian(year.indikator, settings.capaian)
     terbit = _terbit(year, indikator)
     return sort_findings(
@@ -124,18 +127,29 @@ def audit_year(year: YearData, settings: AuditSettings | None = None) -> list[Fi
 
 
 def check_year(
-    data_dir: Path | str, satker: str, tahun: int, settings: AuditSettings | None = None
+    data_dir: Path | str,
+    satker: str,
+    tahun: int,
+    settings: AuditSettings | None = None,
+    *,
+    cap: str | float | None = None,
+    skala: str | None = None,
 ) -> list[Finding]:
     """Return loader errors, loader warnings and audit warnings, sorted by file and row.
 
     When the loader finds errors there is no data to audit: its errors and warnings are
     returned. A missing folder or required file raises ``MissingDataError`` as ``load_year``
-    does.
+    does. ``cap`` and ``skala`` override the year's pengaturan for this run
+    (``lakipkit.settings``) unless ``settings.capaian`` is given.
     """
     try:
         year = load_year(data_dir, satker, tahun)
     except DataValidationError as error:
         return sort_findings([*error.findings, *error.warnings])
+    settings = settings or AuditSettings()
+    if settings.capaian is None:
+        chosen = capaian_settings(year.laporan, cap=cap, skala=skala)
+        settings = dataclasses.replace(settings, capaian=chosen)
     folder = Path(data_dir) / satker / str(tahun)
     audit = [
         dataclasses.replace(finding, file=str(folder / finding.file))
@@ -169,12 +183,15 @@ def run_periksa(
     tahun: int,
     ketat: bool = False,
     settings: AuditSettings | None = None,
+    *,
+    cap: str | float | None = None,
+    skala: str | None = None,
 ) -> tuple[int, str]:
     """Run `lakip periksa`: return the exit code and the text to print.
 
     Exit code 1 when there are errors, or with ``ketat`` any warning; otherwise 0.
     """
-    findings = check_year(data_dir, satker, tahun, settings)
+    findings = check_year(data_dir, satker, tahun, settings, cap=cap, skala=skala)
     galat = sum(finding.severity == "error" for finding in findings)
     peringatan = len(findings) - galat
     lines = [f"Pemeriksaan data {satker} tahun {tahun}", ""]

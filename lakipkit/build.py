@@ -166,11 +166,14 @@ def build_report(
     stem = output_stem(satker, tahun, kuartal)
     skip_slow_format_checkers()
 
+    from lakipkit.settings import capaian_settings
+
     params = _parameters(data_dir, satker, tahun, target, parameters or {}, kuartal)
-    settings = _settings(params)
+    capaian_settings(None, cap=params.get("cap"), skala=params.get("skala"))  # flags first
     say(f"memeriksa data {data_dir / satker / str(tahun)}")
     # Data errors surface here as DataValidationError, before a kernel is started.
     year = _check_data(data_dir, satker, tahun, kuartal)
+    settings = capaian_settings(year.laporan, cap=params.get("cap"), skala=params.get("skala"))
     target.mkdir(parents=True, exist_ok=True)
     nama = f"triwulan {kuartal}" if kuartal else "laporan"
     say(f"menjalankan notebook {nama} ({satker} {tahun})")
@@ -370,19 +373,6 @@ def export_pdf(html: str) -> bytes:
     fetcher = weasyprint.urls.URLFetcher(allowed_protocols={"data"}, fail_on_errors=True)
     document = weasyprint.HTML(string=html, url_fetcher=fetcher).render()
     return bytes(document.write_pdf(pdf_identifier=b"lakipkit"))
-
-
-def _settings(params: Mapping[str, Any]) -> Any:
-    """CapaianSettings from the `cap` and `skala` parameters, refusing unknown values."""
-    from lakipkit.capaian import BAND_SCALES, CapaianSettings
-
-    name = params.get("skala", "default")
-    if name not in BAND_SCALES:
-        raise LakipError(f"skala tidak dikenal: {name!r} (pilihan: {', '.join(BAND_SCALES)})")
-    try:
-        return CapaianSettings(cap=params.get("cap"), skala=BAND_SCALES[name])
-    except ValueError as error:
-        raise LakipError(str(error)) from error
 
 
 def _summary(year: Any, settings: Any) -> bytes | None:

@@ -7,6 +7,7 @@ down there with their sources.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -46,6 +47,8 @@ class BandScale:
         False: to the band below it (``>``).
     sumber
         Where the scale comes from.
+    warna
+        One colour (``#RRGGBB``) per band, lowest first, or empty for the report's own.
 
     """
 
@@ -54,6 +57,7 @@ class BandScale:
     label: tuple[str, ...]
     batas_inklusif: bool
     sumber: str
+    warna: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         if len(self.label) != len(self.batas) + 1:
@@ -63,6 +67,8 @@ class BandScale:
             )
         if list(self.batas) != sorted(set(self.batas)):
             raise ValueError(f"skala {self.nama!r}: batas harus naik tanpa duplikat: {self.batas}")
+        if self.warna and len(self.warna) != len(self.label):
+            raise ValueError(f"skala {self.nama!r}: satu warna per label ({len(self.label)})")
 
     def classify(self, capaian: pd.Series) -> pd.Series:
         """Label each capaian with its band; NaN (belum ada data) stays missing."""
@@ -99,17 +105,22 @@ BAND_SCALES: dict[str, BandScale] = {
 
 @dataclass(frozen=True)
 class CapaianSettings:
-    """Choices that vary between reports: the cap on capaian and the interpretation scale.
+    """Choices that vary between reports: cap, interpretation scale, printed capaian, rounding.
 
     ``cap=None`` follows PermenPANRB 53/2014, which sets no cap; 100, 110, 120 are common in
     practice. The cap only changes ``capaian_terbatas``: status always uses the uncapped value.
+    ``cetak`` says which one the report prints (``capaian_dicetak``): ``terbatas`` (the capped
+    one, the uncapped noted beside it) or ``tanpa_batas``; ``desimal`` its decimals. A unit's
+    settings are read from its data by ``lakipkit.settings``, not built by hand.
     """
 
     cap: float | None = None
     skala: BandScale = field(default_factory=lambda: BAND_SCALES["default"])
+    cetak: str = "terbatas"
+    desimal: int = 2
 
     def __post_init__(self) -> None:
-        if self.cap is not None and not self.cap >= 100:
+        if self.cap is not None and not (math.isfinite(self.cap) and self.cap >= 100):
             raise ValueError(
                 f"cap capaian {self.cap} tidak masuk akal: gunakan None (tanpa batas) atau "
                 "nilai >= 100, mis. 100, 110, 120"
@@ -119,7 +130,7 @@ class CapaianSettings:
 def compute_capaian(
     indikator: pd.DataFrame, settings: CapaianSettings | None = None
 ) -> pd.DataFrame:
-    """Add ``capaian``, ``capaian_terbatas``, ``status`` and ``predikat`` to an indikator frame.
+    """Add ``capaian``, ``capaian_terbatas``, ``capaian_dicetak``, ``status``, ``predikat``.
 
     The frame follows the ``YearData.indikator`` contract (docs/architecture.md). Rules per
     polaritas are in docs/formulas.md; a missing realisasi gives NaN and "belum ada data",
@@ -152,9 +163,10 @@ def compute_capaian(
     hasil = indikator.assign(
         capaian=capaian,
         capaian_terbatas=terbatas,
+        capaian_dicetak=terbatas if settings.cetak == "terbatas" else capaian,
         status=pd.Series(status, index=indikator.index, dtype="str"),
     )
-    return hasil.assign(predikat=settings.skala.classify(hasil["capaian"]))
+    return hasil.assign(predikat=settings.skala.classify(hasil["capaian_dicetak"]))
 
 
 def summarise_capaian(df: pd.DataFrame, by: Sequence[str] | None = None) -> pd.DataFrame:

@@ -139,9 +139,8 @@ def capaian_chart(capaian: pd.DataFrame) -> Figure:
         .map(lambda text: textwrap.shorten(text, 40, placeholder=" …"))
     )
     # One line per indicator keeps 30+ bars on one A4 page together with the caption.
-    fig = _barh(
-        labels, capaian["capaian"], colors, "Capaian (%)", row_height=0.22, wrap=80, missing=missing
-    )
+    shown = capaian.get("capaian_dicetak", capaian["capaian"])  # the unit's printed capaian
+    fig = _barh(labels, shown, colors, "Capaian (%)", row_height=0.22, wrap=80, missing=missing)
     legend = [
         Patch(color=color, label=label)
         for color, label in (

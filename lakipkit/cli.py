@@ -10,7 +10,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from lakipkit.capaian import BAND_SCALES, CapaianSettings
+from lakipkit.capaian import BAND_SCALES
 from lakipkit.errors import LakipError
 
 if TYPE_CHECKING:
@@ -35,17 +35,16 @@ def _resolve_satker(data_dir: Path, satker: str | None) -> str:
     )
 
 
-def _settings(args: argparse.Namespace) -> CapaianSettings:
-    return CapaianSettings(cap=args.cap, skala=BAND_SCALES[args.skala])
-
-
 def _cmd_summary(args: argparse.Namespace) -> int:
     from lakipkit.loading import load_year
+    from lakipkit.settings import capaian_settings
     from lakipkit.summary import build_summary
 
+    capaian_settings(None, cap=args.cap, skala=args.skala)  # a bad flag is told before loading
     satker = _resolve_satker(args.data, args.satker)
     year = load_year(args.data, satker, args.tahun)
-    print(json.dumps(build_summary(year, _settings(args)), ensure_ascii=False, indent=2))
+    settings = capaian_settings(year.laporan, cap=args.cap, skala=args.skala)
+    print(json.dumps(build_summary(year, settings), ensure_ascii=False, indent=2))
     return 0
 
 
@@ -104,15 +103,13 @@ def _cmd_build(args: argparse.Namespace) -> int:
 
 
 def _cmd_periksa(args: argparse.Namespace) -> int:
-    from lakipkit.audit import AuditSettings, run_periksa
+    from lakipkit.audit import run_periksa
+    from lakipkit.settings import capaian_settings
 
+    capaian_settings(None, cap=args.cap, skala=args.skala)  # a bad flag is told before loading
     satker = _resolve_satker(args.data, args.satker)
     code, text = run_periksa(
-        args.data,
-        satker,
-        args.tahun,
-        ketat=args.ketat,
-        settings=AuditSettings(capaian=_settings(args)),
+        args.data, satker, args.tahun, ketat=args.ketat, cap=args.cap, skala=args.skala
     )
     print(text)
     return code
@@ -135,13 +132,15 @@ def _common(parser: argparse.ArgumentParser) -> None:
         "--data", type=Path, default=Path("data"), help="folder data (bawaan: data)"
     )
     parser.add_argument(
-        "--cap", type=float, default=None, help="batas atas capaian, mis. 100 atau 120"
+        "--cap",
+        help="batas atas capaian untuk sekali jalan, mis. 100 atau 120, atau 'tanpa'; "
+        "bawaan: pengaturan.cap di laporan.yaml",
     )
     parser.add_argument(
         "--skala",
-        default="default",
         choices=sorted(BAND_SCALES),
-        help="skala predikat capaian (lihat docs/formulas.md)",
+        help="skala predikat untuk sekali jalan (docs/formulas.md); bawaan: pengaturan di "
+        "laporan.yaml",
     )
 
 

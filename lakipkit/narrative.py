@@ -428,8 +428,14 @@ def method_html(
     cap = (
         "Capaian tidak dibatasi: PermenPANRB 53/2014 tidak menetapkan batas atas capaian."
         if settings.cap is None
-        else f"Capaian dibatasi paling tinggi {format_persen(settings.cap, 0)} pada kolom capaian "
-        "terbatas dan pada rata-rata; status memakai capaian sebelum dibatasi."
+        else f"Capaian dibatasi paling tinggi {format_persen(settings.cap, 0)}"
+        + (
+            "; capaian sebelum dibatasi dicetak dalam kurung di sampingnya, dan status memakai "
+            "capaian sebelum dibatasi."
+            if settings.cetak == "terbatas"
+            else " pada rata-rata; tabel mencetak capaian sebelum dibatasi, dan status memakai "
+            "capaian itu."
+        )
     )
     bands = "".join(f"<li>{escape(line)}</li>" for line in _band_text(settings.skala))
     return (

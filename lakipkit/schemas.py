@@ -28,6 +28,7 @@ from lakipkit.parsing import (
     parse_rupiah,
     parse_tanggal,
 )
+from lakipkit.settings import Pengaturan
 
 ID_PATTERN = r"[A-Za-z0-9][A-Za-z0-9._-]*"
 POLARITAS = ("positif", "negatif", "rentang", "kualitatif")
@@ -774,6 +775,11 @@ class Laporan(_Yaml):
     pk: PkTtd = Field(description="penandatanganan PK")
     rkt: RktTtd | None = Field(None, description="penetapan RKT")
     dipa: Dipa | None = Field(None, description="DIPA")
+    pengaturan: Pengaturan = Field(
+        default_factory=lambda: Pengaturan.model_validate({}),
+        description="pengaturan laporan unit: batas capaian, predikat, pembulatan, tingkat "
+        "pohon kinerja (docs/formulas.md); semua kunci boleh dihilangkan",
+    )
 
 
 YAML_FILES: dict[str, type[BaseModel]] = {"satker.yaml": SatkerProfil, "laporan.yaml": Laporan}
@@ -793,6 +799,12 @@ _YAML_MESSAGES: dict[str, tuple[str, str]] = {
     "greater_than_equal": ("invalid_key", "terlalu kecil"),
     "string_pattern_mismatch": ("invalid_key", "tidak sesuai pola"),
     "date_type": ("invalid_date", "bukan tanggal"),
+    "float_type": ("invalid_key", "harus berupa angka"),
+    "float_parsing": ("invalid_key", "harus berupa angka"),
+    "bool_type": ("invalid_key", "harus true atau false"),
+    "bool_parsing": ("invalid_key", "harus true atau false"),
+    "literal_error": ("not_allowed", "bukan nilai yang diizinkan"),
+    "less_than_equal": ("invalid_key", "terlalu besar"),
 }
 
 
@@ -849,6 +861,9 @@ def validate_yaml(
                     parse_error.message,
                     parse_error.expected,
                 )
+            elif isinstance(parse_error, ValueError):  # a model's own rule says what is wrong
+                kode, message = "invalid_key", str(parse_error)
+                expected = _yaml_field(model, loc)
             else:
                 kode, message = _YAML_MESSAGES.get(error["type"], ("invalid_key", "tidak sah"))
                 expected = _yaml_field(model, loc)

@@ -168,16 +168,18 @@ def indicator_table(
     kegiatan: pd.DataFrame,
     title: str,
     kind: str = "capaian",
-    cap: float | None = None,
+    desimal: int = 2,
     groups: bool = True,
 ) -> str:
     """Render PK indicators grouped by programme ("A. PROGRAM ...") and kegiatan ("a. ...").
 
     `capaian` is `compute_capaian`'s frame (or `YearData.indikator` for `kind="pk"`), in PK
     order. `kind`: "pk" (target only), "ringkas" (target, realisasi, capaian: the Ikhtisar)
-    or "capaian" (Tabel 3.1: also status and predikat; with a cap in force, the capped value
-    in its own column). A target not set yet prints "belum ditetapkan", a missing realisasi
-    "belum ada data". Sasaran number and text are printed on their first indicator only;
+    or "capaian" (Tabel 3.1: also status and predikat). The capaian printed is
+    `capaian_dicetak` (the unit's setting, `lakipkit.settings`), with the uncapped value in
+    brackets where a cap changed it; `desimal` is the setting's rounding. A target not set
+    yet prints "belum ditetapkan", a missing realisasi "belum ada data". Sasaran number and
+    text are printed on their first indicator only;
     `groups=False` leaves out the programme/kegiatan heading rows (a kegiatan's own table).
     """
     info = sasaran.set_index("id")
@@ -201,7 +203,7 @@ def indicator_table(
     ]
     if kind != "pk":
         body["realisasi"] = capaian["realisasi_teks"].fillna(STATUS_BELUM_ADA_DATA)
-        body["capaian"] = capaian["capaian"].map(format_persen)
+        body["capaian"] = capaian_text(capaian, desimal)
         body["kelas"] = _status_class(capaian["status"])
         columns += [
             Column("realisasi", "Realisasi", "tengah", "9%" if full else "10%"),
@@ -210,11 +212,6 @@ def indicator_table(
     if full:
         body["status"] = capaian["status"]
         body["predikat"] = capaian["predikat"].where(capaian["capaian"].notna(), "–")
-        if cap is not None:
-            body["terbatas"] = capaian["capaian_terbatas"].map(format_persen)
-            columns.append(
-                Column("terbatas", f"Capaian (maks. {format_angka(cap)} %)", "angka", "9%")
-            )
         columns += [
             Column("status", "Status", "tengah", "9%", class_key="kelas"),
             Column("predikat", "Predikat", "tengah", "11%"),
@@ -241,6 +238,18 @@ def indicator_table(
         ],
     )
     return render_table(body, columns, title)
+
+
+def capaian_text(capaian: pd.DataFrame, desimal: int = 2) -> pd.Series:
+    """Format the printed capaian ('100,00 %'), the uncapped one in brackets if a cap cut it.
+
+    `capaian` is `compute_capaian`'s frame; a missing capaian prints the formatting default.
+    """
+    dicetak = capaian.get("capaian_dicetak", capaian["capaian"])
+    teks = dicetak.map(lambda v: format_persen(v, desimal))
+    berbeda = dicetak.notna() & capaian["capaian"].notna() & dicetak.ne(capaian["capaian"])
+    asli = capaian["capaian"].map(lambda v: format_persen(v, desimal))
+    return teks.where(~berbeda, teks + " (" + asli + ")")
 
 
 def _rupiah(values: pd.Series, kosong: str = BELUM_DITETAPKAN) -> pd.Series:

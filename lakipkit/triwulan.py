@@ -27,7 +27,7 @@ from lakipkit.errors import DataValidationError, Finding
 from lakipkit.formatting import format_angka, format_persen
 from lakipkit.loading import read_table, typed_frame
 from lakipkit.schemas import ANGGARAN_TRIWULAN, AnggaranTriwulan
-from lakipkit.tables import BELUM_DITETAPKAN, ROW_CLASS, Column, render_table
+from lakipkit.tables import BELUM_DITETAPKAN, ROW_CLASS, Column, capaian_text, render_table
 
 TRIWULAN = (1, 2, 3, 4)
 JUMLAH = "jumlah"
@@ -290,7 +290,7 @@ def capaian_table(capaian: pd.DataFrame, triwulan: int, title: str) -> str:
             "aturan": capaian["agregasi_triwulan"],
             "target": capaian["target_teks"].fillna(BELUM_DITETAPKAN),
             "realisasi": capaian["realisasi_teks"].fillna(STATUS_BELUM_ADA_DATA),
-            "capaian": capaian["capaian"].map(format_persen),
+            "capaian": capaian_text(capaian),
             "laju": capaian["target_laju_teks"].fillna(BELUM_DITETAPKAN),
             "capaian_laju": capaian["capaian_laju"].map(format_persen),
             "status": status,

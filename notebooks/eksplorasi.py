@@ -29,7 +29,7 @@ satker = "kpu-kota-bontang"
 data_dir = "../data"
 triwulan = 4
 cap = None
-skala = "default"
+skala = None
 program = None
 kegiatan = None
 indikator = None
@@ -42,13 +42,14 @@ import pandas as pd
 
 from lakipkit import tables, tren
 from lakipkit import triwulan as tw
-from lakipkit.capaian import BAND_SCALES, CapaianSettings, compute_capaian, summarise_capaian
+from lakipkit.capaian import compute_capaian, summarise_capaian
 from lakipkit.loading import load_year
 from lakipkit.parsing import parse_nilai
+from lakipkit.settings import capaian_settings
 
 data = Path(data_dir).expanduser().resolve()
 year = load_year(data, satker, tahun)
-settings = CapaianSettings(cap=cap, skala=BAND_SCALES[skala])
+settings = capaian_settings(year.laporan, cap=cap, skala=skala)
 capaian = compute_capaian(year.indikator, settings)
 kolom = ["id", "uraian", "target_teks", "realisasi_teks", "capaian", "status", "predikat"]
 pd.set_option("display.max_colwidth", 80)

@@ -16,15 +16,15 @@
 
 # %% tags=["parameters"]
 # Parameter laporan (papermill menggantinya; `lakip build` mengisi data_dir dan output_dir).
-# cap: batas atas capaian, mis. 120; None = tanpa batas (PermenPANRB 53/2014 tidak membatasi).
-# skala: skala predikat, salah satu kunci lakipkit.capaian.BAND_SCALES.
+# cap, skala: None = seperti pengaturan di laporan.yaml; isi (mis. cap = 120 atau "tanpa",
+# skala = "lima_tingkat") untuk mengganti pengaturan itu sekali jalan (docs/formulas.md).
 # lampiran_pemeriksaan: True menambahkan lampiran temuan pemeriksaan data.
 tahun = 2024
 satker = "kpu-kota-bontang"
 data_dir = "../data"
 output_dir = "../output"
 cap = None
-skala = "default"
+skala = None
 lampiran_pemeriksaan = False
 
 # %%
@@ -35,14 +35,15 @@ from IPython.display import HTML, display
 
 from lakipkit import audit, charts, narrative, tables, tren
 from lakipkit.anggaran import totals, totals_by_source
-from lakipkit.capaian import BAND_SCALES, CapaianSettings, compute_capaian
+from lakipkit.capaian import compute_capaian
+from lakipkit.settings import capaian_settings
 
 data = Path(data_dir).expanduser().resolve()
 # Tahun laporan dan sampai empat tahun sebelumnya (Bab III.A membandingkannya).
 years = tren.load_years(data, satker, tahun)
 year = years[-1]
 renstra = tren.read_renstra(data, satker)
-settings = CapaianSettings(cap=cap, skala=BAND_SCALES[skala])
+settings = capaian_settings(year.laporan, cap=cap, skala=skala)
 capaian = compute_capaian(year.indikator, settings)
 jumlah = totals(year.anggaran)
 efisiensi = tables.efficiency_frame(capaian, year.anggaran, year.kegiatan)
@@ -231,7 +232,7 @@ display(
             year.kegiatan,
             "Indikator Kinerja, Target, Realisasi dan Capaian",
             kind="capaian",
-            cap=cap,
+            desimal=settings.desimal,
         )
     )
 )

@@ -24,7 +24,7 @@ triwulan = 4
 data_dir = "../data"
 output_dir = "../output"
 cap = None
-skala = "default"
+skala = None
 
 # %%
 # Aturan penggabungan triwulan dan laju: docs/tahunan.md. Sel hanya memanggil lakipkit.
@@ -35,12 +35,12 @@ from IPython.display import HTML, display
 
 from lakipkit import charts, narrative
 from lakipkit import triwulan as tw
-from lakipkit.capaian import BAND_SCALES, CapaianSettings
 from lakipkit.loading import load_year
+from lakipkit.settings import capaian_settings
 
 data = Path(data_dir).expanduser().resolve()
 year = load_year(data, satker, tahun)
-settings = CapaianSettings(cap=cap, skala=BAND_SCALES[skala])
+settings = capaian_settings(year.laporan, cap=cap, skala=skala)
 capaian = tw.capaian_to_date(year.indikator, year.realisasi_triwulan, triwulan, settings)
 rencana = tw.read_anggaran_triwulan(data, satker, tahun)
 romawi = tw.ROMAWI[triwulan]

@@ -284,7 +284,7 @@ def test_paired_ipynb_matches_the_percent_script():
 def test_unknown_format_skala_or_missing_year_write_nothing(tmp_path):
     with pytest.raises(LakipError, match="format tidak dikenal: docx"):
         build_report(FIXTURE_DATA, FIXTURE_SATKER, FIXTURE_TAHUN, tmp_path, formats=("docx",))
-    with pytest.raises(LakipError, match="skala tidak dikenal"):
+    with pytest.raises(LakipError, match="skala x: tidak dikenal"):
         build_report(
             FIXTURE_DATA, FIXTURE_SATKER, FIXTURE_TAHUN, tmp_path, parameters={"skala": "x"}
         )

@@ -306,6 +306,7 @@ def test_adds_columns_and_keeps_index_and_input():
         *frame.columns,
         "capaian",
         "capaian_terbatas",
+        "capaian_dicetak",
         "status",
         "predikat",
     ]

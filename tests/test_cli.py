@@ -65,7 +65,7 @@ def test_build_maps_arguments(monkeypatch, capsys, tmp_path):
     assert code == 0
     assert calls["satker"] == "kpu-kota-bontang" and calls["tahun"] == 2024
     assert calls["formats"] == ("html",)
-    assert calls["parameters"]["cap"] == 110.0
+    assert calls["parameters"]["cap"] == "110"
     assert str(tmp_path / "x.html") in capsys.readouterr().out
 
 
