@@ -7,7 +7,8 @@ this process (one kernel for the notebook); the steps a user would otherwise cha
 again (see docs/report.md).
 
 Outputs go to `<output_dir>/<satker>/<tahun>/` under temporary names first and are moved into
-place only when every step succeeded, so a failed build leaves the previous report untouched.
+place only when every step succeeded, so a failed build leaves the previous report untouched;
+one build per output folder at a time, interrupts and leftovers: `lakipkit.outputs`.
 Everything written is reproducible: the same data gives byte-identical files.
 """
 
@@ -19,12 +20,14 @@ import re
 import sys
 from base64 import b64encode
 from collections.abc import Callable, Iterable, Mapping
+from contextlib import suppress
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 from lakipkit.errors import BuildError, LakipError
+from lakipkit.outputs import SignalGuard, Staging, locked, prepare_folder, remove_leftovers
 
 FORMATS = ("html", "pdf")
 LAPORAN = ("tahunan", "triwulan")
@@ -45,6 +48,7 @@ class BuildResult:
     html: Path | None
     pdf: Path | None
     summary: Path | None
+    removed: tuple[Path, ...] = ()  # outputs of formats not rebuilt, deleted as stale
 
     @property
     def paths(self) -> tuple[Path, ...]:
@@ -174,41 +178,45 @@ def build_report(
     # Data errors surface here as DataValidationError, before a kernel is started.
     year = _check_data(data_dir, satker, tahun, kuartal)
     settings = capaian_settings(year.laporan, cap=params.get("cap"), skala=params.get("skala"))
-    target.mkdir(parents=True, exist_ok=True)
-    nama = f"triwulan {kuartal}" if kuartal else "laporan"
-    say(f"menjalankan notebook {nama} ({satker} {tahun})")
-    nb = _execute(Path(notebook) if notebook else notebook_path(laporan), params, target, stem)
-
-    staged: dict[str, Path] = {}
-    try:
-        staged["ipynb"] = _stage(target, f"{stem}.ipynb", _notebook_bytes(nb))
-        html = ""
-        if wanted:
-            say("ekspor HTML")
-            html = export_html(nb, title=report_title(year, kuartal))
-        if "html" in wanted:
-            staged["html"] = _stage(target, f"{stem}.html", html.encode("utf-8"))
-        if "pdf" in wanted:
-            say("ekspor PDF")
-            staged["pdf"] = _stage(target, f"{stem}.pdf", export_pdf(html))
-        summary = None if kuartal else _summary(year, settings)
-        if summary is not None:
-            staged["json"] = _stage(target, "summary.json", summary)
-    except BaseException as error:
-        for path in staged.values():
-            path.unlink(missing_ok=True)
-        if isinstance(error, Exception) and not isinstance(error, LakipError):
-            raise BuildError(
-                target / f"{stem}.ipynb", None, type(error).__name__, str(error)
-            ) from error
-        raise
-    final = {
-        kind: path.with_name(path.name.removeprefix(".").removesuffix(".partial"))
-        for kind, path in staged.items()
-    }
-    for kind, path in staged.items():
-        os.replace(path, final[kind])
-    (target / f"{stem}.failed.ipynb").unlink(missing_ok=True)
+    prepare_folder(target)
+    with locked(target), SignalGuard() as guard:
+        remove_leftovers(target)
+        nama = f"triwulan {kuartal}" if kuartal else "laporan"
+        staging = Staging(target, guard)
+        try:
+            say(f"menjalankan notebook {nama} ({satker} {tahun})")
+            path = Path(notebook) if notebook else notebook_path(laporan)
+            nb = _execute(path, params, target, stem)
+            guard.check()
+            staging.write(f"{stem}.ipynb", _notebook_bytes(nb))
+            html = ""
+            if wanted:
+                say("ekspor HTML")
+                html = export_html(nb, title=report_title(year, kuartal))
+            if "html" in wanted:
+                staging.write(f"{stem}.html", html.encode("utf-8"))
+            if "pdf" in wanted:
+                say("ekspor PDF")
+                pdf = export_pdf(html)
+                guard.check()  # WeasyPrint may swallow the interrupt and return a poorer PDF
+                staging.write(f"{stem}.pdf", pdf)
+            summary = None if kuartal else _summary(year, settings)
+            if summary is not None:
+                staging.write("summary.json", summary)
+            guard.check()
+        except BaseException as error:
+            staging.discard()
+            if isinstance(error, Exception) and not isinstance(error, LakipError):
+                raise BuildError(
+                    target / f"{stem}.ipynb", None, type(error).__name__, str(error)
+                ) from error
+            raise
+        # A format not rebuilt would describe older data than the files beside it.
+        stale = [f"{stem}.{kind}" for kind in FORMATS if kind not in wanted]
+        written, removed = staging.commit(stale=stale)
+        with suppress(OSError):
+            (target / f"{stem}.failed.ipynb").unlink(missing_ok=True)
+    final = {name.rsplit(".", 1)[-1]: path for name, path in written.items()}
     say(f"selesai: {target}")
     return BuildResult(
         output_dir=target,
@@ -216,6 +224,7 @@ def build_report(
         html=final.get("html"),
         pdf=final.get("pdf"),
         summary=final.get("json"),
+        removed=tuple(removed),
     )
 
 
@@ -300,13 +309,14 @@ def _execute(notebook: Path, params: dict[str, Any], target: Path, stem: str) ->
         failed = target / f"{stem}.failed.ipynb"
         kept = nbformat.read(str(running), as_version=4)
         failed.write_bytes(_notebook_bytes(normalise_notebook(kept)))
-        running.unlink(missing_ok=True)
         raise BuildError(failed, error.cell_index, error.ename, error.evalue) from error
     except Exception as error:
-        running.unlink(missing_ok=True)
         raise BuildError(notebook, None, type(error).__name__, str(error)) from error
-    nb = nbformat.read(str(running), as_version=4)
-    running.unlink()
+    else:
+        nb = nbformat.read(str(running), as_version=4)
+    finally:
+        with suppress(OSError):
+            running.unlink(missing_ok=True)
     return normalise_notebook(nb)
 
 
@@ -330,13 +340,6 @@ def _notebook_bytes(nb: Any) -> bytes:
     import nbformat
 
     return (nbformat.writes(nb) + "\n").encode("utf-8")
-
-
-def _stage(target: Path, name: str, content: bytes) -> Path:
-    """Write `content` next to its final place under a hidden temporary name."""
-    path = target / f".{name}.partial"
-    path.write_bytes(content)
-    return path
 
 
 @cache

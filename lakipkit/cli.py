@@ -99,6 +99,8 @@ def _cmd_build(args: argparse.Namespace) -> int:
         )
     for path in result.paths:
         print(path)
+    for path in result.removed:
+        print(f"lakip: dihapus {path} (format itu tidak dibangun ulang)", file=sys.stderr)
     return 0
 
 
@@ -197,6 +199,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except LakipError as exc:
         print(f"lakip: {exc}", file=sys.stderr)
         return 1
+    except KeyboardInterrupt as exc:
+        from lakipkit.outputs import BuildInterrupted
+
+        code = exc.exit_code if isinstance(exc, BuildInterrupted) else 130
+        print("lakip: dihentikan; keluaran sebelumnya tidak diubah", file=sys.stderr)
+        return code
 
 
 if __name__ == "__main__":
