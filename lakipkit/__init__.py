@@ -41,6 +41,7 @@ from lakipkit.formatting import (
 )
 from lakipkit.loading import YearData, list_satker, list_years, load_year
 from lakipkit.parsing import parse_angka, parse_nilai, parse_persen, parse_rupiah, parse_tanggal
+from lakipkit.spreadsheet import WorkbookError, import_workbook, write_workbook
 from lakipkit.summary import build_summary
 from lakipkit.tahun_baru import start_year
 
@@ -55,6 +56,7 @@ __all__ = [
     "LakipError",
     "MissingDataError",
     "ParseError",
+    "WorkbookError",
     "YearData",
     "audit_year",
     "build_report",
@@ -67,6 +69,7 @@ __all__ = [
     "format_persen",
     "format_rupiah",
     "format_tanggal",
+    "import_workbook",
     "list_satker",
     "list_years",
     "load_year",
@@ -82,6 +85,7 @@ __all__ = [
     "terbilang",
     "totals",
     "totals_by_source",
+    "write_workbook",
 ]
 
 

@@ -127,12 +127,28 @@ def _cmd_tahun_baru(args: argparse.Namespace) -> int:
     return 0
 
 
-def _common(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--tahun", type=int, required=True, help="tahun laporan, mis. 2024")
-    parser.add_argument("--satker", help="id satker (folder di data/); bawaan: satu-satunya satker")
-    parser.add_argument(
-        "--data", type=Path, default=Path("data"), help="folder data (bawaan: data)"
+def _cmd_xlsx(args: argparse.Namespace) -> int:
+    from lakipkit.spreadsheet import write_workbook
+
+    satker = _resolve_satker(args.data, args.satker)
+    output = args.output or Path("output") / satker / str(args.tahun) / (
+        f"data-{satker}-{args.tahun}.xlsx"
     )
+    print(write_workbook(args.data, satker, args.tahun, output))
+    return 0
+
+
+def _cmd_impor(args: argparse.Namespace) -> int:
+    from lakipkit.spreadsheet import changes_text, import_workbook
+
+    satker = _resolve_satker(args.data, args.satker)
+    result = import_workbook(args.data, satker, args.tahun, args.berkas, write=not args.coba)
+    print("\n".join(changes_text(result, written=not args.coba)))
+    return 0
+
+
+def _common(parser: argparse.ArgumentParser) -> None:
+    _where(parser)
     parser.add_argument(
         "--cap",
         help="batas atas capaian untuk sekali jalan, mis. 100 atau 120, atau 'tanpa'; "
@@ -143,6 +159,14 @@ def _common(parser: argparse.ArgumentParser) -> None:
         choices=sorted(BAND_SCALES),
         help="skala predikat untuk sekali jalan (docs/formulas.md); bawaan: pengaturan di "
         "laporan.yaml",
+    )
+
+
+def _where(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--tahun", type=int, required=True, help="tahun laporan, mis. 2024")
+    parser.add_argument("--satker", help="id satker (folder di data/); bawaan: satu-satunya satker")
+    parser.add_argument(
+        "--data", type=Path, default=Path("data"), help="folder data (bawaan: data)"
     )
 
 
@@ -170,6 +194,19 @@ def build_parser() -> argparse.ArgumentParser:
     baru.add_argument("--satker", help="id satker; bawaan: satu-satunya satker")
     baru.add_argument("--data", type=Path, default=Path("data"), help="folder data (bawaan: data)")
     baru.set_defaults(func=_cmd_tahun_baru)
+
+    xlsx = sub.add_parser("xlsx", help="tulis buku kerja Excel berisi semua data satu tahun")
+    _where(xlsx)
+    xlsx.add_argument("--output", type=Path, help="berkas .xlsx (bawaan: output/<satker>/<tahun>/)")
+    xlsx.set_defaults(func=_cmd_xlsx)
+
+    impor = sub.add_parser("impor", help="baca buku kerja Excel kembali ke file data")
+    _where(impor)
+    impor.add_argument("berkas", type=Path, help="buku kerja .xlsx dari `lakip xlsx`")
+    impor.add_argument(
+        "--coba", action="store_true", help="periksa dan tampilkan perubahan tanpa menulis"
+    )
+    impor.set_defaults(func=_cmd_impor)
 
     build = sub.add_parser("build", help="jalankan notebook laporan dan ekspor HTML/PDF")
     _common(build)

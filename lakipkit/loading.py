@@ -34,7 +34,15 @@ import yaml
 
 from lakipkit.errors import DataValidationError, Finding, MissingDataError, Severity
 from lakipkit.parsing import SKALA, nilai_frame, normalize_satuan, parse_column
-from lakipkit.schemas import TABLES, YAML_FILES, Table, columns, validate_table, validate_yaml
+from lakipkit.schemas import (
+    REFERENCES,
+    TABLES,
+    YAML_FILES,
+    Table,
+    columns,
+    validate_table,
+    validate_yaml,
+)
 
 SATKER_ID = re.compile(r"[a-z0-9][a-z0-9-]*")
 MAX_BYTES = {".csv": 5_000_000, ".yaml": 1_000_000, ".md": 1_000_000}
@@ -367,7 +375,7 @@ class _Yaml:
 
 
 @cache
-def _yaml_loader() -> type[yaml.SafeLoader]:
+def yaml_loader() -> type[yaml.SafeLoader]:
     """Build a safe YAML loader that keeps dates as text, to be parsed strictly later."""
 
     class Loader(yaml.SafeLoader):
@@ -409,7 +417,7 @@ def _parse_yaml(text: str, shown: str) -> tuple[yaml.Node, Any] | Finding:
         row = text.count("\n", 0, tab.start()) + 1
         return _finding(shown, "yaml_tab", "memakai tab untuk indentasi", "spasi", row=row)
     expected = "YAML yang sah: 'kunci: nilai', indentasi spasi, teks berisi ': ' diberi tanda kutip"
-    loader = _yaml_loader()
+    loader = yaml_loader()
     try:
         events = yaml.parse(text, Loader=loader)
         if alias := next((e for e in events if isinstance(e, yaml.AliasEvent)), None):
@@ -703,16 +711,7 @@ def _cross_checks(
         return frames[file][column].dropna()
 
     references = [
-        ("kegiatan.csv", "program", "program.csv", ids("program.csv", "kode")),
-        ("sasaran.csv", "program", "program.csv", ids("program.csv", "kode")),
-        ("sasaran.csv", "kegiatan", "kegiatan.csv", ids("kegiatan.csv")),
-        ("indikator.csv", "sasaran", "sasaran.csv", ids("sasaran.csv")),
-        ("realisasi.csv", "indikator", "indikator.csv", ids("indikator.csv")),
-        ("realisasi_triwulan.csv", "indikator", "indikator.csv", ids("indikator.csv")),
-        ("pk_anggaran.csv", "program", "program.csv", ids("program.csv", "kode")),
-        ("rkt_program.csv", "program", "program.csv", ids("program.csv", "kode")),
-        ("rkt_program.csv", "indikator_pk", "indikator.csv", ids("indikator.csv")),
-        ("mitra.csv", "kegiatan", "kegiatan.csv", ids("kegiatan.csv")),
+        (source, column, target, ids(target, key)) for source, column, target, key in REFERENCES
     ]
     for source, column, target, known in references:
         if ok(source, target):

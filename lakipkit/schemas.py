@@ -409,6 +409,23 @@ TABLES: tuple[Table, ...] = (
 )
 
 
+#: Columns that hold the id of a row in another file (or the same file: a parent):
+#: (file, column, target file, target column). ``loading`` checks each filled value exists;
+#: the data workbook offers the target ids as a dropdown.
+REFERENCES: tuple[tuple[str, str, str, str], ...] = (
+    ("kegiatan.csv", "program", "program.csv", "kode"),
+    ("sasaran.csv", "program", "program.csv", "kode"),
+    ("sasaran.csv", "kegiatan", "kegiatan.csv", "id"),
+    ("indikator.csv", "sasaran", "sasaran.csv", "id"),
+    ("realisasi.csv", "indikator", "indikator.csv", "id"),
+    ("realisasi_triwulan.csv", "indikator", "indikator.csv", "id"),
+    ("pk_anggaran.csv", "program", "program.csv", "kode"),
+    ("rkt_program.csv", "program", "program.csv", "kode"),
+    ("rkt_program.csv", "indikator_pk", "indikator.csv", "id"),
+    ("mitra.csv", "kegiatan", "kegiatan.csv", "id"),
+)
+
+
 # --- files read by their own module (tren, triwulan), not by load_year ---------------------
 
 AGREGASI_RENSTRA = ("terakhir", "jumlah")
