@@ -26,6 +26,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from lakipkit.display import SCREEN_CLASS
 from lakipkit.errors import BuildError, LakipError
 from lakipkit.outputs import SignalGuard, Staging, locked, prepare_folder, remove_leftovers
 
@@ -423,6 +424,8 @@ def assemble_document(html: str) -> str:
     - each `<span class="nomor" data-jenis="Tabel">` gets its label, numbered per chapter
       (`Tabel 3.1`; `Tabel 1` before Bab I; `Tabel L.1` in the Lampiran), and its table or
       figure an id (`tabel-3-1`);
+    - the notebook-only `<style class="lakip-layar">` blocks go, their wrapper `<div>` and the
+      cover's `div.sampul` are unwrapped;
     - headings get stable ids; `<nav data-daftar="isi|tabel|gambar">` is filled with links;
     - a page without chapters (the quarterly report) has no front matter: all its sections
       go into `<div class="isi">`; a page without a Daftar Isi loses the link to it.
@@ -433,6 +436,11 @@ def assemble_document(html: str) -> str:
     main = soup.find("main")
     if main is None:
         raise LakipError("HTML laporan tidak memiliki <main> (templat lakip rusak?)")
+    # What only the notebook screen needs: the scoped stylesheet, the cover's own wrapper.
+    for style in main.find_all("style", class_=SCREEN_CLASS):
+        style.decompose()
+    for wrapper in main.find_all("div", class_=[SCREEN_CLASS, "sampul"]):
+        wrapper.unwrap()
     _group_chapters(soup, main)
 
     used = {str(tag["id"]) for tag in soup.find_all(id=True)}

@@ -26,6 +26,7 @@ from lakipkit.capaian import (
     STATUS_TERCAPAI,
     STATUS_TIDAK_TERCAPAI,
 )
+from lakipkit.display import Html, ReportFigure
 from lakipkit.formatting import format_persen
 from lakipkit.narrative import format_nip
 from lakipkit.tables import caption_html
@@ -51,8 +52,18 @@ _TANPA_TARGET = "#d4d4d4"
 _ANGGARAN = "#c58b1c"
 
 
-def figure_html(fig: Figure, title: str) -> str:
-    """Embed the figure as an SVG `<img>` in a `<figure>` with its numbered caption."""
+class Chart(Figure):
+    """A matplotlib figure that a notebook shows as the same SVG the report embeds.
+
+    Figures made without pyplot have no inline-backend display; this one draws itself.
+    """
+
+    def _repr_svg_(self) -> str:
+        return figure_svg(self)
+
+
+def figure_svg(fig: Figure) -> str:
+    """Write the figure as reproducible SVG text (no date, fixed hash salt, text as text)."""
     buffer = io.StringIO()
     with rc_context(STYLE):
         fig.savefig(
@@ -61,11 +72,17 @@ def figure_html(fig: Figure, title: str) -> str:
             bbox_inches="tight",
             metadata={"Date": None, "Creator": "lakipkit"},
         )
-    data = b64encode(buffer.getvalue().encode("utf-8")).decode("ascii")
-    return (
+    return buffer.getvalue()
+
+
+def figure_html(fig: Figure, title: str) -> ReportFigure:
+    """Embed the figure as an SVG `<img>` in a `<figure>` with its numbered caption."""
+    data = b64encode(figure_svg(fig).encode("utf-8")).decode("ascii")
+    html = (
         f'<figure class="gambar"><img src="data:image/svg+xml;base64,{data}" '
         f'alt="{escape(title)}"><figcaption>{caption_html(title, "Gambar")}</figcaption></figure>'
     )
+    return ReportFigure(html, title, fig)
 
 
 def _wrap(labels: pd.Series, width: int) -> list[str]:
@@ -88,7 +105,7 @@ def _barh(
     """
     n = len(labels)
     with rc_context(STYLE):
-        fig = Figure(figsize=(WIDTH_IN, max(1.6, row_height * n + 0.9)), layout="constrained")
+        fig = Chart(figsize=(WIDTH_IN, max(1.6, row_height * n + 0.9)), layout="constrained")
         ax = fig.add_subplot()
         y = np.arange(n)
         shown = values.fillna(0).to_numpy(dtype=float)
@@ -179,7 +196,7 @@ def efisiensi_chart(efisiensi: pd.DataFrame) -> Figure:
     """Capaian and penyerapan side by side per kegiatan (`label`, `capaian`, `penyerapan`)."""
     n = len(efisiensi)
     with rc_context(STYLE):
-        fig = Figure(figsize=(WIDTH_IN, max(2.0, 0.55 * n + 1.0)), layout="constrained")
+        fig = Chart(figsize=(WIDTH_IN, max(2.0, 0.55 * n + 1.0)), layout="constrained")
         ax = fig.add_subplot()
         y = np.arange(n)
         for offset, key, color, name in (
@@ -222,7 +239,7 @@ def org_chart(organisasi: pd.DataFrame) -> Figure:
     n = max(len(units), 1)
     width = 1.0 / n
     with rc_context(STYLE):
-        fig = Figure(figsize=(WIDTH_IN, 5.6))
+        fig = Chart(figsize=(WIDTH_IN, 5.6))
         ax = fig.add_axes((0, 0, 1, 1))
         ax.set_axis_off()
         ax.set_xlim(0, 1)
@@ -262,13 +279,13 @@ def org_chart(organisasi: pd.DataFrame) -> Figure:
     return fig
 
 
-def org_chart_html(organisasi: pd.DataFrame, title: str) -> str:
+def org_chart_html(organisasi: pd.DataFrame, title: str) -> Html:
     """Render the organisation chart as a numbered figure, or a note when there is no head.
 
     organisasi.csv is optional: a unit that has not drawn its chart yet still gets a report.
     """
     if not organisasi["induk"].isna().any():
-        return (
+        return Html(
             '<p class="catatan">Bagan struktur organisasi belum tersedia: isi organisasi.csv '
             "(lihat data/README.md).</p>"
         )

@@ -24,6 +24,7 @@ import warnings
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from functools import cache
+from html import escape
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +34,7 @@ import pandera.pandas as pa
 import yaml
 
 from lakipkit.errors import DataValidationError, Finding, MissingDataError, Severity
+from lakipkit.formatting import format_rupiah
 from lakipkit.parsing import SKALA, nilai_frame, normalize_satuan, parse_column
 from lakipkit.schemas import (
     REFERENCES,
@@ -87,7 +89,7 @@ _TAHUN_BARU = "kelak `lakip tahun-baru` dapat memulai folder tahun baru"
 Lines = dict[tuple[str | int, ...], int]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class YearData:
     """One satker-year, validated: profile, report data, frames and narrative.
 
@@ -119,6 +121,47 @@ class YearData:
     tabel: dict[str, pd.DataFrame] = field(default_factory=dict)
     narasi: dict[str, str] = field(default_factory=dict)
     findings: tuple[Finding, ...] = ()
+
+    def overview(self) -> list[tuple[str, str]]:
+        """List a few (label, value) lines that say which year this is and how complete it is."""
+        from lakipkit.anggaran import totals
+
+        ind = self.indikator
+        jumlah = totals(self.anggaran)
+        warnings = sum(f.severity == "warning" for f in self.findings)
+        return [
+            ("Satker", f"{self.satker.get('nama', self.satker_id)} ({self.satker_id})"),
+            ("Tahun", str(self.tahun)),
+            (
+                "Indikator kinerja",
+                f"{len(ind)} ({int(ind['realisasi_teks'].notna().sum())} dengan realisasi) "
+                f"pada {len(self.sasaran)} sasaran, {len(self.program)} program, "
+                f"{len(self.kegiatan)} kegiatan",
+            ),
+            (
+                "Anggaran",
+                f"{len(self.anggaran)} baris, pagu "
+                f"{format_rupiah(jumlah.pagu, kosong='belum diisi')}, realisasi "
+                f"{format_rupiah(jumlah.realisasi, kosong='belum dilaporkan')}",
+            ),
+            ("Narasi", f"{len(self.narasi)} bagian"),
+            ("Peringatan data", f"{warnings} (rinciannya: lakip periksa)"),
+        ]
+
+    def __repr__(self) -> str:
+        """One line instead of every frame: `YearData(kpu-kota-bontang 2024: 31 indikator...)`."""
+        return (
+            f"YearData({self.satker_id} {self.tahun}: {len(self.indikator)} indikator, "
+            f"{len(self.anggaran)} baris anggaran, {len(self.findings)} temuan)"
+        )
+
+    def _repr_html_(self) -> str:
+        rows = "".join(
+            f'<tr><th style="text-align:left">{escape(label)}</th>'
+            f'<td style="text-align:left">{escape(value)}</td></tr>'
+            for label, value in self.overview()
+        )
+        return f"<table><caption>Data {escape(self.satker_id)} {self.tahun}</caption>{rows}</table>"
 
 
 # --- public API -------------------------------------------------------------------------------

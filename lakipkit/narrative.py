@@ -28,6 +28,7 @@ from lakipkit.capaian import (
     BandScale,
     CapaianSettings,
 )
+from lakipkit.display import Html
 from lakipkit.errors import Finding, LakipError
 from lakipkit.formatting import (
     format_angka,
@@ -130,7 +131,7 @@ def render_narrative(
     profile: Mapping[str, Any] | None = None,
     top_heading: int = 3,
     place_rest: bool = True,
-) -> str:
+) -> Html:
     """Render a `narasi/*.md` file, placing generated content at its `sisipan` markers.
 
     A marker `<!-- sisipan: KEY ... -->` is replaced by `inserts[KEY]` (HTML made by lakipkit,
@@ -150,7 +151,7 @@ def render_narrative(
         html.append(render_markdown(markdown, top_heading))
     if place_rest:
         html += [value for key, value in inserts.items() if key not in parts[1::2]]
-    return "\n".join(part for part in html if part)
+    return Html("\n".join(part for part in html if part))
 
 
 def _profile_list(
@@ -267,11 +268,11 @@ def describe_sources(per_source: pd.DataFrame, total: Jumlah, tahun: int) -> str
     return text
 
 
-def legal_basis_html(profile: Mapping[str, Any]) -> str:
+def legal_basis_html(profile: Mapping[str, Any]) -> Html:
     """Bab I.D: the legal basis listed in satker.yaml (`landasan_hukum`), numbered."""
     items = profile.get("landasan_hukum") or []
     name = escape(str(profile.get("nama", "satuan kerja ini")))
-    return (
+    return Html(
         f"<p>Landasan hukum penyusunan Laporan Akuntabilitas Kinerja Instansi Pemerintah {name} "
         "adalah sebagai berikut:</p><ol>"
         + "".join(f"<li>{escape(str(item))};</li>" for item in items[:-1])
@@ -301,10 +302,10 @@ def describe_anggaran(total: Jumlah, tahun: int) -> str:
     return text + f" atau penyerapan sebesar {format_persen(total.penyerapan)}."
 
 
-def paragraph(text: str, css_class: str = "") -> str:
+def paragraph(text: str, css_class: str = "") -> Html:
     """Wrap generated sentences in one HTML paragraph (escaped: data may contain `<`)."""
     attribute = f' class="{escape(css_class)}"' if css_class else ""
-    return f"<p{attribute}>{escape(text, quote=False)}</p>"
+    return Html(f"<p{attribute}>{escape(text, quote=False)}</p>")
 
 
 # -- generated parts of the report -----------------------------------------------------------
@@ -333,7 +334,7 @@ def format_nip(nip: str) -> str:
 
 def signature_html(
     person: Mapping[str, str], tempat: str | None, tanggal: date | None, role: str = ""
-) -> str:
+) -> Html:
     """Render a signature block: place and date, the position, room to sign, name and NIP.
 
     A date not set yet prints "tanggal belum ditetapkan".
@@ -351,14 +352,14 @@ def signature_html(
         if person.get("nip")
         else ""
     )
-    return (
+    return Html(
         '<div class="pengesahan">'
         + "".join(f"<div>{line}</div>" for line in lines)
         + f'<div class="nama">{escape(person.get("nama", ""))}</div>{nip}</div>'
     )
 
 
-def cover_html(profile: Mapping[str, Any], tahun: int) -> str:
+def cover_html(profile: Mapping[str, Any], tahun: int) -> Html:
     """Render the cover page: logo text, title, unit, year, place, and the running title."""
     logo = str(profile.get("logo_teks") or profile.get("nama_singkat") or "")
     mark, _, rest = logo.partition("/")
@@ -368,7 +369,9 @@ def cover_html(profile: Mapping[str, Any], tahun: int) -> str:
         if profile.get(key)
     )
     short = profile.get("nama_singkat") or profile.get("nama", "")
-    return (
+    # div.sampul styles the cover in a notebook; the build unwraps it into its section.sampul
+    return Html(
+        '<div class="sampul">'
         f'<div class="judul-berjalan">Laporan Akuntabilitas Kinerja Instansi Pemerintah '
         f"{escape(str(short))} | {tahun}</div>"
         f'<div class="logo">{escape(mark.strip())}</div>'
@@ -378,6 +381,7 @@ def cover_html(profile: Mapping[str, Any], tahun: int) -> str:
         f'<div class="tahun">Tahun {tahun}</div>'
         f'<div class="unit">{escape(str(profile.get("nama", "")))}</div>'
         + (f'<div class="alamat">{escape(place)}</div>' if place else "")
+        + "</div>"
     )
 
 
@@ -417,7 +421,7 @@ _RULES = {
 
 def method_html(
     indikator: pd.DataFrame, settings: CapaianSettings, ambang_efisiensi: float = 5.0
-) -> str:
+) -> Html:
     """Bab III.A's method: the formula, the polaritas rules in use, the cap and the scale."""
     used = indikator["polaritas"].value_counts()
     rules = "".join(
@@ -438,7 +442,7 @@ def method_html(
         )
     )
     bands = "".join(f"<li>{escape(line)}</li>" for line in _band_text(settings.skala))
-    return (
+    return Html(
         '<div class="rumus">Capaian Kinerja = <span class="pecahan"><span>Realisasi</span>'
         "<span>Target</span></span> × 100 %</div>"
         f"<p>Rumus di atas berlaku untuk indikator berpolaritas positif. Aturan per polaritas yang "
@@ -484,7 +488,7 @@ def analysis_html(
     narasi: Mapping[str, str],
     inserts: Mapping[str, str] | None = None,
     profile: Mapping[str, Any] | None = None,
-) -> str:
+) -> Html:
     """Bab III.B: per programme and kegiatan, a sentence, the sub-table and the analysis text.
 
     Headings: programme `h3`, kegiatan `h4`, sasaran `h5`. The analysis text comes from
@@ -553,7 +557,7 @@ def analysis_html(
                 )
             parts.append(text(str(keg.id)))
             parts += sasaran_parts(sub["sasaran"])
-    return "\n".join(part for part in parts if part)
+    return Html("\n".join(part for part in parts if part))
 
 
 _PK_TEXT = (
@@ -569,7 +573,7 @@ _PK_TEXT = (
 )
 
 
-def pk_statement_html(profile: Mapping[str, Any], laporan: Mapping[str, Any], tahun: int) -> str:
+def pk_statement_html(profile: Mapping[str, Any], laporan: Mapping[str, Any], tahun: int) -> Html:
     """Render the Perjanjian Kinerja statement (PermenPANRB 53/2014) with both signatures."""
     pk = laporan.get("pk") or {}
     first = official(profile, str(pk.get("pihak_pertama", "sekretaris")))
@@ -582,7 +586,7 @@ def pk_statement_html(profile: Mapping[str, Any], laporan: Mapping[str, Any], ta
             f"<td>{escape(person['jabatan'])}</td></tr></table><p>{escape(role)}</p>"
         )
 
-    return (
+    return Html(
         f'<p class="kop">{escape(str(profile.get("nama", "")))}</p>'
         f'<p class="kop">PERJANJIAN KINERJA TAHUN {tahun}</p>'
         f"<p>{escape(_PK_TEXT[0])}</p>"
@@ -593,14 +597,14 @@ def pk_statement_html(profile: Mapping[str, Any], laporan: Mapping[str, Any], ta
     )
 
 
-def pk_signatures_html(profile: Mapping[str, Any], laporan: Mapping[str, Any]) -> str:
+def pk_signatures_html(profile: Mapping[str, Any], laporan: Mapping[str, Any]) -> Html:
     """Pihak Kedua (left) and Pihak Pertama (right) signing the PK, with its place and date."""
     pk = laporan.get("pk") or {}
     first = official(profile, str(pk.get("pihak_pertama", "sekretaris")))
     second = official(profile, str(pk.get("pihak_kedua", "ketua")))
     tanggal = format_tanggal(pk.get("tanggal"), kosong=TANGGAL_BELUM_DITETAPKAN)
     place = f"{pk.get('tempat') or laporan.get('tempat', '')}, {tanggal}"
-    return (
+    return Html(
         f'<p class="tempat-tanggal">{escape(place)}</p><div class="pengesahan-dua">'
         + signature_html(second, None, None, "Pihak Kedua,")
         + signature_html(first, None, None, "Pihak Pertama,")
@@ -608,7 +612,7 @@ def pk_signatures_html(profile: Mapping[str, Any], laporan: Mapping[str, Any]) -
     )
 
 
-def findings_html(findings: Sequence[Finding]) -> str:
+def findings_html(findings: Sequence[Finding]) -> Html:
     """Render the optional Lampiran of data findings a reader should know about."""
     from lakipkit.tables import findings_table
 
@@ -620,4 +624,4 @@ def findings_html(findings: Sequence[Finding]) -> str:
         else "Pemeriksaan otomatis atas berkas data laporan ini tidak mencatat temuan."
     )
     table = findings_table(findings, "Temuan Pemeriksaan Data") if findings else ""
-    return f"<h2>Hasil Pemeriksaan Data</h2><p>{escape(intro)}</p>{table}"
+    return Html(f"<h2>Hasil Pemeriksaan Data</h2><p>{escape(intro)}</p>{table}")

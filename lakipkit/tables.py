@@ -26,6 +26,7 @@ from lakipkit.anggaran import (
     totals_by_source,
 )
 from lakipkit.capaian import STATUS_BELUM_ADA_DATA, summarise_capaian
+from lakipkit.display import Html, ReportTable
 from lakipkit.errors import Finding
 from lakipkit.formatting import format_angka, format_persen, format_rupiah, format_tanggal
 
@@ -58,10 +59,10 @@ def caption_html(title: str, jenis: str = "Tabel") -> str:
     return f'<span class="nomor" data-jenis="{escape(jenis)}"></span> {escape(title)}'
 
 
-def contents_placeholder(kind: str, title: str) -> str:
+def contents_placeholder(kind: str, title: str) -> Html:
     """Write a chapter heading and the list the build fills (`isi`, `tabel`, `gambar`)."""
     anchor = f"daftar-{kind}"
-    return (
+    return Html(
         f'<h1 id="{anchor}">{escape(title)}</h1>\n<nav class="daftar" data-daftar="{kind}"></nav>'
     )
 
@@ -71,12 +72,15 @@ def render_table(
     columns: Sequence[Column],
     title: str,
     notes: str = "",
-) -> str:
-    """HTML for one table; every cell is escaped, heading rows span all columns.
+    values: pd.DataFrame | None = None,
+) -> ReportTable:
+    """Render one table; every cell is escaped, heading rows span all columns.
 
     `body` holds display strings under each column's key; optional columns: `kelompok`
     (text of a heading row), `tingkat` (1 for `kelompok`, 2 for `subkelompok` rows) and
-    `kelas_baris` (extra class of a data row, e.g. `jumlah`).
+    `kelas_baris` (extra class of a data row, e.g. `jumlah`). `values` holds, for the data
+    rows in order (not heading or `jumlah` rows), the real values of the columns it names
+    (numbers as numbers); they replace the display strings in the table's `frame`.
     """
     span = len(columns)
     text = body.reindex(columns=[c.key for c in columns]).astype("string").fillna("")
@@ -104,12 +108,29 @@ def render_table(
     note = f'<p class="catatan">{escape(notes)}</p>' if notes else ""
     # A short table moves to the next page whole instead of leaving a row or two behind.
     size = " kecil" if len(body) <= SMALL_ROWS else ""
-    return (
+    html = (
         f'<div class="tabel-wrap{size}"><table class="tabel">'
         f"<caption>{caption_html(title)}</caption>"
         f"<colgroup>{widths}</colgroup><thead><tr>{head}</tr></thead>"
         f"<tbody>{''.join(rows)}</tbody></table>{note}</div>"
     )
+    return ReportTable(html, title, table_frame(body, columns, values))
+
+
+def table_frame(
+    body: pd.DataFrame, columns: Sequence[Column], values: pd.DataFrame | None = None
+) -> pd.DataFrame:
+    """Return the data rows of a table under their printed headers, real values where given."""
+    data = pd.Series(True, index=body.index)
+    if GROUP in body:
+        data &= body[GROUP].isna()
+    if ROW_CLASS in body:
+        data &= body[ROW_CLASS].astype("string").fillna("").ne("jumlah")
+    rows = body.loc[data].reindex(columns=[c.key for c in columns]).reset_index(drop=True)
+    if values is not None:
+        for key in rows.columns.intersection(values.columns):
+            rows[key] = values[key].array
+    return rows.rename(columns={c.key: c.label for c in columns})
 
 
 def _class(align: str) -> str:
@@ -170,7 +191,7 @@ def indicator_table(
     kind: str = "capaian",
     desimal: int = 2,
     groups: bool = True,
-) -> str:
+) -> ReportTable:
     """Render PK indicators grouped by programme ("A. PROGRAM ...") and kegiatan ("a. ...").
 
     `capaian` is `compute_capaian`'s frame (or `YearData.indikator` for `kind="pk"`), in PK
@@ -216,8 +237,16 @@ def indicator_table(
             Column("status", "Status", "tengah", "9%", class_key="kelas"),
             Column("predikat", "Predikat", "tengah", "11%"),
         ]
+    values = pd.DataFrame(
+        {
+            "no": capaian["sasaran"].map(info["no"]),
+            "sasaran": capaian["sasaran"].map(info["uraian"]),
+            "capaian": capaian.get("capaian"),
+            "terbatas": capaian.get("capaian_terbatas"),
+        }
+    )
     if not groups:
-        return render_table(body, columns, title)
+        return render_table(body, columns, title, values=values)
     programs = program.set_index("kode")
     kegiatans = kegiatan.set_index("id")
     program_label = (
@@ -237,7 +266,7 @@ def indicator_table(
             (_changes(capaian["kegiatan"]) & capaian["kegiatan"].notna(), kegiatan_label, 2),
         ],
     )
-    return render_table(body, columns, title)
+    return render_table(body, columns, title, values=values)
 
 
 def capaian_text(capaian: pd.DataFrame, desimal: int = 2) -> pd.Series:
@@ -292,7 +321,7 @@ def _total_cells(total: Jumlah) -> list[str]:
     ]
 
 
-def budget_table(anggaran: pd.DataFrame, title: str) -> str:
+def budget_table(anggaran: pd.DataFrame, title: str) -> ReportTable:
     """Render pagu, realisasi and penyerapan per budget line (LAKIP Tabel 3.13), totalled.
 
     `anggaran` is `YearData.anggaran`; top-level lines (programmes) are printed bold, their
@@ -335,10 +364,13 @@ def budget_table(anggaran: pd.DataFrame, title: str) -> str:
         Column("realisasi", "Realisasi (Rp)", "angka", "15%"),
         Column("penyerapan", "Penyerapan", "angka", "11%"),
     ]
-    return render_table(pd.concat([body, total_row], ignore_index=True), columns, title, notes)
+    values = lines[["pagu", "realisasi", "penyerapan"]]
+    return render_table(
+        pd.concat([body, total_row], ignore_index=True), columns, title, notes, values
+    )
 
 
-def source_table(anggaran: pd.DataFrame, title: str) -> str:
+def source_table(anggaran: pd.DataFrame, title: str) -> ReportTable:
     """Render pagu, realisasi and penyerapan per sumber dana (APBN, APBD), totalled."""
     per_source = totals_by_source(anggaran)
     total = totals(anggaran)
@@ -358,7 +390,8 @@ def source_table(anggaran: pd.DataFrame, title: str) -> str:
         Column("realisasi", "Realisasi (Rp)", "angka"),
         Column("penyerapan", "Penyerapan", "angka"),
     ]
-    return render_table(body, columns, title, _budget_notes(total))
+    values = per_source[["pagu", "realisasi", "penyerapan"]]
+    return render_table(body, columns, title, _budget_notes(total), values)
 
 
 def kegiatan_links(kegiatan: pd.DataFrame) -> pd.DataFrame:
@@ -392,7 +425,7 @@ def efficiency_frame(
     )
 
 
-def efficiency_table(frame: pd.DataFrame, title: str) -> str:
+def efficiency_table(frame: pd.DataFrame, title: str) -> ReportTable:
     """Render capaian vs penyerapan per kegiatan (`efficiency_frame`) with the verdict."""
     body = pd.DataFrame(
         {
@@ -412,10 +445,11 @@ def efficiency_table(frame: pd.DataFrame, title: str) -> str:
         Column("selisih", "Selisih (poin)", "angka"),
         Column("kategori", "Kategori", "tengah"),
     ]
-    return render_table(body, columns, title)
+    values = frame[["capaian", "penyerapan"]].assign(selisih=frame["efisiensi"])
+    return render_table(body, columns, title, values=values)
 
 
-def staff_table(pegawai: pd.DataFrame, tabel: str, title: str) -> str:
+def staff_table(pegawai: pd.DataFrame, tabel: str, title: str) -> ReportTable:
     """Render one staff table of pegawai.csv (`tabel` "1.1" ASN, "1.2" non PNS), totalled."""
     rows = pegawai.loc[pegawai["tabel"] == tabel]
     body = pd.DataFrame(
@@ -437,12 +471,12 @@ def staff_table(pegawai: pd.DataFrame, tabel: str, title: str) -> str:
     notes = (
         "Tanda \u2013: jumlah tidak tercantum dalam sumber." if rows["jumlah"].isna().any() else ""
     )
-    return render_table(body, columns, title, notes)
+    return render_table(body, columns, title, notes, rows[["jumlah"]])
 
 
 def program_table(
     program: pd.DataFrame, kegiatan: pd.DataFrame, anggaran: pd.DataFrame, title: str
-) -> str:
+) -> ReportTable:
     """Render programmes and their PK kegiatan with budget codes and pagu (LAKIP Tabel 2.1)."""
     pagu = anggaran.set_index("kode")["pagu"]
     codes = kegiatan["kode_anggaran"].astype("string")
@@ -473,10 +507,11 @@ def program_table(
         Column("kode", "Kode Anggaran", "tengah", "16%"),
         Column("pagu", "Pagu (Rp)", "angka", "20%"),
     ]
-    return render_table(body, columns, title)
+    values = pd.DataFrame({"pagu": kegiatan["id"].map(budget).where(codes.notna())})
+    return render_table(body, columns, title, values=values)
 
 
-def pk_budget_table(pk_anggaran: pd.DataFrame, title: str) -> str:
+def pk_budget_table(pk_anggaran: pd.DataFrame, title: str) -> ReportTable:
     """Render the programme budgets signed in the PK, with their total (of those filled in)."""
     body = pd.DataFrame(
         {
@@ -496,10 +531,10 @@ def pk_budget_table(pk_anggaran: pd.DataFrame, title: str) -> str:
         Column("uraian", "Program"),
         Column("pagu", "Anggaran (Rp)", "angka", "25%"),
     ]
-    return render_table(body, columns, title, notes)
+    return render_table(body, columns, title, notes, pk_anggaran[["pagu"]])
 
 
-def rkt_strategic_table(rkt: pd.DataFrame, title: str) -> str:
+def rkt_strategic_table(rkt: pd.DataFrame, title: str) -> ReportTable:
     """Render the RKT sasaran strategis grouped by tujuan (RKT Tabel 2.1)."""
     first = _changes(rkt["sasaran"])
     body = pd.DataFrame(
@@ -515,10 +550,10 @@ def rkt_strategic_table(rkt: pd.DataFrame, title: str) -> str:
         Column("indikator", "Indikator Kinerja"),
         Column("target", "Target", "tengah", "12%"),
     ]
-    return render_table(body, columns, title)
+    return render_table(body, columns, title, values=rkt[["sasaran"]])
 
 
-def rkt_program_table(rkt: pd.DataFrame, program: pd.DataFrame, title: str) -> str:
+def rkt_program_table(rkt: pd.DataFrame, program: pd.DataFrame, title: str) -> ReportTable:
     """Render the RKT programme/kegiatan indicators (RKT Tabel 2.2), headings as printed."""
     first = _changes(rkt["sasaran"]) | _changes(rkt["kegiatan"])
     body = pd.DataFrame(
@@ -546,10 +581,10 @@ def rkt_program_table(rkt: pd.DataFrame, program: pd.DataFrame, title: str) -> s
         Column("indikator", "Indikator Kinerja"),
         Column("target", "Target", "tengah", "12%"),
     ]
-    return render_table(body, columns, title)
+    return render_table(body, columns, title, values=rkt[["sasaran"]])
 
 
-def rkt_funding_table(rkt_pendanaan: pd.DataFrame, title: str) -> str:
+def rkt_funding_table(rkt_pendanaan: pd.DataFrame, title: str) -> ReportTable:
     """Render the RKT's planned funding (RKT Tabel 2.3.1); top-level lines bold, totalled.
 
     The total adds the top-level lines whose pagu is filled in.
@@ -572,12 +607,12 @@ def rkt_funding_table(rkt_pendanaan: pd.DataFrame, title: str) -> str:
         Column("uraian", "Uraian"),
         Column("pagu", "Pagu (Rp)", "angka", "22%"),
     ]
-    return render_table(body, columns, title, notes)
+    return render_table(body, columns, title, notes, rkt_pendanaan[["pagu"]])
 
 
 def simple_table(
     frame: pd.DataFrame, labels: dict[str, str], title: str, total: str | None = None
-) -> str:
+) -> ReportTable:
     """Render the columns in `labels` (key -> header) as a small table, numbers formatted.
 
     `total` names an integer column to sum in a final "Jumlah" row. A frame without rows (a
@@ -587,7 +622,9 @@ def simple_table(
         empty = pd.DataFrame({key: [""] for key in labels}).assign(
             **{next(iter(labels)): STATUS_BELUM_ADA_DATA}
         )
-        return render_table(empty, [Column(key, label) for key, label in labels.items()], title)
+        columns = [Column(key, label) for key, label in labels.items()]
+        html = render_table(empty, columns, title).html
+        return ReportTable(html, title, table_frame(frame, columns))
     body = pd.DataFrame(index=frame.index)
     columns = []
     for key, label in labels.items():
@@ -608,7 +645,7 @@ def simple_table(
         body = pd.concat(
             [body, pd.DataFrame([row]).assign(**{ROW_CLASS: "jumlah"})], ignore_index=True
         )
-    return render_table(body, columns, title)
+    return render_table(body, columns, title, values=frame[list(labels)])
 
 
 def budget_lines(anggaran: pd.DataFrame) -> pd.DataFrame:
@@ -618,7 +655,7 @@ def budget_lines(anggaran: pd.DataFrame) -> pd.DataFrame:
     return leaves.assign(label=leaves["kode"] + " " + leaves["uraian"]).reset_index(drop=True)
 
 
-def findings_table(findings: Sequence[Finding], title: str) -> str:
+def findings_table(findings: Sequence[Finding], title: str) -> ReportTable:
     """Render data findings (loader warnings, audit results): file, place, what was found."""
     body = pd.DataFrame(
         {

@@ -18,7 +18,8 @@ from matplotlib.figure import Figure
 
 from lakipkit.anggaran import compute_penyerapan
 from lakipkit.capaian import STATUS_BELUM_ADA_DATA, CapaianSettings, compute_capaian
-from lakipkit.charts import STYLE, WIDTH_IN, figure_html
+from lakipkit.charts import STYLE, WIDTH_IN, Chart, figure_html
+from lakipkit.display import Html
 from lakipkit.errors import DataValidationError, Finding
 from lakipkit.formatting import format_angka, format_persen
 from lakipkit.loading import YearData, list_years, load_year, read_table, typed_frame
@@ -353,7 +354,7 @@ def tren_chart(capaian: pd.DataFrame, sasaran: str) -> Figure:
         index=tahun, columns=pd.unique(rows["id"])
     )
     with rc_context(STYLE):
-        fig = Figure(figsize=(WIDTH_IN, 2.8), layout="constrained")
+        fig = Chart(figsize=(WIDTH_IN, 2.8), layout="constrained")
         ax = fig.add_subplot()
         for kode in nilai.columns:
             ax.plot(tahun, nilai[kode].to_numpy(dtype=float), marker="o", label=kode)
@@ -594,4 +595,4 @@ def comparison_html(
         budget_table(anggaran, "pagu", f"Pagu Anggaran Tahun {rentang}"),
         budget_table(anggaran, "penyerapan", f"Penyerapan Anggaran Tahun {rentang}"),
     ]
-    return "\n".join(parts)
+    return Html("\n".join(parts))

@@ -31,7 +31,7 @@ lampiran_pemeriksaan = False
 # Semua angka, tabel dan teks berasal dari data/<satker>/<tahun>/; sel hanya memanggil lakipkit.
 from pathlib import Path
 
-from IPython.display import HTML, display
+from IPython.display import display
 
 from lakipkit import audit, charts, narrative, tables, tren
 from lakipkit.anggaran import totals, totals_by_source
@@ -51,51 +51,45 @@ penandatangan = narrative.official(year.satker, year.laporan["penandatangan"]["p
 nama = year.satker["nama_singkat"]
 
 # %%
-display(HTML(narrative.cover_html(year.satker, tahun)))
+display(narrative.cover_html(year.satker, tahun))
 
 # %% [markdown]
 # # KATA PENGANTAR
 
 # %%
-display(HTML(narrative.render_narrative(year.narasi.get("kata_pengantar", ""))))
-display(
-    HTML(narrative.signature_html(penandatangan, year.laporan["tempat"], year.laporan["tanggal"]))
-)
+display(narrative.render_narrative(year.narasi.get("kata_pengantar", "")))
+display(narrative.signature_html(penandatangan, year.laporan["tempat"], year.laporan["tanggal"]))
 
 # %%
-display(HTML(tables.contents_placeholder("isi", "DAFTAR ISI")))
-display(HTML(tables.contents_placeholder("tabel", "DAFTAR TABEL")))
-display(HTML(tables.contents_placeholder("gambar", "DAFTAR GAMBAR")))
+display(tables.contents_placeholder("isi", "DAFTAR ISI"))
+display(tables.contents_placeholder("tabel", "DAFTAR TABEL"))
+display(tables.contents_placeholder("gambar", "DAFTAR GAMBAR"))
 
 # %% [markdown]
 # # IKHTISAR EKSEKUTIF
 
 # %%
 display(
-    HTML(
-        narrative.render_narrative(
-            year.narasi.get("ikhtisar", ""),
-            {
-                "tabel_terbit.csv#Ikhtisar": tables.indicator_table(
-                    capaian,
-                    year.sasaran,
-                    year.program,
-                    year.kegiatan,
-                    f"Perjanjian Kinerja Tahun {tahun}: Target, Realisasi dan Capaian",
-                    kind="ringkas",
-                )
-            },
-            year.satker,
-        )
+    narrative.render_narrative(
+        year.narasi.get("ikhtisar", ""),
+        {
+            "tabel_terbit.csv#Ikhtisar": tables.indicator_table(
+                capaian,
+                year.sasaran,
+                year.program,
+                year.kegiatan,
+                f"Perjanjian Kinerja Tahun {tahun}: Target, Realisasi dan Capaian",
+                kind="ringkas",
+            )
+        },
+        year.satker,
     )
 )
 display(
-    HTML(
-        narrative.paragraph(
-            narrative.describe_capaian(capaian, tahun)
-            + " "
-            + narrative.describe_anggaran(jumlah, tahun)
-        )
+    narrative.paragraph(
+        narrative.describe_capaian(capaian, tahun)
+        + " "
+        + narrative.describe_anggaran(jumlah, tahun)
     )
 )
 
@@ -104,45 +98,41 @@ display(
 # ## A. Latar Belakang
 
 # %%
-display(HTML(narrative.render_narrative(year.narasi.get("bab1_latar_belakang", ""))))
+display(narrative.render_narrative(year.narasi.get("bab1_latar_belakang", "")))
 
 # %% [markdown]
 # ## B. Maksud dan Tujuan
 
 # %%
-display(HTML(narrative.render_narrative(year.narasi.get("bab1_maksud_tujuan", ""))))
+display(narrative.render_narrative(year.narasi.get("bab1_maksud_tujuan", "")))
 
 # %% [markdown]
 # ## C. Kedudukan, Tugas dan Fungsi
 
 # %%
-display(HTML(narrative.render_narrative(year.narasi.get("bab1_kedudukan", ""), {}, year.satker)))
+display(narrative.render_narrative(year.narasi.get("bab1_kedudukan", ""), {}, year.satker))
 
 # %% [markdown]
 # ## D. Landasan Hukum
 
 # %%
-display(HTML(narrative.legal_basis_html(year.satker)))
+display(narrative.legal_basis_html(year.satker))
 
 # %% [markdown]
 # ## E. Struktur Organisasi
 
 # %%
 display(
-    HTML(
-        narrative.render_narrative(
-            year.narasi.get("bab1_struktur", ""),
-            {
-                "pegawai.csv#1.1": tables.staff_table(year.pegawai, "1.1", "Pegawai ASN"),
-                "pegawai.csv#1.2": tables.staff_table(
-                    year.pegawai, "1.2", "Pegawai Pemerintah Non Pegawai Negeri"
-                ),
-                "organisasi.csv": charts.org_chart_html(
-                    year.organisasi, f"Struktur Organisasi {nama}"
-                ),
-            },
-            year.satker,
-        )
+    narrative.render_narrative(
+        year.narasi.get("bab1_struktur", ""),
+        {
+            "pegawai.csv#1.1": tables.staff_table(year.pegawai, "1.1", "Pegawai ASN"),
+            "pegawai.csv#1.2": tables.staff_table(
+                year.pegawai, "1.2", "Pegawai Pemerintah Non Pegawai Negeri"
+            ),
+            "organisasi.csv": charts.org_chart_html(year.organisasi, f"Struktur Organisasi {nama}"),
+        },
+        year.satker,
     )
 )
 
@@ -150,7 +140,7 @@ display(
 # ## F. Sistematika Penyajian
 
 # %%
-display(HTML(narrative.render_narrative(year.narasi.get("bab1_sistematika", ""))))
+display(narrative.render_narrative(year.narasi.get("bab1_sistematika", "")))
 
 # %% [markdown]
 # # BAB II PERENCANAAN DAN PERJANJIAN KINERJA
@@ -158,19 +148,17 @@ display(HTML(narrative.render_narrative(year.narasi.get("bab1_sistematika", ""))
 
 # %%
 display(
-    HTML(
-        narrative.render_narrative(
-            year.narasi.get("bab2_renstra", ""),
-            {
-                "tabel_program_kegiatan_dipa": tables.program_table(
-                    year.program,
-                    year.kegiatan,
-                    year.anggaran,
-                    f"Program dan Kegiatan Tahun Anggaran {tahun}",
-                )
-            },
-            year.satker,
-        )
+    narrative.render_narrative(
+        year.narasi.get("bab2_renstra", ""),
+        {
+            "tabel_program_kegiatan_dipa": tables.program_table(
+                year.program,
+                year.kegiatan,
+                year.anggaran,
+                f"Program dan Kegiatan Tahun Anggaran {tahun}",
+            )
+        },
+        year.satker,
     )
 )
 
@@ -179,15 +167,13 @@ display(
 
 # %%
 display(
-    HTML(
-        narrative.render_narrative(
-            year.narasi.get("bab2_rkt", ""),
-            {
-                "tabel_terbit.csv#2.2": tables.rkt_program_table(
-                    year.rkt_program, year.program, f"Rencana Kinerja Tahunan {nama} {tahun}"
-                )
-            },
-        )
+    narrative.render_narrative(
+        year.narasi.get("bab2_rkt", ""),
+        {
+            "tabel_terbit.csv#2.2": tables.rkt_program_table(
+                year.rkt_program, year.program, f"Rencana Kinerja Tahunan {nama} {tahun}"
+            )
+        },
     )
 )
 
@@ -196,23 +182,21 @@ display(
 
 # %%
 display(
-    HTML(
-        narrative.render_narrative(
-            year.narasi.get("bab2_pk", ""),
-            {
-                "indikator.csv": tables.indicator_table(
-                    year.indikator,
-                    year.sasaran,
-                    year.program,
-                    year.kegiatan,
-                    f"Perjanjian Kinerja Tahun {tahun}",
-                    kind="pk",
-                ),
-                "pk_anggaran.csv": tables.pk_budget_table(
-                    year.pk_anggaran, f"Anggaran Program dalam Perjanjian Kinerja Tahun {tahun}"
-                ),
-            },
-        )
+    narrative.render_narrative(
+        year.narasi.get("bab2_pk", ""),
+        {
+            "indikator.csv": tables.indicator_table(
+                year.indikator,
+                year.sasaran,
+                year.program,
+                year.kegiatan,
+                f"Perjanjian Kinerja Tahun {tahun}",
+                kind="pk",
+            ),
+            "pk_anggaran.csv": tables.pk_budget_table(
+                year.pk_anggaran, f"Anggaran Program dalam Perjanjian Kinerja Tahun {tahun}"
+            ),
+        },
     )
 )
 
@@ -221,27 +205,23 @@ display(
 # ## A. Pengukuran Capaian Kinerja
 
 # %%
-display(HTML(narrative.render_narrative(year.narasi.get("bab3_pengukuran", ""))))
-display(HTML(narrative.method_html(year.indikator, settings)))
+display(narrative.render_narrative(year.narasi.get("bab3_pengukuran", "")))
+display(narrative.method_html(year.indikator, settings))
 display(
-    HTML(
-        tables.indicator_table(
-            capaian,
-            year.sasaran,
-            year.program,
-            year.kegiatan,
-            "Indikator Kinerja, Target, Realisasi dan Capaian",
-            kind="capaian",
-            desimal=settings.desimal,
-        )
+    tables.indicator_table(
+        capaian,
+        year.sasaran,
+        year.program,
+        year.kegiatan,
+        "Indikator Kinerja, Target, Realisasi dan Capaian",
+        kind="capaian",
+        desimal=settings.desimal,
     )
 )
-display(HTML(narrative.paragraph(narrative.describe_capaian(capaian, tahun))))
+display(narrative.paragraph(narrative.describe_capaian(capaian, tahun)))
 display(
-    HTML(
-        charts.figure_html(
-            charts.capaian_chart(capaian), "Capaian per Indikator Kinerja terhadap Target (100 %)"
-        )
+    charts.figure_html(
+        charts.capaian_chart(capaian), "Capaian per Indikator Kinerja terhadap Target (100 %)"
     )
 )
 
@@ -252,12 +232,10 @@ display(
 # PermenPANRB 53/2014: capaian tahun ini dibandingkan dengan tahun-tahun sebelumnya dan
 # dengan target akhir Renstra; tanpa tahun sebelumnya, satu kalimat mengatakannya.
 display(
-    HTML(
-        tren.comparison_html(years, renstra, settings)
-        or narrative.paragraph(
-            f"Data kinerja {nama} untuk tahun sebelum {tahun} tidak tersedia di folder data/, "
-            f"sehingga capaian tahun {tahun} belum dapat dibandingkan dengan tahun sebelumnya."
-        )
+    tren.comparison_html(years, renstra, settings)
+    or narrative.paragraph(
+        f"Data kinerja {nama} untuk tahun sebelum {tahun} tidak tersedia di folder data/, "
+        f"sehingga capaian tahun {tahun} belum dapat dibandingkan dengan tahun sebelumnya."
     )
 )
 
@@ -266,82 +244,72 @@ display(
 
 # %%
 display(
-    HTML(
-        narrative.analysis_html(
-            capaian,
-            year.sasaran,
-            year.program,
-            year.kegiatan,
-            year.narasi,
-            {
-                "mitra.csv": tables.simple_table(
-                    year.tabel["mitra"], {"no": "No", "nama": "Instansi Mitra"}, "Mitra Kerja Sama"
-                ),
-                "dpt.csv": tables.simple_table(
-                    year.tabel["dpt"],
-                    {"jenis_kelamin": "Jenis Kelamin", "jumlah": "Jumlah Pemilih"},
-                    "Daftar Pemilih Tetap",
-                    total="jumlah",
-                ),
-                "produk_hukum.csv": tables.simple_table(
-                    year.tabel["produk_hukum"],
-                    {"no": "No", "produk_hukum": "Produk Hukum", "jumlah": "Jumlah"},
-                    "Produk Hukum",
-                    total="jumlah",
-                ),
-                "ppid.csv": tables.simple_table(
-                    year.tabel["ppid"],
-                    {
-                        "no": "No",
-                        "nomor_registrasi": "Nomor Registrasi",
-                        "jenis_informasi": "Jenis Informasi",
-                    },
-                    "Jenis Pelayanan PPID",
-                ),
-            },
-            year.satker,
-        )
+    narrative.analysis_html(
+        capaian,
+        year.sasaran,
+        year.program,
+        year.kegiatan,
+        year.narasi,
+        {
+            "mitra.csv": tables.simple_table(
+                year.tabel["mitra"], {"no": "No", "nama": "Instansi Mitra"}, "Mitra Kerja Sama"
+            ),
+            "dpt.csv": tables.simple_table(
+                year.tabel["dpt"],
+                {"jenis_kelamin": "Jenis Kelamin", "jumlah": "Jumlah Pemilih"},
+                "Daftar Pemilih Tetap",
+                total="jumlah",
+            ),
+            "produk_hukum.csv": tables.simple_table(
+                year.tabel["produk_hukum"],
+                {"no": "No", "produk_hukum": "Produk Hukum", "jumlah": "Jumlah"},
+                "Produk Hukum",
+                total="jumlah",
+            ),
+            "ppid.csv": tables.simple_table(
+                year.tabel["ppid"],
+                {
+                    "no": "No",
+                    "nomor_registrasi": "Nomor Registrasi",
+                    "jenis_informasi": "Jenis Informasi",
+                },
+                "Jenis Pelayanan PPID",
+            ),
+        },
+        year.satker,
     )
 )
-display(HTML(narrative.render_narrative(year.narasi.get("bab3_kesimpulan", ""))))
+display(narrative.render_narrative(year.narasi.get("bab3_kesimpulan", "")))
 
 # %% [markdown]
 # ## C. Akuntabilitas Keuangan
 
 # %%
 display(
-    HTML(
-        narrative.render_narrative(
-            year.narasi.get("bab3_keuangan", ""),
-            {
-                "anggaran_terbit.csv": narrative.paragraph(
-                    narrative.describe_sources(totals_by_source(year.anggaran), jumlah, tahun)
-                ),
-                "anggaran.csv": tables.budget_table(
-                    year.anggaran, "Pagu, Realisasi dan Penyerapan Anggaran"
-                ),
-            },
-        )
+    narrative.render_narrative(
+        year.narasi.get("bab3_keuangan", ""),
+        {
+            "anggaran_terbit.csv": narrative.paragraph(
+                narrative.describe_sources(totals_by_source(year.anggaran), jumlah, tahun)
+            ),
+            "anggaran.csv": tables.budget_table(
+                year.anggaran, "Pagu, Realisasi dan Penyerapan Anggaran"
+            ),
+        },
     )
 )
-display(HTML(tables.source_table(year.anggaran, "Anggaran per Sumber Dana")))
+display(tables.source_table(year.anggaran, "Anggaran per Sumber Dana"))
 display(
-    HTML(
-        charts.figure_html(
-            charts.penyerapan_chart(tables.budget_lines(year.anggaran)),
-            "Penyerapan Anggaran per Kegiatan",
-        )
+    charts.figure_html(
+        charts.penyerapan_chart(tables.budget_lines(year.anggaran)),
+        "Penyerapan Anggaran per Kegiatan",
     )
 )
+display(tables.efficiency_table(efisiensi, "Efisiensi: Capaian Kinerja dan Penyerapan Anggaran"))
 display(
-    HTML(tables.efficiency_table(efisiensi, "Efisiensi: Capaian Kinerja dan Penyerapan Anggaran"))
-)
-display(
-    HTML(
-        charts.figure_html(
-            charts.efisiensi_chart(efisiensi),
-            "Capaian Kinerja dan Penyerapan Anggaran per Kegiatan",
-        )
+    charts.figure_html(
+        charts.efisiensi_chart(efisiensi),
+        "Capaian Kinerja dan Penyerapan Anggaran per Kegiatan",
     )
 )
 
@@ -349,58 +317,46 @@ display(
 # # BAB IV PENUTUP
 
 # %%
-display(HTML(narrative.render_narrative(year.narasi.get("bab4_penutup", ""))))
-display(
-    HTML(narrative.signature_html(penandatangan, year.laporan["tempat"], year.laporan["tanggal"]))
-)
+display(narrative.render_narrative(year.narasi.get("bab4_penutup", "")))
+display(narrative.signature_html(penandatangan, year.laporan["tempat"], year.laporan["tanggal"]))
 
 # %% [markdown]
 # # LAMPIRAN
 # ## Perjanjian Kinerja
 
 # %%
-display(HTML(narrative.pk_statement_html(year.satker, year.laporan, tahun)))
+display(narrative.pk_statement_html(year.satker, year.laporan, tahun))
 display(
-    HTML(
-        tables.indicator_table(
-            year.indikator,
-            year.sasaran,
-            year.program,
-            year.kegiatan,
-            f"Perjanjian Kinerja Tahun {tahun} {year.satker['nama']}",
-            kind="pk",
-        )
+    tables.indicator_table(
+        year.indikator,
+        year.sasaran,
+        year.program,
+        year.kegiatan,
+        f"Perjanjian Kinerja Tahun {tahun} {year.satker['nama']}",
+        kind="pk",
     )
 )
-display(
-    HTML(tables.pk_budget_table(year.pk_anggaran, f"Anggaran Perjanjian Kinerja Tahun {tahun}"))
-)
-display(HTML(narrative.pk_signatures_html(year.satker, year.laporan)))
+display(tables.pk_budget_table(year.pk_anggaran, f"Anggaran Perjanjian Kinerja Tahun {tahun}"))
+display(narrative.pk_signatures_html(year.satker, year.laporan))
 
 # %% [markdown]
 # ## Rencana Kinerja Tahunan
 
 # %%
+display(tables.rkt_strategic_table(year.rkt_sasaran_strategis, f"Sasaran Strategis RKT {tahun}"))
 display(
-    HTML(tables.rkt_strategic_table(year.rkt_sasaran_strategis, f"Sasaran Strategis RKT {tahun}"))
-)
-display(
-    HTML(
-        tables.rkt_program_table(
-            year.rkt_program, year.program, f"Sasaran Program dan Kegiatan RKT {tahun}"
-        )
+    tables.rkt_program_table(
+        year.rkt_program, year.program, f"Sasaran Program dan Kegiatan RKT {tahun}"
     )
 )
-display(HTML(tables.rkt_funding_table(year.rkt_pendanaan, f"Rencana Pendanaan RKT {tahun}")))
+display(tables.rkt_funding_table(year.rkt_pendanaan, f"Rencana Pendanaan RKT {tahun}"))
 
 # %%
 if lampiran_pemeriksaan:
     display(
-        HTML(
-            narrative.findings_html(
-                audit.sort_findings(
-                    [*year.findings, *audit.audit_year(year, audit.AuditSettings(capaian=settings))]
-                )
+        narrative.findings_html(
+            audit.sort_findings(
+                [*year.findings, *audit.audit_year(year, audit.AuditSettings(capaian=settings))]
             )
         )
     )

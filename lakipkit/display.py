@@ -1,0 +1,180 @@
+"""Report pieces that show themselves in JupyterLab and are still the HTML the build embeds.
+
+`Html` is a `str` holding report HTML (like markupsafe's `Markup`): it joins, is inserted at
+a narrative's `sisipan` marker and is compared as the HTML it holds, so code that composes
+the report is unchanged; in a notebook IPython shows it rendered, with the report's stylesheet
+scoped to cell outputs (JupyterLab otherwise right-aligns every cell and stripes rows).
+`ReportTable` and `ReportFigure` add what a planner inspects: the caption, the number once
+known, the DataFrame behind a table, the matplotlib figure behind a chart.
+
+The `<style class="lakip-layar">` and `<div class="lakip-layar">` around each output are for
+the notebook screen only; `lakipkit.build.assemble_document` removes them from the page.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+from html import escape
+from pathlib import Path
+from typing import Any, Self
+
+import pandas as pd
+
+#: Class of the notebook-only `<style>` and wrapper `<div>` the build strips from the page.
+SCREEN_CLASS = "lakip-layar"
+_CSS = Path(__file__).parent / "templates" / "lakip" / "lakip.css"
+# Rules for the whole page, not for a piece shown in a cell output.
+_PAGE_ONLY = re.compile(r"^(main\.laporan|\.ke-daftar-isi)\b")
+_NOMOR_KOSONG = re.compile(r'(<span class="nomor" data-jenis="[^"]*">)(</span>)')
+
+
+@cache
+def screen_css() -> str:
+    """Return lakip.css's rules for the report's pieces, scoped to one output's wrapper.
+
+    Only top-level rules whose selectors name a class are kept (tables, figures, cover,
+    signatures, lists; not `body`, `h1` or `p`, which JupyterLab styles), `:root` variables
+    move to the wrapper, and every selector is prefixed with it, so nothing outside the output
+    changes and JupyterLab's own table rules (right-aligned cells, striped rows) lose.
+    """
+    text = re.sub(r"/\*.*?\*/", "", _CSS.read_text(encoding="utf-8"), flags=re.DOTALL)
+    scope = f"div.{SCREEN_CLASS}"
+    rules = []
+    for selector, body in _top_level_rules(text):
+        parts = [part.strip() for part in selector.split(",")]
+        scoped = [
+            scope if part == ":root" else f"{scope} {part}"
+            for part in parts
+            if part == ":root" or ("." in part and not _PAGE_ONLY.match(part))
+        ]
+        if scoped:
+            body = re.sub(r"\s*([{};:,])\s*", r"\1", re.sub(r"\s+", " ", body))
+            rules.append(",".join(scoped) + body)
+    # JupyterLab stripes and highlights table rows; the report does not.
+    rules.append(f"{scope} table.tabel tbody tr{{background:none}}")
+    return "\n".join(rules)
+
+
+def _top_level_rules(css: str) -> list[tuple[str, str]]:
+    """Split a stylesheet into (selector, `{body}`) pairs, skipping at-rules (`@media`...)."""
+    rules = []
+    depth = start = 0
+    selector = ""
+    for index, char in enumerate(css):
+        if char == "{":
+            if depth == 0:
+                selector, start = css[start:index].strip(), index
+            depth += 1
+        elif char == "}":
+            depth -= 1
+            if depth == 0:
+                if not selector.startswith("@"):
+                    rules.append((selector, css[start : index + 1]))
+                start = index + 1
+    return rules
+
+
+def on_screen(html: str) -> str:
+    """Wrap report HTML for a notebook output: scoped stylesheet plus wrapper `<div>`."""
+    style = f'<style class="{SCREEN_CLASS}">\n{screen_css()}\n</style>'
+    return f'{style}<div class="{SCREEN_CLASS}">{html}</div>'
+
+
+class Html(str):
+    """Report HTML that IPython shows rendered, with the report's look.
+
+    The string itself is the HTML embedded in the report; `_repr_html_` adds the scoped
+    stylesheet for the notebook screen; the plain-text repr is one short line.
+    """
+
+    __slots__ = ()
+
+    @property
+    def html(self) -> str:
+        """The HTML as a plain `str`."""
+        return str.__str__(self)
+
+    def _repr_html_(self) -> str:
+        return on_screen(self.html)
+
+    def _repr_pretty_(self, printer: Any, cycle: bool) -> None:
+        printer.text(self.describe())
+
+    def describe(self) -> str:
+        """One line for the plain-text repr: what this is, shortened."""
+        text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", self)).strip()
+        return f"HTML laporan: {text[:77] + '…' if len(text) > 78 else text}"
+
+
+class _Captioned(Html):
+    """A report piece with a numbered caption: a table or a figure (frozen once made)."""
+
+    jenis = "Tabel"
+    caption: str
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise AttributeError(f"{type(self).__name__} tidak dapat diubah")
+
+    def _init(self, **fields: Any) -> None:
+        for name, value in fields.items():
+            object.__setattr__(self, name, value)
+
+    @property
+    def number(self) -> str:
+        """'Tabel 3.1' once numbered (`numbered` or the build), '' before."""
+        match = re.search(r'<span class="nomor" data-jenis="[^"]*">([^<]*)</span>', self)
+        return match.group(1) if match else ""
+
+    def numbered(self, number: str) -> Self:
+        """Return a copy whose caption reads '<jenis> <number>' (e.g. 'Tabel 3.1')."""
+        label = escape(f"{self.jenis} {number}")
+        html = _NOMOR_KOSONG.sub(rf"\g<1>{label}\g<2>", self.html, count=1)
+        return self._copy(html)
+
+    def _copy(self, html: str) -> Self:
+        raise NotImplementedError
+
+    def describe(self) -> str:
+        return f"{self.number or self.jenis}: {self.caption}"
+
+
+class ReportTable(_Captioned):
+    """A report table: its HTML (the string), `caption` (its title) and `frame`, its data.
+
+    `frame` has one row per data row of the table (no heading or total rows), the printed
+    column headers as column names, and numbers as numbers (capaian 96.94, pagu 1384645000),
+    ready to filter, sum or copy to a spreadsheet.
+    """
+
+    frame: pd.DataFrame
+
+    def __new__(cls, html: str, caption: str, frame: pd.DataFrame) -> ReportTable:
+        """Wrap a rendered table with its caption title and data frame."""
+        self = super().__new__(cls, html)
+        self._init(caption=caption, frame=frame)
+        return self
+
+    def _copy(self, html: str) -> ReportTable:
+        return ReportTable(html, self.caption, self.frame)
+
+    def describe(self) -> str:
+        """Say number, title and the shape of the data behind the table."""
+        rows, cols = self.frame.shape
+        return f"{super().describe()} ({rows} baris × {cols} kolom; data di .frame)"
+
+
+class ReportFigure(_Captioned):
+    """A report figure: its HTML (`<figure>` with the SVG), `caption` and matplotlib `figure`."""
+
+    jenis = "Gambar"
+    figure: Any
+
+    def __new__(cls, html: str, caption: str, figure: Any) -> ReportFigure:
+        """Wrap an embedded figure with its title and the matplotlib figure it shows."""
+        self = super().__new__(cls, html)
+        self._init(caption=caption, figure=figure)
+        return self
+
+    def _copy(self, html: str) -> ReportFigure:
+        return ReportFigure(html, self.caption, self.figure)
