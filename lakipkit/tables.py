@@ -241,8 +241,7 @@ def indicator_table(
         {
             "no": capaian["sasaran"].map(info["no"]),
             "sasaran": capaian["sasaran"].map(info["uraian"]),
-            "capaian": capaian.get("capaian"),
-            "terbatas": capaian.get("capaian_terbatas"),
+            "capaian": capaian.get("capaian_dicetak", capaian.get("capaian")),
         }
     )
     if not groups:
