@@ -16,6 +16,8 @@ from lakipkit.errors import LakipError
 if TYPE_CHECKING:
     from rich.console import Console
 
+    from lakipkit.batch import Outcome, Unit
+
 
 def _resolve_satker(data_dir: Path, satker: str | None) -> str:
     """Use the given satker, or the only one under `data_dir` (the bundled unit)."""
@@ -75,16 +77,75 @@ def build_progress(console: Console) -> Iterator[Callable[[str], None] | None]:
         finish()  # not reached on an error: the failed step keeps its spinner frame
 
 
+@contextmanager
+def batch_progress(
+    console: Console, total: int, workers: int
+) -> Iterator[Callable[[str, Unit, Outcome | None], None]]:
+    """Show a batch: a bar over the units and the ones being built (oldest first).
+
+    Tasks are handed to the engine in order, so the oldest units not yet finished are the
+    ones the workers are on. Off a terminal, one line per finished unit instead.
+    """
+    running: dict[Unit, None] = {}
+    done = [0]
+    if not console.is_terminal:
+
+        def line(event: str, unit: Unit, outcome: Outcome | None) -> None:
+            if outcome is not None:
+                done[0] += 1
+                galat = f": {outcome.galat}" if outcome.galat else ""
+                console.print(
+                    f"[{done[0]}/{total}] {unit} {outcome.status} ({outcome.detik:.1f} s){galat}",
+                    markup=False,
+                    highlight=False,
+                    soft_wrap=True,
+                )
+
+        yield line
+        return
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    columns = (
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        TextColumn("{task.description}"),
+    )
+    with Progress(*columns, console=console) as bar:
+        task = bar.add_task("", total=total)
+
+        def step(event: str, unit: Unit, outcome: Outcome | None) -> None:
+            if outcome is None:
+                running[unit] = None
+            else:
+                running.pop(unit, None)
+                bar.advance(task)
+                if outcome.galat:
+                    bar.console.print(
+                        f"{unit} gagal: {outcome.galat}", markup=False, highlight=False
+                    )
+            names = ", ".join(str(u) for u in list(running)[:workers])
+            bar.update(task, description=f"membangun {names}" if names else "")
+
+        yield step
+
+
+def _formats(text: str) -> tuple[str, ...]:
+    return tuple(f.strip() for f in text.split(",") if f.strip())
+
+
 def _cmd_build(args: argparse.Namespace) -> int:
     from rich.console import Console
 
     from lakipkit.build import build_report
 
+    if args.semua:
+        return _cmd_build_semua(args)
+    if args.tahun is None:
+        raise LakipError("--tahun wajib (atau --semua untuk setiap satker dan tahun)")
     satker = _resolve_satker(args.data, args.satker)
-    formats = tuple(f.strip() for f in args.format.split(",") if f.strip())
-    parameters: dict[str, object] = {"cap": args.cap, "skala": args.skala}
-    if args.pemeriksaan:
-        parameters["lampiran_pemeriksaan"] = True
+    formats = _formats(args.format)
+    parameters = _build_parameters(args)
     with build_progress(Console(stderr=True)) as progress:
         result = build_report(
             args.data,
@@ -102,6 +163,58 @@ def _cmd_build(args: argparse.Namespace) -> int:
     for path in result.removed:
         print(f"lakip: dihapus {path} (format itu tidak dibangun ulang)", file=sys.stderr)
     return 0
+
+
+def _build_parameters(args: argparse.Namespace) -> dict[str, object]:
+    parameters: dict[str, object] = {"cap": args.cap, "skala": args.skala}
+    if args.pemeriksaan:
+        parameters["lampiran_pemeriksaan"] = True
+    return parameters
+
+
+def _cmd_build_semua(args: argparse.Namespace) -> int:
+    from rich.console import Console
+
+    from lakipkit.batch import (
+        ACCOUNT,
+        STATUS_FAILED,
+        BatchOptions,
+        account_table,
+        find_units,
+        make_engine,
+        run_batch,
+        write_account,
+    )
+
+    if args.satker:
+        raise LakipError("--semua membangun setiap satker: jangan beri --satker")
+    options = BatchOptions(
+        formats=_formats(args.format),
+        parameters=_build_parameters(args),
+        laporan=args.laporan,
+        triwulan=args.triwulan,
+    )
+    units = find_units(args.data, args.tahun)
+    engine = make_engine(args.pekerja, args.dask)
+    console = Console(stderr=True)
+    try:
+        with batch_progress(console, len(units), engine.workers) as progress:
+            outcomes = run_batch(
+                args.data,
+                args.output,
+                engine,
+                options,
+                units=units,
+                force=args.paksa,
+                progress=progress,
+            )
+    finally:
+        engine.close()
+    args.output.mkdir(parents=True, exist_ok=True)
+    account = write_account(args.output / ACCOUNT, outcomes)
+    Console().print(account_table(outcomes))
+    print(account)
+    return 1 if any(o.status == STATUS_FAILED for o in outcomes) else 0
 
 
 def _cmd_periksa(args: argparse.Namespace) -> int:
@@ -147,8 +260,8 @@ def _cmd_impor(args: argparse.Namespace) -> int:
     return 0
 
 
-def _common(parser: argparse.ArgumentParser) -> None:
-    _where(parser)
+def _common(parser: argparse.ArgumentParser, tahun_wajib: bool = True) -> None:
+    _where(parser, tahun_wajib)
     parser.add_argument(
         "--cap",
         help="batas atas capaian untuk sekali jalan, mis. 100 atau 120, atau 'tanpa'; "
@@ -162,8 +275,10 @@ def _common(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def _where(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--tahun", type=int, required=True, help="tahun laporan, mis. 2024")
+def _where(parser: argparse.ArgumentParser, tahun_wajib: bool = True) -> None:
+    parser.add_argument(
+        "--tahun", type=int, required=tahun_wajib, help="tahun laporan, mis. 2024"
+    )
     parser.add_argument("--satker", help="id satker (folder di data/); bawaan: satu-satunya satker")
     parser.add_argument(
         "--data", type=Path, default=Path("data"), help="folder data (bawaan: data)"
@@ -209,7 +324,7 @@ def build_parser() -> argparse.ArgumentParser:
     impor.set_defaults(func=_cmd_impor)
 
     build = sub.add_parser("build", help="jalankan notebook laporan dan ekspor HTML/PDF")
-    _common(build)
+    _common(build, tahun_wajib=False)
     build.add_argument("--format", default="html,pdf", help="html,pdf (bawaan keduanya)")
     build.add_argument("--output", type=Path, default=Path("output"), help="folder keluaran")
     build.add_argument(
@@ -223,6 +338,26 @@ def build_parser() -> argparse.ArgumentParser:
         "--pemeriksaan",
         action="store_true",
         help="tambahkan Lampiran Pemeriksaan Data (temuan lakip periksa) ke laporan tahunan",
+    )
+    semua = build.add_argument_group("banyak satker (docs/skala.md)")
+    semua.add_argument(
+        "--semua",
+        action="store_true",
+        help="bangun setiap satker (dan tahun, kecuali --tahun) di --data, paralel",
+    )
+    semua.add_argument(
+        "--pekerja", type=int, default=None, help="jumlah proses pekerja (bawaan: jumlah inti)"
+    )
+    semua.add_argument(
+        "--dask",
+        nargs="?",
+        const="lokal",
+        default=None,
+        metavar="ALAMAT",
+        help="jalankan di klaster Dask (mis. tcp://host:8786); tanpa alamat: LocalCluster",
+    )
+    semua.add_argument(
+        "--paksa", action="store_true", help="bangun ulang juga satker yang masukannya tetap"
     )
     build.set_defaults(func=_cmd_build)
     return parser

@@ -1,0 +1,558 @@
+"""Build many satker-years at once: `lakip build --semua`.
+
+Why a module of its own: one unit's build (`lakipkit.build`) knows nothing of other units.
+A batch adds what only matters at scale:
+
+- **finding the work**: every satker folder under `data/` and each of its years
+  (`find_units`), optionally one year only;
+- **bytes in, bytes out**: a unit's input files are read by the client (`read_unit`), a task
+  (`build_unit`) rebuilds them in a private temporary folder, builds there and returns the
+  output files as bytes. So the same task runs in a local process pool or on Dask workers on
+  other machines (no shared filesystem), and the client alone writes into `output/`,
+  atomically, as results arrive (`write_unit`);
+- **warm workers**: each worker imports the build chain once (`warm_up`) and keeps it for
+  every unit it builds, instead of a fresh `lakip build` process per unit;
+- **one bad unit never stops the others**: a task never raises for a unit's own problem; it
+  returns the first error line, and the batch goes on;
+- **nothing rebuilt needlessly**: a unit whose input files, build options and lakipkit code
+  are unchanged since its last successful build, and whose outputs are still there, is
+  skipped (`fingerprint`, stamp `.masukan.json` beside the outputs);
+- **a final account**: one row per unit (status, seconds, first error) as a table and as
+  JSON (`write_account`).
+
+The engine that runs the tasks is swappable (`Engine`): `LocalPool` (processes on this
+machine) or `lakipkit.dask_engine.DaskEngine` (a Dask cluster).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+import time
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from dataclasses import asdict, dataclass, field
+from functools import cache
+from multiprocessing import get_context
+from pathlib import Path
+from typing import Any, Protocol
+
+from lakipkit.errors import DataValidationError, LakipError
+
+#: Hidden file beside a unit's outputs: the fingerprint of what it was built from.
+STAMP = ".masukan.json"
+#: The batch's account, written at the root of the output folder.
+ACCOUNT = "build-semua.json"
+STATUS_OK, STATUS_FAILED, STATUS_SKIPPED = "berhasil", "gagal", "dilewati"
+_STATUSES = (STATUS_OK, STATUS_FAILED, STATUS_SKIPPED)
+_PACKAGE = Path(__file__).resolve().parent
+
+
+@dataclass(frozen=True, order=True)
+class Unit:
+    """One satker-year: the unit of work of a batch."""
+
+    satker: str
+    tahun: int
+
+    def __str__(self) -> str:
+        return f"{self.satker} {self.tahun}"
+
+
+@dataclass(frozen=True)
+class BatchOptions:
+    """What every unit of a batch is built with (the arguments of `build_report`)."""
+
+    formats: tuple[str, ...] = ("html", "pdf")
+    parameters: Mapping[str, Any] = field(default_factory=dict)
+    laporan: str = "tahunan"
+    triwulan: int | None = None
+
+    def key(self) -> str:
+        """Serialise the options for the fingerprint (sorted, so order does not matter)."""
+        return json.dumps(
+            {
+                "formats": sorted(self.formats),
+                "parameters": dict(self.parameters),
+                "laporan": self.laporan,
+                "triwulan": self.triwulan,
+            },
+            sort_keys=True,
+            default=str,
+        )
+
+
+@dataclass(frozen=True)
+class UnitTask:
+    """Everything a worker needs to build one unit, with no access to the client's disk.
+
+    ``files`` maps paths relative to the data folder (posix) to their bytes: the satker's
+    folder (its years up to ``unit.tahun``, which the report compares) and the files shared
+    by all units (a catalogue). ``data_root`` and ``output_root`` are the client's folders:
+    the executed notebook records them, as if the unit had been built in place.
+    """
+
+    unit: Unit
+    files: Mapping[str, bytes]
+    options: BatchOptions
+    data_root: str
+    output_root: str
+
+
+@dataclass(frozen=True)
+class UnitResult:
+    """What a task returns: the output files as bytes, or the first error line.
+
+    A failed unit may still return ``files`` (the failed notebook, kept for inspection).
+    """
+
+    unit: Unit
+    files: Mapping[str, bytes]
+    seconds: float
+    error: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        """True when the unit was built."""
+        return self.error is None
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """One row of the batch's account."""
+
+    satker: str
+    tahun: int
+    status: str
+    detik: float
+    galat: str | None = None
+
+
+class Engine(Protocol):
+    """Runs unit tasks somewhere and yields their results as they finish (any order)."""
+
+    workers: int
+
+    def run(self, tasks: Iterable[UnitTask]) -> Iterator[UnitResult]:
+        """Build every task; never raise for one unit's failure."""
+        ...
+
+    def close(self) -> None:
+        """Release the workers."""
+        ...
+
+
+# -- finding and reading the units (client side) --------------------------------------------
+
+
+def find_units(data_dir: str | os.PathLike[str], tahun: int | None = None) -> list[Unit]:
+    """List every satker-year under `data_dir` (only year `tahun` if given), sorted.
+
+    A satker is a folder named like a satker id; its years are its four-digit folders. A
+    folder without years (a shared catalogue) holds no unit.
+    """
+    from lakipkit.loading import list_satker, list_years
+
+    root = Path(data_dir)
+    units: list[Unit] = []
+    for satker in list_satker(root):
+        units.extend(
+            Unit(satker, year)
+            for year in list_years(root, satker)
+            if tahun is None or year == tahun
+        )
+    return units
+
+
+def read_unit(data_dir: str | os.PathLike[str], unit: Unit) -> dict[str, bytes]:
+    """Read the files one unit's build may open, as {relative posix path: bytes}.
+
+    That is the satker's own folder without its later years (the annual report compares a
+    year with the years before it, never after) and everything under `data_dir` that is not
+    another satker's folder (shared files such as an indicator catalogue). Hidden files and
+    folders are left out.
+    """
+    root = Path(data_dir)
+    files: dict[str, bytes] = {}
+    for entry in sorted(root.iterdir()):
+        if entry.name.startswith("."):
+            continue
+        if entry.is_dir() and entry.name != unit.satker and _is_satker(entry):
+            continue
+        for path in _walk(entry):
+            relative = path.relative_to(root)
+            parts = relative.parts
+            if (
+                parts[0] == unit.satker
+                and len(parts) > 2
+                and parts[1].isdigit()
+                and int(parts[1]) > unit.tahun
+            ):
+                continue
+            files[relative.as_posix()] = path.read_bytes()
+    return files
+
+
+def _is_satker(folder: Path) -> bool:
+    """Tell a satker folder (a satker.yaml or a year folder) from a shared one."""
+    return (folder / "satker.yaml").is_file() or any(
+        child.is_dir() and child.name.isdigit() and len(child.name) == 4
+        for child in folder.iterdir()
+    )
+
+
+def _walk(entry: Path) -> Iterator[Path]:
+    """Every non-hidden file at or under `entry`, in a stable order."""
+    if entry.is_file():
+        yield entry
+        return
+    for path in sorted(entry.rglob("*")):
+        relative = path.relative_to(entry)
+        if path.is_file() and not any(part.startswith(".") for part in relative.parts):
+            yield path
+
+
+@cache
+def code_version() -> str:
+    """Hash lakipkit's code, templates and notebooks: a new version rebuilds every unit."""
+    digest = hashlib.sha256()
+    roots = (_PACKAGE, _PACKAGE.parent / "notebooks")
+    for root in roots:
+        if not root.is_dir():
+            continue
+        for path in sorted(root.rglob("*")):
+            if path.is_file() and path.suffix in {".py", ".ipynb", ".j2", ".css", ".json", ".tpl"}:
+                digest.update(path.relative_to(root).as_posix().encode())
+                digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def fingerprint(files: Mapping[str, bytes], options: BatchOptions) -> str:
+    """Hash a unit's input files, the batch options and the code version."""
+    digest = hashlib.sha256()
+    digest.update(code_version().encode())
+    digest.update(options.key().encode())
+    for name in sorted(files):
+        digest.update(name.encode() + b"\0")
+        digest.update(hashlib.sha256(files[name]).digest())
+    return digest.hexdigest()
+
+
+def is_current(output_dir: Path, unit: Unit, stamp: str) -> bool:
+    """Tell whether the last successful build used the same inputs and its files remain."""
+    folder = output_dir / unit.satker / str(unit.tahun)
+    try:
+        saved = json.loads((folder / STAMP).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    names = saved.get("keluaran", [])
+    return saved.get("sidik") == stamp and all((folder / name).is_file() for name in names)
+
+
+# -- the task (worker side) ------------------------------------------------------------------
+
+
+def warm_up() -> None:
+    """Import the build chain once per worker so no unit pays for it (pool initializer)."""
+    from lakipkit import build
+
+    build.skip_slow_format_checkers()
+    import nbformat  # noqa: F401
+    import papermill  # noqa: F401
+    import weasyprint  # noqa: F401
+
+    build._html_exporter()
+
+
+def build_unit(task: UnitTask) -> UnitResult:
+    """Build one unit from its files in a private temporary folder; return the outputs.
+
+    Never raises for the unit's own problem (bad data, a failed cell, a failed export): the
+    result then carries the first error line and, if the notebook ran, the failed notebook.
+    Paths of the temporary folder are replaced by the client's in what is returned, so the
+    bytes are those of a build in place.
+    """
+    from lakipkit.build import build_report
+
+    start = time.perf_counter()
+    unit, options = task.unit, task.options
+    with tempfile.TemporaryDirectory(prefix="lakip-batch-") as tmp:
+        root = Path(tmp).resolve()
+        data_dir, output_dir = root / "data", root / "output"
+        for name, content in task.files.items():
+            path = data_dir / name
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(content)
+        error: str | None = None
+        try:
+            build_report(
+                data_dir,
+                unit.satker,
+                unit.tahun,
+                output_dir,
+                formats=options.formats,
+                parameters=options.parameters,
+                laporan=options.laporan,
+                triwulan=options.triwulan,
+            )
+        except Exception as exc:  # one unit's failure is a row in the account, not a crash
+            error = first_error(exc)
+        swap = {str(data_dir): task.data_root, str(output_dir): task.output_root}
+        folder = output_dir / unit.satker / str(unit.tahun)
+        files = {
+            path.name: _swap_paths(path.read_bytes(), swap)
+            if path.suffix == ".ipynb"
+            else path.read_bytes()
+            for path in sorted(folder.glob("*"))
+            if folder.is_dir()
+            if path.is_file() and not path.name.startswith(".")
+        }
+    if error is not None:
+        error = _swap_text(error, swap)
+    return UnitResult(unit, files, round(time.perf_counter() - start, 3), error)
+
+
+def first_error(exc: BaseException) -> str:
+    """One line for the account: the first finding of a data error, else the first line."""
+    if isinstance(exc, DataValidationError) and exc.findings:
+        more = len(exc.findings) - 1
+        return f"{exc.findings[0]}" + (f" (dan {more} masalah lain)" if more else "")
+    lines = [line.strip() for line in str(exc).splitlines() if line.strip()]
+    return lines[0] if lines else type(exc).__name__
+
+
+def _swap_paths(content: bytes, swap: Mapping[str, str]) -> bytes:
+    """Replace temporary roots by the client's in a notebook (JSON text, escaped paths)."""
+    for old, new in swap.items():
+        content = content.replace(_json_text(old), _json_text(new))
+    return content
+
+
+def _json_text(path: str) -> bytes:
+    return json.dumps(path, ensure_ascii=False)[1:-1].encode("utf-8")
+
+
+def _swap_text(text: str, swap: Mapping[str, str]) -> str:
+    for old, new in swap.items():
+        text = text.replace(old, new)
+    return text
+
+
+# -- writing results (client side) -----------------------------------------------------------
+
+
+def write_unit(output_dir: Path, result: UnitResult, stamp: str | None) -> None:
+    """Write a unit's returned files into `<output_dir>/<satker>/<tahun>/`, all or nothing.
+
+    A built unit's files replace the previous ones together (formats not built this time are
+    removed, as `lakip build` does), then the stamp is written, so an interrupted write is
+    rebuilt next time. A failed unit keeps its previous report; only its failed notebook is
+    written, for inspection.
+    """
+    from lakipkit.build import FORMATS, output_stem
+
+    unit = result.unit
+    folder = output_dir / unit.satker / str(unit.tahun)
+    folder.mkdir(parents=True, exist_ok=True)
+    stale: list[str] = []
+    if result.ok:
+        stem = output_stem(unit.satker, unit.tahun, None)
+        stale = [f"{stem}.{kind}" for kind in FORMATS if f"{stem}.{kind}" not in result.files]
+        stale += [
+            name.replace(".ipynb", ".failed.ipynb")
+            for name in result.files
+            if name.endswith(".ipynb")
+        ]
+    _commit_files(folder, result.files, stale)
+    if result.ok and stamp is not None:
+        note = {"sidik": stamp, "keluaran": sorted(result.files)}
+        _commit_files(folder, {STAMP: (json.dumps(note, indent=2) + "\n").encode()}, [])
+
+
+def _commit_files(folder: Path, files: Mapping[str, bytes], stale: Sequence[str]) -> None:
+    """Stage every file under a hidden name, then move them all into place; drop `stale`."""
+    staged: dict[Path, Path] = {}
+    try:
+        for name, content in files.items():
+            partial = folder / f".{name}.partial"
+            partial.write_bytes(content)
+            staged[partial] = folder / name
+    except BaseException:
+        for partial in staged:
+            partial.unlink(missing_ok=True)
+        raise
+    for partial, final in staged.items():
+        os.replace(partial, final)
+    for name in stale:
+        (folder / name).unlink(missing_ok=True)
+
+
+# -- engines -------------------------------------------------------------------------------
+
+
+class LocalPool:
+    """Worker processes on this machine, each warmed once (`warm_up`).
+
+    Workers are started with `spawn`: a clean interpreter, no state copied from the client
+    (a forked rich progress thread or open kernel could hang a child). At most two tasks per
+    worker are in flight, so 550 units' files are never all in memory at once.
+    """
+
+    def __init__(self, workers: int | None = None) -> None:
+        self.workers = max(1, workers or os.cpu_count() or 1)
+        self._pool = ProcessPoolExecutor(
+            max_workers=self.workers, mp_context=get_context("spawn"), initializer=warm_up
+        )
+
+    def run(self, tasks: Iterable[UnitTask]) -> Iterator[UnitResult]:
+        """Submit tasks in a bounded window and yield results as they complete."""
+        yield from _windowed(tasks, self._submit, 2 * self.workers)
+
+    def _submit(self, task: UnitTask) -> tuple[Future[UnitResult], Unit]:
+        return self._pool.submit(build_unit, task), task.unit
+
+    def close(self) -> None:
+        """Stop the worker processes."""
+        self._pool.shutdown(cancel_futures=True)
+
+
+def _windowed(
+    tasks: Iterable[UnitTask],
+    submit: Callable[[UnitTask], tuple[Future[UnitResult], Unit]],
+    window: int,
+) -> Iterator[UnitResult]:
+    """Keep at most `window` tasks submitted; yield each result as it arrives.
+
+    A task that crashed its worker (not a unit's error: `build_unit` catches those) becomes a
+    failed result, so the batch still accounts for every unit.
+    """
+    pending: dict[Future[UnitResult], tuple[Unit, float]] = {}
+    queue = iter(tasks)
+    exhausted = False
+    while pending or not exhausted:
+        while not exhausted and len(pending) < window:
+            task = next(queue, None)
+            if task is None:
+                exhausted = True
+                break
+            future, unit = submit(task)
+            pending[future] = (unit, time.perf_counter())
+        if not pending:
+            break
+        done, _ = wait(pending, return_when=FIRST_COMPLETED)
+        for future in sorted(done, key=lambda f: pending[f][0]):
+            unit, started = pending.pop(future)
+            try:
+                yield future.result()
+            except Exception as exc:  # the worker died (memory, signal): still one row
+                seconds = round(time.perf_counter() - started, 3)
+                yield UnitResult(unit, {}, seconds, f"pekerja gagal: {first_error(exc)}")
+
+
+# -- the batch --------------------------------------------------------------------------
+
+
+def run_batch(
+    data_dir: str | os.PathLike[str],
+    output_dir: str | os.PathLike[str],
+    engine: Engine,
+    options: BatchOptions | None = None,
+    *,
+    tahun: int | None = None,
+    units: Sequence[Unit] | None = None,
+    force: bool = False,
+    progress: Callable[[str, Unit, Outcome | None], None] | None = None,
+) -> list[Outcome]:
+    """Build every unit (or `units`) under `data_dir` with `engine`; return the account.
+
+    ``progress`` is called with ("mulai", unit, None) when a unit is handed to the engine and
+    ("selesai", unit, outcome) when its result is written (or it is skipped). Raises only for
+    the batch's own problems (no data folder, no unit found); a unit's failure is an
+    outcome with status "gagal".
+    """
+    options = options or BatchOptions()
+    data = Path(data_dir).expanduser().resolve()
+    output = Path(output_dir).expanduser().resolve()
+    todo = list(units) if units is not None else find_units(data, tahun)
+    if not todo:
+        wanted = f" untuk tahun {tahun}" if tahun is not None else ""
+        raise LakipError(f"tidak ada satker-tahun di {data}{wanted}: lihat data/README.md")
+    say = progress or (lambda event, unit, outcome: None)
+    outcomes: dict[Unit, Outcome] = {}
+    stamps: dict[Unit, str] = {}
+
+    def tasks() -> Iterator[UnitTask]:
+        for unit in todo:
+            files = read_unit(data, unit)
+            stamp = fingerprint(files, options)
+            if not force and is_current(output, unit, stamp):
+                outcomes[unit] = Outcome(unit.satker, unit.tahun, STATUS_SKIPPED, 0.0)
+                say("selesai", unit, outcomes[unit])
+                continue
+            stamps[unit] = stamp
+            say("mulai", unit, None)
+            yield UnitTask(unit, files, options, str(data), str(output))
+
+    for result in engine.run(tasks()):
+        error = result.error
+        try:
+            write_unit(output, result, stamps.get(result.unit))
+        except (OSError, LakipError) as exc:
+            error = error or first_error(exc)
+        status = STATUS_OK if error is None else STATUS_FAILED
+        outcome = Outcome(result.unit.satker, result.unit.tahun, status, result.seconds, error)
+        outcomes[result.unit] = outcome
+        say("selesai", result.unit, outcome)
+    return [outcomes[unit] for unit in sorted(outcomes)]
+
+
+def write_account(path: Path, outcomes: Sequence[Outcome]) -> Path:
+    """Write the account as JSON (one object per unit, sorted), atomically."""
+    counts = {
+        s: sum(o.status == s for o in outcomes) for s in (STATUS_OK, STATUS_FAILED, STATUS_SKIPPED)
+    }
+    document = {"jumlah": len(outcomes), **counts, "satker": [asdict(o) for o in outcomes]}
+    text = json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+    partial = path.with_name(f".{path.name}.partial")
+    partial.write_text(text, encoding="utf-8")
+    os.replace(partial, path)
+    return path
+
+
+def make_engine(workers: int | None = None, dask: str | None = None) -> Engine:
+    """Pick the engine: a local pool, or Dask ("lokal" starts a LocalCluster)."""
+    if workers is not None and workers < 1:
+        raise LakipError(f"--pekerja {workers}: jumlah pekerja minimal 1")
+    if dask is None:
+        return LocalPool(workers)
+    from lakipkit.dask_engine import DaskEngine
+
+    return DaskEngine(None if dask == "lokal" else dask, workers=workers)
+
+
+def account_table(outcomes: Sequence[Outcome]) -> Any:
+    """Show the account as a rich table: satker, tahun, status, seconds, first error."""
+    from rich.table import Table
+
+    table = Table("satker", "tahun", "status", "waktu", "galat pertama", title="build --semua")
+    style = {STATUS_OK: "green", STATUS_FAILED: "bold red", STATUS_SKIPPED: "dim"}
+    for o in outcomes:
+        table.add_row(
+            o.satker,
+            str(o.tahun),
+            f"[{style[o.status]}]{o.status}",
+            f"{o.detik:.1f} s",
+            escape_markup(o.galat or ""),
+        )
+    counts = {s: sum(o.status == s for o in outcomes) for s in style}
+    table.caption = ", ".join(f"{n} {s}" for s, n in counts.items())
+    return table
+
+
+def escape_markup(text: str) -> str:
+    """Keep rich from reading `[...]` in an error message as markup."""
+    from rich.markup import escape
+
+    return escape(text)

@@ -1,0 +1,309 @@
+"""Batch builds (`lakip build --semua`): finding units, bytes in/out, skipping, the account.
+
+The engine logic is tested with an in-process fake engine (milliseconds); one real batch of
+three tiny units (two good, one with broken data) runs through the CLI and a local pool of
+two warm workers; the byte-for-byte comparisons with `lakip build` are slow.
+"""
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from lakipkit import cli
+from lakipkit.batch import (
+    ACCOUNT,
+    STAMP,
+    BatchOptions,
+    Outcome,
+    Unit,
+    UnitResult,
+    UnitTask,
+    _windowed,
+    build_unit,
+    find_units,
+    fingerprint,
+    first_error,
+    read_unit,
+    run_batch,
+    write_account,
+)
+from lakipkit.errors import DataValidationError, Finding, LakipError
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+TINY = FIXTURES / "data" / "contoh-satker"  # one year, 2023
+MULTI = FIXTURES / "multi" / "contoh-sintetis"  # 2022-2024
+
+
+def _data(root: Path, good=("satu", "dua"), bad=("rusak",)) -> Path:
+    data = root / "data"
+    for name in (*good, *bad):
+        shutil.copytree(TINY, data / name)
+    for name in bad:
+        path = data / name / "2023" / "anggaran.csv"
+        lines = path.read_text(encoding="utf-8").splitlines()
+        lines[1] = lines[1].rsplit(",", 1)[0] + ",abc"  # persen_terbit of row 2
+        path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return data
+
+
+class FakeEngine:
+    """Runs a stand-in task in this process and records which units it was given."""
+
+    workers = 1
+
+    def __init__(self, fail=()):
+        self.fail = set(fail)
+        self.seen: list[Unit] = []
+
+    def run(self, tasks):
+        for task in tasks:
+            self.seen.append(task.unit)
+            if task.unit.satker in self.fail:
+                yield UnitResult(task.unit, {}, 0.1, "data rusak")
+                continue
+            stem = f"laporan-{task.unit.satker}-{task.unit.tahun}"
+            body = b"".join(task.files[name] for name in sorted(task.files))
+            yield UnitResult(task.unit, {f"{stem}.html": body, "summary.json": b"{}"}, 0.2)
+
+    def close(self):
+        pass
+
+
+def test_find_units_lists_every_satker_year(tmp_path):
+    data = tmp_path / "data"
+    shutil.copytree(TINY, data / "b")
+    shutil.copytree(MULTI, data / "a")
+    (data / "katalog").mkdir()
+    (data / "katalog" / "indikator.csv").write_text("kode\nX\n", encoding="utf-8")
+    assert find_units(data) == [
+        Unit("a", 2022),
+        Unit("a", 2023),
+        Unit("a", 2024),
+        Unit("b", 2023),
+    ]
+    assert find_units(data, 2023) == [Unit("a", 2023), Unit("b", 2023)]
+
+
+def test_read_unit_takes_own_folder_earlier_years_and_shared_files(tmp_path):
+    data = tmp_path / "data"
+    shutil.copytree(MULTI, data / "a")
+    shutil.copytree(TINY, data / "b")
+    (data / "katalog").mkdir()
+    (data / "katalog" / "indikator.csv").write_text("kode\nX\n", encoding="utf-8")
+    (data / "a" / ".git-ish").write_text("x", encoding="utf-8")
+    files = read_unit(data, Unit("a", 2023))
+    assert "katalog/indikator.csv" in files
+    assert "a/satker.yaml" in files and "a/renstra.csv" in files
+    assert any(name.startswith("a/2022/") for name in files)
+    assert any(name.startswith("a/2023/") for name in files)
+    assert not any(name.startswith(("a/2024/", "b/")) for name in files)
+    assert "a/.git-ish" not in files
+    assert files["a/satker.yaml"] == (MULTI / "satker.yaml").read_bytes()
+
+
+def test_fingerprint_follows_content_and_options():
+    files = {"a/satker.yaml": b"x", "a/2024/indikator.csv": b"y"}
+    html = BatchOptions(formats=("html",))
+    base = fingerprint(files, html)
+    assert fingerprint(dict(reversed(list(files.items()))), html) == base
+    assert fingerprint({**files, "a/satker.yaml": b"z"}, html) != base
+    assert fingerprint(files, BatchOptions(formats=("html", "pdf"))) != base
+    assert fingerprint(files, BatchOptions(formats=("html",), parameters={"cap": 120})) != base
+
+
+def test_first_error_is_one_line():
+    finding = Finding("error", "a.csv", 2, "pagu", "x", "rupiah", "bukan rupiah", "kode")
+    other = Finding("error", "b.csv", 3, "target", "y", "angka", "bukan angka", "kode")
+    error = DataValidationError([finding, other])
+    assert first_error(error) == f"{finding} (dan 1 masalah lain)"
+    assert first_error(LakipError("satu\ndua")) == "satu"
+    assert first_error(ValueError("")) == "ValueError"
+
+
+def test_batch_writes_skips_and_accounts(tmp_path):
+    data = _data(tmp_path, good=("satu", "dua"), bad=())
+    out = tmp_path / "out"
+    engine = FakeEngine(fail={"dua"})
+    outcomes = run_batch(data, out, engine, BatchOptions(formats=("html",)))
+    assert [(o.satker, o.status, o.galat) for o in outcomes] == [
+        ("dua", "gagal", "data rusak"),
+        ("satu", "berhasil", None),
+    ]
+    folder = out / "satu" / "2023"
+    assert sorted(p.name for p in folder.iterdir()) == [
+        STAMP,
+        "laporan-satu-2023.html",
+        "summary.json",
+    ]
+    assert not list(out.rglob("*.partial"))
+    # Second run: the built unit is skipped, the failed one is tried again.
+    engine = FakeEngine()
+    outcomes = run_batch(data, out, engine, BatchOptions(formats=("html",)))
+    assert engine.seen == [Unit("dua", 2023)]
+    assert [o.status for o in outcomes] == ["berhasil", "dilewati"]
+    # A changed input, other options, a lost output or --paksa rebuild it.
+    (data / "satu" / "2023" / "narasi" / "ikhtisar.md").write_text("baru\n", encoding="utf-8")
+    engine = FakeEngine()
+    run_batch(data, out, engine, BatchOptions(formats=("html",)))
+    assert engine.seen == [Unit("satu", 2023)]
+    engine = FakeEngine()
+    run_batch(data, out, engine, BatchOptions(formats=("html", "pdf")))
+    assert engine.seen == [Unit("dua", 2023), Unit("satu", 2023)]
+    (out / "dua" / "2023" / "summary.json").unlink()
+    engine = FakeEngine()
+    run_batch(data, out, engine, BatchOptions(formats=("html", "pdf")))
+    assert engine.seen == [Unit("dua", 2023)]
+    engine = FakeEngine()
+    run_batch(data, out, engine, BatchOptions(formats=("html", "pdf")), force=True)
+    assert len(engine.seen) == 2
+
+
+def test_failed_unit_keeps_previous_report(tmp_path):
+    data = _data(tmp_path, good=("satu",), bad=())
+    out = tmp_path / "out"
+    run_batch(data, out, FakeEngine(), BatchOptions(formats=("html",)))
+    html = out / "satu" / "2023" / "laporan-satu-2023.html"
+    before = html.read_bytes()
+    (data / "satu" / "satker.yaml").write_text("rusak: [\n", encoding="utf-8")
+    outcomes = run_batch(data, out, FakeEngine(fail={"satu"}), BatchOptions(formats=("html",)))
+    assert outcomes[0].status == "gagal"
+    assert html.read_bytes() == before
+
+
+def test_no_units_is_one_line_error(tmp_path):
+    (tmp_path / "data").mkdir()
+    with pytest.raises(LakipError, match="tidak ada satker-tahun"):
+        run_batch(tmp_path / "data", tmp_path / "out", FakeEngine())
+
+
+def test_account_json(tmp_path):
+    outcomes = [
+        Outcome("a", 2024, "berhasil", 1.5),
+        Outcome("b", 2024, "gagal", 0.2, "x.csv baris 2: salah"),
+    ]
+    path = write_account(tmp_path / ACCOUNT, outcomes)
+    document = json.loads(path.read_text(encoding="utf-8"))
+    assert document["jumlah"] == 2 and document["gagal"] == 1 and document["dilewati"] == 0
+    assert document["satker"][1] == {
+        "satker": "b",
+        "tahun": 2024,
+        "status": "gagal",
+        "detik": 0.2,
+        "galat": "x.csv baris 2: salah",
+    }
+
+
+def test_build_unit_returns_first_error_without_raising(tmp_path):
+    data = _data(tmp_path, good=(), bad=("rusak",))
+    unit = Unit("rusak", 2023)
+    task = UnitTask(unit, read_unit(data, unit), BatchOptions(), str(data), str(tmp_path / "o"))
+    result = build_unit(task)
+    assert not result.ok and result.files == {}
+    assert "anggaran.csv baris 2, kolom 'persen_terbit'" in result.error
+    assert str(data) in result.error  # the client's path, not the worker's temporary one
+
+
+def test_cli_semua_refuses_satker(tmp_path, capsys):
+    code = cli.main(["build", "--semua", "--satker", "x", "--data", str(tmp_path)])
+    assert code == 1 and "--semua" in capsys.readouterr().err
+
+
+def test_cli_build_without_tahun_or_semua(tmp_path, capsys):
+    assert cli.main(["build", "--data", str(tmp_path)]) == 1
+    assert "--tahun" in capsys.readouterr().err
+
+
+@pytest.fixture(scope="module")
+def real_batch(tmp_path_factory):
+    """Two good tiny units and one broken, through `lakip build --semua` on 2 workers."""
+    root = tmp_path_factory.mktemp("batch")
+    data = _data(root)
+    out = root / "out"
+    argv = ["build", "--semua", "--data", str(data), "--output", str(out), "--format", "html"]
+    code = cli.main([*argv, "--pekerja", "2"])
+    return data, out, argv, code
+
+
+def test_real_batch_builds_good_units_and_reports_bad_one(real_batch, capsys):
+    data, out, argv, code = real_batch
+    assert code == 1
+    account = json.loads((out / ACCOUNT).read_text(encoding="utf-8"))
+    rows = {row["satker"]: row for row in account["satker"]}
+    assert [rows[s]["status"] for s in ("dua", "rusak", "satu")] == [
+        "berhasil",
+        "gagal",
+        "berhasil",
+    ]
+    assert "anggaran.csv baris 2, kolom 'persen_terbit'" in rows["rusak"]["galat"]
+    for satker in ("satu", "dua"):
+        folder = out / satker / "2023"
+        html = (folder / f"laporan-{satker}-2023.html").read_text(encoding="utf-8")
+        assert "<script" not in html and "Contoh" in html
+        summary = json.loads((folder / "summary.json").read_text(encoding="utf-8"))
+        assert summary["satker"] == satker
+        notebook = (folder / f"laporan-{satker}-2023.ipynb").read_text(encoding="utf-8")
+        assert "lakip-batch-" not in notebook and str(data) in notebook
+    assert not (out / "rusak" / "2023").exists() or not any((out / "rusak" / "2023").iterdir())
+    # Nothing changed: the good units are skipped; the bad one fails again, quickly.
+    capsys.readouterr()
+    assert cli.main([*argv, "--pekerja", "1"]) == 1
+    account = json.loads((out / ACCOUNT).read_text(encoding="utf-8"))
+    assert [row["status"] for row in account["satker"]] == ["dilewati", "gagal", "dilewati"]
+
+
+@pytest.mark.slow
+def test_batch_bytes_equal_lakip_build(real_batch, tmp_path):
+    """A unit built in a batch has the bytes of `lakip build` into the same folder."""
+    data, out, _, _ = real_batch
+    direct = tmp_path / "direct"
+    shutil.copytree(out / "satu", direct / "satu")
+    assert (
+        cli.main(
+            [
+                "build",
+                "--data",
+                str(data),
+                "--satker",
+                "satu",
+                "--tahun",
+                "2023",
+                "--output",
+                str(out),
+                "--format",
+                "html",
+            ]
+        )
+        == 0
+    )
+    for path in sorted((out / "satu" / "2023").glob("[!.]*")):
+        assert path.read_bytes() == (direct / "satu" / "2023" / path.name).read_bytes(), path.name
+
+
+def test_crashed_task_still_gives_a_row():
+    """A task that raises (a worker killed, not a unit error) is a failed row; others go on."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    def task_for(name):
+        return UnitTask(Unit(name, 2024), {}, BatchOptions(), "/d", "/o")
+
+    def run(task):
+        if task.unit.satker == "mati":
+            raise MemoryError("pekerja kehabisan memori")
+        return UnitResult(task.unit, {}, 0.0)
+
+    with ThreadPoolExecutor(2) as pool:
+        results = list(
+            _windowed(
+                [task_for(n) for n in ("a", "mati", "b")],
+                lambda task: (pool.submit(run, task), task.unit),
+                window=2,
+            )
+        )
+    assert sorted((r.unit.satker, r.ok) for r in results) == [
+        ("a", True),
+        ("b", True),
+        ("mati", False),
+    ]
+    assert next(r for r in results if not r.ok).error.startswith("pekerja gagal")
