@@ -408,7 +408,7 @@ class LocalPool:
 
     def run(self, tasks: Iterable[UnitTask]) -> Iterator[UnitResult]:
         """Submit tasks in a bounded window and yield results as they complete."""
-        yield from _windowed(tasks, self._submit, 2 * self.workers)
+        yield from windowed(tasks, self._submit, _first_completed, 2 * self.workers)
 
     def _submit(self, task: UnitTask) -> tuple[Future[UnitResult], Unit]:
         return self._pool.submit(build_unit, task), task.unit
@@ -418,17 +418,24 @@ class LocalPool:
         self._pool.shutdown(cancel_futures=True)
 
 
-def _windowed(
+def _first_completed(futures: Iterable[Any]) -> set[Any]:
+    return set(wait(list(futures), return_when=FIRST_COMPLETED).done)
+
+
+def windowed(
     tasks: Iterable[UnitTask],
-    submit: Callable[[UnitTask], tuple[Future[UnitResult], Unit]],
+    submit: Callable[[UnitTask], tuple[Any, Unit]],
+    first_completed: Callable[[Iterable[Any]], set[Any]],
     window: int,
 ) -> Iterator[UnitResult]:
     """Keep at most `window` tasks submitted; yield each result as it arrives.
 
+    Works with any futures that have `.result()` (concurrent.futures, Dask): `submit` hands
+    a task over, `first_completed` waits until at least one of the given futures is done.
     A task that crashed its worker (not a unit's error: `build_unit` catches those) becomes a
     failed result, so the batch still accounts for every unit.
     """
-    pending: dict[Future[UnitResult], tuple[Unit, float]] = {}
+    pending: dict[Any, tuple[Unit, float]] = {}
     queue = iter(tasks)
     exhausted = False
     while pending or not exhausted:
@@ -441,7 +448,7 @@ def _windowed(
             pending[future] = (unit, time.perf_counter())
         if not pending:
             break
-        done, _ = wait(pending, return_when=FIRST_COMPLETED)
+        done = first_completed(pending)
         for future in sorted(done, key=lambda f: pending[f][0]):
             unit, started = pending.pop(future)
             try:

@@ -20,13 +20,14 @@ from lakipkit.batch import (
     Unit,
     UnitResult,
     UnitTask,
-    _windowed,
+    _first_completed,
     build_unit,
     find_units,
     fingerprint,
     first_error,
     read_unit,
     run_batch,
+    windowed,
     write_account,
 )
 from lakipkit.errors import DataValidationError, Finding, LakipError
@@ -71,12 +72,18 @@ class FakeEngine:
         pass
 
 
-def test_find_units_lists_every_satker_year(tmp_path):
-    data = tmp_path / "data"
-    shutil.copytree(TINY, data / "b")
+def _two_units_and_catalogue(root: Path) -> Path:
+    """Satker a (2022-2024), b (2023) and a shared folder without years (a catalogue)."""
+    data = root / "data"
     shutil.copytree(MULTI, data / "a")
+    shutil.copytree(TINY, data / "b")
     (data / "katalog").mkdir()
     (data / "katalog" / "indikator.csv").write_text("kode\nX\n", encoding="utf-8")
+    return data
+
+
+def test_find_units_lists_every_satker_year(tmp_path):
+    data = _two_units_and_catalogue(tmp_path)
     assert find_units(data) == [
         Unit("a", 2022),
         Unit("a", 2023),
@@ -87,11 +94,7 @@ def test_find_units_lists_every_satker_year(tmp_path):
 
 
 def test_read_unit_takes_own_folder_earlier_years_and_shared_files(tmp_path):
-    data = tmp_path / "data"
-    shutil.copytree(MULTI, data / "a")
-    shutil.copytree(TINY, data / "b")
-    (data / "katalog").mkdir()
-    (data / "katalog" / "indikator.csv").write_text("kode\nX\n", encoding="utf-8")
+    data = _two_units_and_catalogue(tmp_path)
     (data / "a" / ".git-ish").write_text("x", encoding="utf-8")
     files = read_unit(data, Unit("a", 2023))
     assert "katalog/indikator.csv" in files
@@ -295,9 +298,10 @@ def test_crashed_task_still_gives_a_row():
 
     with ThreadPoolExecutor(2) as pool:
         results = list(
-            _windowed(
+            windowed(
                 [task_for(n) for n in ("a", "mati", "b")],
                 lambda task: (pool.submit(run, task), task.unit),
+                _first_completed,
                 window=2,
             )
         )
@@ -307,3 +311,36 @@ def test_crashed_task_still_gives_a_row():
         ("mati", False),
     ]
     assert next(r for r in results if not r.ok).error.startswith("pekerja gagal")
+
+
+def test_dask_engine_accounts_for_a_bad_unit(tmp_path):
+    """The Dask path end to end on an in-process LocalCluster: a unit with broken data."""
+    from lakipkit.dask_engine import DaskEngine
+
+    data = _data(tmp_path, good=(), bad=("rusak",))
+    engine = DaskEngine(workers=1, processes=False)
+    try:
+        outcomes = run_batch(data, tmp_path / "out", engine, BatchOptions(formats=("html",)))
+    finally:
+        engine.close()
+    assert [(o.satker, o.status) for o in outcomes] == [("rusak", "gagal")]
+    assert "anggaran.csv baris 2, kolom 'persen_terbit'" in outcomes[0].galat
+
+
+@pytest.mark.slow
+def test_dask_gives_the_bytes_of_the_local_pool(real_batch, tmp_path):
+    """The same units on a LocalCluster (worker processes) write the pool's bytes."""
+    data, out, argv, _ = real_batch
+    pool = tmp_path / "pool"
+    shutil.copytree(out, pool)
+    code = cli.main([*argv, "--dask", "--pekerja", "1", "--paksa"])
+    assert code == 1  # the broken unit still fails
+    account = json.loads((out / ACCOUNT).read_text(encoding="utf-8"))
+    assert [row["status"] for row in account["satker"]] == ["berhasil", "gagal", "berhasil"]
+    for satker in ("satu", "dua"):
+        built = sorted((out / satker / "2023").glob("[!.]*"))
+        assert [p.name for p in built] == sorted(
+            p.name for p in (pool / satker / "2023").glob("[!.]*")
+        )
+        for path in built:
+            assert path.read_bytes() == (pool / satker / "2023" / path.name).read_bytes()
