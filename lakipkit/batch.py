@@ -365,13 +365,13 @@ def write_unit(output_dir: Path, result: UnitResult, stamp: str | None) -> None:
             for name in result.files
             if name.endswith(".ipynb")
         ]
-    _commit_files(folder, result.files, stale)
+    commit_files(folder, result.files, stale)
     if result.ok and stamp is not None:
         note = {"sidik": stamp, "keluaran": sorted(result.files)}
-        _commit_files(folder, {STAMP: (json.dumps(note, indent=2) + "\n").encode()}, [])
+        commit_files(folder, {STAMP: (json.dumps(note, indent=2) + "\n").encode()}, [])
 
 
-def _commit_files(folder: Path, files: Mapping[str, bytes], stale: Sequence[str]) -> None:
+def commit_files(folder: Path, files: Mapping[str, bytes], stale: Sequence[str]) -> None:
     """Stage every file under a hidden name, then move them all into place; drop `stale`."""
     staged: dict[Path, Path] = {}
     try:

@@ -217,6 +217,14 @@ def _cmd_build_semua(args: argparse.Namespace) -> int:
     return 1 if any(o.status == STATUS_FAILED for o in outcomes) else 0
 
 
+def _cmd_situs(args: argparse.Namespace) -> int:
+    from lakipkit.situs import write_site
+
+    pages = write_site(args.output)
+    print(f"{pages[0]} ({len(pages)} halaman)")
+    return 0
+
+
 def _cmd_periksa(args: argparse.Namespace) -> int:
     from lakipkit.audit import run_periksa
     from lakipkit.settings import capaian_settings
@@ -360,6 +368,14 @@ def build_parser() -> argparse.ArgumentParser:
         "--paksa", action="store_true", help="bangun ulang juga satker yang masukannya tetap"
     )
     build.set_defaults(func=_cmd_build)
+
+    situs = sub.add_parser(
+        "situs", help="tulis output/index.html: semua satker dan tahun, satu halaman per indikator"
+    )
+    situs.add_argument(
+        "--output", type=Path, default=Path("output"), help="folder keluaran (bawaan: output)"
+    )
+    situs.set_defaults(func=_cmd_situs)
     return parser
 
 

@@ -26,7 +26,8 @@ def build_summary(year: YearData, settings: CapaianSettings | None = None) -> di
     false; an indicator without a target counts under ``target_belum_ditetapkan``.
     """
     settings = settings or CapaianSettings()
-    unit = summarise_capaian(compute_capaian(year.indikator, settings)).iloc[0]
+    capaian = compute_capaian(year.indikator, settings)
+    unit = summarise_capaian(capaian).iloc[0]
     lines = compute_penyerapan(year.anggaran)
     total = totals(year.anggaran)
     return {
@@ -42,6 +43,7 @@ def build_summary(year: YearData, settings: CapaianSettings | None = None) -> di
             "target_belum_ditetapkan": int(unit["target_belum_ditetapkan"]),
             "rata_rata_capaian": _round(unit["rata_rata_capaian"]),
             "rata_rata_capaian_terbatas": _round(unit["rata_rata_capaian_terbatas"]),
+            "baris": _indicator_rows(capaian),
         },
         "anggaran": {
             "pagu": total.pagu,
@@ -63,6 +65,30 @@ def build_summary(year: YearData, settings: CapaianSettings | None = None) -> di
             ],
         },
     }
+
+
+def _indicator_rows(capaian: pd.DataFrame) -> list[dict[str, Any]]:
+    """One entry per PK indicator, as written (target, realisasi) and computed (capaian).
+
+    These let a reader compare the same indicator across units without the data folder (the
+    site's indicator pages, docs/skala.md). ``katalog`` is the indicator's catalogue code
+    when indikator.csv gives one, else null.
+    """
+    katalog = capaian["katalog"] if "katalog" in capaian.columns else None
+    return [
+        {
+            "id": row.id,
+            "katalog": None if katalog is None or pd.isna(katalog.iloc[i]) else katalog.iloc[i],
+            "uraian": row.uraian,
+            "satuan": row.satuan,
+            "polaritas": row.polaritas,
+            "target": None if pd.isna(row.target_teks) else row.target_teks,
+            "realisasi": None if pd.isna(row.realisasi_teks) else row.realisasi_teks,
+            "capaian": _round(row.capaian),
+            "status": row.status,
+        }
+        for i, row in enumerate(capaian.itertuples(index=False))
+    ]
 
 
 def _round(value: float) -> float | None:

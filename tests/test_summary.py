@@ -53,3 +53,13 @@ def test_cap_changes_only_the_capped_mean():
     plain = build_summary(year)["indikator"]
     assert capped["rata_rata_capaian"] == plain["rata_rata_capaian"]
     assert capped["rata_rata_capaian_terbatas"] < plain["rata_rata_capaian_terbatas"]
+
+
+def test_summary_lists_each_indicator(summary):
+    rows = {row["id"]: row for row in summary["indikator"]["baris"]}
+    assert len(rows) == summary["indikator"]["jumlah"] == 31
+    # WA-13: 95 % of the signed 98 % target (data/kpu-kota-bontang/2024/README.md)
+    assert rows["WA-13"]["target"] == "98%" and rows["WA-13"]["realisasi"] == "95%"
+    assert rows["WA-13"]["status"] == "tidak tercapai"
+    assert rows["WA-13"]["capaian"] == round(95 / 98 * 100, 2)
+    assert rows["WA-01"]["katalog"] is None  # the real unit references no catalogue
