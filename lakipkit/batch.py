@@ -355,7 +355,6 @@ def write_unit(output_dir: Path, result: UnitResult, stamp: str | None) -> None:
 
     unit = result.unit
     folder = output_dir / unit.satker / str(unit.tahun)
-    folder.mkdir(parents=True, exist_ok=True)
     stale: list[str] = []
     if result.ok:
         stem = output_stem(unit.satker, unit.tahun, None)
@@ -372,21 +371,23 @@ def write_unit(output_dir: Path, result: UnitResult, stamp: str | None) -> None:
 
 
 def commit_files(folder: Path, files: Mapping[str, bytes], stale: Sequence[str]) -> None:
-    """Stage every file under a hidden name, then move them all into place; drop `stale`."""
-    staged: dict[Path, Path] = {}
-    try:
-        for name, content in files.items():
-            partial = folder / f".{name}.partial"
-            partial.write_bytes(content)
-            staged[partial] = folder / name
-    except BaseException:
-        for partial in staged:
-            partial.unlink(missing_ok=True)
-        raise
-    for partial, final in staged.items():
-        os.replace(partial, final)
-    for name in stale:
-        (folder / name).unlink(missing_ok=True)
+    """Write `files` into `folder` all together and remove `stale` (`lakipkit.outputs`).
+
+    The folder's build lock is held meanwhile, so a `lakip build` into the same folder
+    cannot interleave; if one is running, this unit fails with that message.
+    """
+    from lakipkit.outputs import Staging, locked, prepare_folder
+
+    prepare_folder(folder)
+    with locked(folder):
+        staging = Staging(folder)
+        try:
+            for name, content in files.items():
+                staging.write(name, content)
+        except BaseException:
+            staging.discard()
+            raise
+        staging.commit(stale=stale)
 
 
 # -- engines -------------------------------------------------------------------------------
@@ -522,9 +523,7 @@ def write_account(path: Path, outcomes: Sequence[Outcome]) -> Path:
     }
     document = {"jumlah": len(outcomes), **counts, "satker": [asdict(o) for o in outcomes]}
     text = json.dumps(document, ensure_ascii=False, indent=2) + "\n"
-    partial = path.with_name(f".{path.name}.partial")
-    partial.write_text(text, encoding="utf-8")
-    os.replace(partial, path)
+    commit_files(path.parent, {path.name: text.encode("utf-8")}, [])
     return path
 
 

@@ -210,7 +210,6 @@ def _cmd_build_semua(args: argparse.Namespace) -> int:
             )
     finally:
         engine.close()
-    args.output.mkdir(parents=True, exist_ok=True)
     account = write_account(args.output / ACCOUNT, outcomes)
     Console().print(account_table(outcomes))
     print(account)
@@ -284,9 +283,7 @@ def _common(parser: argparse.ArgumentParser, tahun_wajib: bool = True) -> None:
 
 
 def _where(parser: argparse.ArgumentParser, tahun_wajib: bool = True) -> None:
-    parser.add_argument(
-        "--tahun", type=int, required=tahun_wajib, help="tahun laporan, mis. 2024"
-    )
+    parser.add_argument("--tahun", type=int, required=tahun_wajib, help="tahun laporan, mis. 2024")
     parser.add_argument("--satker", help="id satker (folder di data/); bawaan: satu-satunya satker")
     parser.add_argument(
         "--data", type=Path, default=Path("data"), help="folder data (bawaan: data)"
