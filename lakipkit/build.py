@@ -14,7 +14,6 @@ Everything written is reproducible: the same data gives byte-identical files.
 
 from __future__ import annotations
 
-import json
 import os
 import re
 import sys
@@ -379,14 +378,11 @@ def export_pdf(html: str) -> bytes:
     return bytes(document.write_pdf(pdf_identifier=b"lakipkit"))
 
 
-def _summary(year: Any, settings: Any) -> bytes | None:
-    """summary.json via lakipkit.summary.build_summary, or None while that module is absent."""
-    try:
-        from lakipkit.summary import build_summary
-    except ImportError:
-        return None
-    summary = build_summary(year, settings)
-    return (json.dumps(summary, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+def _summary(year: Any, settings: Any) -> bytes:
+    """summary.json: the same strict JSON as `lakip summary`, with a final newline."""
+    from lakipkit.summary import build_summary, summary_json
+
+    return (summary_json(build_summary(year, settings)) + "\n").encode("utf-8")
 
 
 # -- document assembly: chapters, numbering, lists of contents/tables/figures ----------------

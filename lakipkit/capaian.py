@@ -148,8 +148,10 @@ def compute_capaian(
                 r / t * 100,
                 np.where(t == 0, nol_terbaik, np.maximum((2 * t - r) / t * 100, 0.0)),
                 np.where(t == 0, nol_terbaik, np.where(r == 0, CAPAIAN_REALISASI_NOL, t / r * 100)),
-                np.select(
-                    [r < t, r > k.target_atas], [r / t * 100, k.target_atas / r * 100], 100.0
+                np.select(  # below [0, b] or a negative realisasi: 0, never -inf or < 0
+                    [r < t, r > k.target_atas],
+                    [np.where(t > 0, np.maximum(r / t * 100, 0.0), 0.0), k.target_atas / r * 100],
+                    100.0,
                 ),
                 k.posisi_realisasi / k.posisi_target * 100,
             ],

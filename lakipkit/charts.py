@@ -43,6 +43,9 @@ STYLE: dict[RcKeyType, Any] = {
     # Text stays text: WeasyPrint draws it ~5x faster than glyph paths, the SVG is ~7x
     # smaller, and the PDF's text can be searched. Viewers without DejaVu use their sans-serif.
     "svg.fonttype": "none",
+    # Data text is text: a '$' pair in an uraian or a name must not be read as mathtext
+    # (which fails the build on '$\\frac{a}{b$' and silently reshapes '$x$').
+    "text.parse_math": False,
 }
 WIDTH_IN = 6.3  # 16 cm: the text width of an A4 page with the report's margins
 _TERCAPAI = "#2f6b9a"

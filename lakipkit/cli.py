@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import argparse
-import json
+import re
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -17,6 +17,18 @@ if TYPE_CHECKING:
     from rich.console import Console
 
     from lakipkit.batch import Outcome, Unit
+
+
+# C0/C1 controls (ESC starts sequences that retitle the terminal, move the cursor, hide text;
+# CR overwrites a line) and bidi overrides (reorder what is shown). Newline and tab stay.
+_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def terminal_text(text: str) -> str:
+    r"""Show data text safely on a terminal: control characters as visible escapes (\x1b)."""
+    return _UNSAFE.sub(
+        lambda m: f"\\u{ord(m[0]):04x}" if ord(m[0]) > 0xFF else f"\\x{ord(m[0]):02x}", text
+    )
 
 
 def _resolve_satker(data_dir: Path, satker: str | None) -> str:
@@ -40,13 +52,13 @@ def _resolve_satker(data_dir: Path, satker: str | None) -> str:
 def _cmd_summary(args: argparse.Namespace) -> int:
     from lakipkit.loading import load_year
     from lakipkit.settings import capaian_settings
-    from lakipkit.summary import build_summary
+    from lakipkit.summary import build_summary, summary_json
 
     capaian_settings(None, cap=args.cap, skala=args.skala)  # a bad flag is told before loading
     satker = _resolve_satker(args.data, args.satker)
     year = load_year(args.data, satker, args.tahun)
     settings = capaian_settings(year.laporan, cap=args.cap, skala=args.skala)
-    print(json.dumps(build_summary(year, settings), ensure_ascii=False, indent=2))
+    print(terminal_text(summary_json(build_summary(year, settings))))
     return 0
 
 
@@ -60,6 +72,7 @@ def build_progress(console: Console) -> Iterator[Callable[[str], None] | None]:
     if not console.is_terminal:
         yield None
         return
+    from rich.markup import escape
     from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
     columns = (SpinnerColumn(finished_text="[green]✓"), TextColumn("{task.description}"))
@@ -71,7 +84,7 @@ def build_progress(console: Console) -> Iterator[Callable[[str], None] | None]:
 
         def step(message: str) -> None:
             finish()
-            bar.add_task(message, total=1)
+            bar.add_task(escape(terminal_text(message)), total=1)  # paths are not markup
 
         yield step
         finish()  # not reached on an error: the failed step keeps its spinner frame
@@ -159,9 +172,12 @@ def _cmd_build(args: argparse.Namespace) -> int:
             triwulan=args.triwulan,
         )
     for path in result.paths:
-        print(path)
+        print(terminal_text(str(path)))
     for path in result.removed:
-        print(f"lakip: dihapus {path} (format itu tidak dibangun ulang)", file=sys.stderr)
+        print(
+            terminal_text(f"lakip: dihapus {path} (format itu tidak dibangun ulang)"),
+            file=sys.stderr,
+        )
     return 0
 
 
@@ -233,17 +249,21 @@ def _cmd_periksa(args: argparse.Namespace) -> int:
     code, text = run_periksa(
         args.data, satker, args.tahun, ketat=args.ketat, cap=args.cap, skala=args.skala
     )
-    print(text)
+    print(terminal_text(text))
     return code
 
 
 def _cmd_tahun_baru(args: argparse.Namespace) -> int:
-    from lakipkit.tahun_baru import start_year
+    from lakipkit.tahun_baru import source_files, start_year
 
     satker = _resolve_satker(args.data, args.satker)
     paths = start_year(args.data, satker, args.tahun, args.dari)
     folder = args.data / satker / str(args.tahun)
-    print(f"tahun {args.tahun} dibuat dari {args.dari}: {len(paths)} file di {folder}")
+    print(
+        terminal_text(f"tahun {args.tahun} dibuat dari {args.dari}: {len(paths)} file di {folder}")
+    )
+    for rel, reason in source_files(args.data / satker / str(args.dari))[1]:
+        print(terminal_text(f"lakip: tidak disalin: {rel} ({reason})"), file=sys.stderr)
     return 0
 
 
@@ -382,7 +402,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return int(args.func(args))
     except LakipError as exc:
-        print(f"lakip: {exc}", file=sys.stderr)
+        print(terminal_text(f"lakip: {exc}"), file=sys.stderr)
+        return 1
+    except OSError as exc:  # a file or folder the checks above did not foresee
+        where = f" {exc.filename}" if exc.filename else ""
+        message = f"lakip: tidak dapat mengakses{where}: {exc.strerror or exc}"
+        print(terminal_text(message), file=sys.stderr)
         return 1
     except KeyboardInterrupt as exc:
         from lakipkit.outputs import BuildInterrupted

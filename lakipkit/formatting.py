@@ -66,6 +66,19 @@ def format_persen(nilai: object, desimal: int = 2, kosong: str = KOSONG) -> str:
     return f"{format_angka(nilai, desimal)} %"
 
 
+def bulatkan(nilai: float, desimal: int = 2) -> float:
+    """Round as every printed figure is rounded (half up on the decimal text): 0.125 -> 0.13.
+
+    Python's ``round`` works on the binary value (0.125 -> 0.12, 2.675 -> 2.67), so
+    summary.json and the report would disagree; both go through this rule instead.
+    """
+    if not math.isfinite(nilai):
+        return float(nilai)
+    with decimal.localcontext(_BULAT):
+        langkah = decimal.Decimal(1).scaleb(-desimal)
+        return float(decimal.Decimal(str(float(nilai))).quantize(langkah))
+
+
 def format_tanggal(tanggal: dt.date | None, kosong: str = KOSONG) -> str:
     """date(2025, 1, 25) -> '25 Januari 2025'."""
     if _kosong(tanggal):

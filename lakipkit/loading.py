@@ -19,6 +19,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import os
 import re
 import warnings
 from collections.abc import Iterable
@@ -265,7 +266,16 @@ def _satker_dir(data_dir: Path, satker: str) -> Path:
     if not satker_dir.is_dir():
         hint = f"buat folder {satker_dir} berisi satker.yaml (lihat data/README.md)"
         raise MissingDataError(satker_dir, hint)
+    _require_readable(satker_dir)
     return satker_dir
+
+
+def _require_readable(folder: Path) -> None:
+    """Refuse a folder this user cannot list or enter, naming it (not a PermissionError)."""
+    if not os.access(folder, os.R_OK | os.X_OK):
+        message = "folder tidak dapat dibaca (izin ditolak)"
+        expected = "folder yang dapat dibaca pengguna ini (periksa izin: chmod/chown)"
+        raise DataValidationError([_finding(str(folder), "unreadable", message, expected)])
 
 
 def _require(satker_dir: Path, year_dir: Path, paths: dict[str, Path]) -> None:
@@ -276,6 +286,7 @@ def _require(satker_dir: Path, year_dir: Path, paths: dict[str, Path]) -> None:
             f"(lihat data/README.md); {_TAHUN_BARU}"
         )
         raise MissingDataError(year_dir, hint)
+    _require_readable(year_dir)
     required = [satker_dir / "satker.yaml", year_dir / "laporan.yaml"]
     required += [paths[t.file] for t in TABLES if t.wajib]
     missing = [path for path in required if not path.is_file()]
@@ -417,6 +428,10 @@ class _Yaml:
     lines: Lines
 
 
+#: Deeper YAML is refused: no laporan.yaml needs more than a few levels.
+YAML_MAX_DEPTH = 50
+
+
 @cache
 def yaml_loader() -> type[yaml.SafeLoader]:
     """Build a safe YAML loader that keeps dates as text, to be parsed strictly later."""
@@ -462,12 +477,22 @@ def _parse_yaml(text: str, shown: str) -> tuple[yaml.Node, Any] | Finding:
     expected = "YAML yang sah: 'kunci: nilai', indentasi spasi, teks berisi ': ' diberi tanda kutip"
     loader = yaml_loader()
     try:
-        events = yaml.parse(text, Loader=loader)
-        if alias := next((e for e in events if isinstance(e, yaml.AliasEvent)), None):
-            # a shared node makes little sense in data and can blow up in size
-            message = "memakai alias YAML (*nama); tulis isinya langsung"
-            row = alias.start_mark.line + 1
-            return _finding(shown, "yaml_syntax", message, expected, row=row)
+        depth = 0
+        for event in yaml.parse(text, Loader=loader):
+            if isinstance(event, yaml.AliasEvent):
+                # a shared node makes little sense in data and can blow up in size
+                message = "memakai alias YAML (*nama); tulis isinya langsung"
+                row = event.start_mark.line + 1
+                return _finding(shown, "yaml_syntax", message, expected, row=row)
+            if isinstance(event, yaml.CollectionStartEvent):
+                depth += 1
+            elif isinstance(event, yaml.CollectionEndEvent):
+                depth -= 1
+            if depth > YAML_MAX_DEPTH:
+                # composing it would recurse once per level (RecursionError near 1 000)
+                message = f"bersarang lebih dari {YAML_MAX_DEPTH} tingkat"
+                row = event.start_mark.line + 1
+                return _finding(shown, "yaml_syntax", message, expected, row=row)
         return yaml.compose(text, Loader=loader), yaml.load(text, Loader=loader)  # noqa: S506
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
@@ -508,7 +533,7 @@ def _read_narasi(
     ids = set(frames["sasaran.csv"]["id"].dropna()) | set(frames["kegiatan.csv"]["id"].dropna())
     expected = "salah satu dari " + ", ".join(NARASI) + ", atau analisis/<id sasaran/kegiatan>"
     narasi: dict[str, str] = {}
-    for path in sorted(p for p in narasi_dir.rglob("*.md") if p.is_file()):
+    for path in _markdown_files(narasi_dir, findings):
         key = path.relative_to(narasi_dir).with_suffix("").as_posix()
         text = _read_text(path, root, findings)
         if text is None:
@@ -520,6 +545,23 @@ def _read_narasi(
             finding = _finding(str(path), "unknown_reference", message, expected, value=key)
             findings.append(replace(finding, severity="warning"))
     return narasi
+
+
+def _markdown_files(folder: Path, findings: list[Finding]) -> list[Path]:
+    """List folder/**/*.md; a sub-folder that cannot be read is an error, not an empty one.
+
+    (``Path.rglob`` skips unreadable folders silently: a report would lose its narrative.)
+    """
+
+    def unreadable(error: OSError) -> None:
+        shown = str(error.filename or folder)
+        message = f"folder narasi tidak dapat dibaca ({error.strerror or error})"
+        findings.append(_finding(shown, "unreadable", message, "folder yang dapat dibaca"))
+
+    found = []
+    for parent, _, files in os.walk(folder, onerror=unreadable):
+        found += [Path(parent) / name for name in files if name.endswith(".md")]
+    return sorted(p for p in found if p.is_file())
 
 
 # --- typed frames -----------------------------------------------------------------------------

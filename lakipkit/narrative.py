@@ -86,13 +86,30 @@ _ATTRIBUTES = {
     "td": {"colspan", "rowspan"},
 }
 _URL_SCHEMES = {"http", "https", "mailto"}
+#: Largest colspan/rowspan kept: a span drives the layout cost of the table (WeasyPrint spent
+#: 14 minutes on `colspan="1000000"`); no table of a narrative spans more.
+MAX_SPAN = 50
+#: Largest list start number kept (`<ol start>`).
+MAX_START = 9999
+
+
+def _bounded_attribute(tag: str, attribute: str, value: str) -> str | None:
+    """Keep layout-driving numbers in bounds: spans 1..MAX_SPAN, list start 0..MAX_START."""
+    limits = {"colspan": (1, MAX_SPAN), "rowspan": (1, MAX_SPAN), "start": (0, MAX_START)}
+    if attribute not in limits:
+        return value
+    low, high = limits[attribute]
+    digits = value.strip()
+    if not digits.isascii() or not digits.isdigit():
+        return None  # not a number: the browser would use the default anyway
+    return str(min(max(int(digits[:12]), low), high))
 
 
 @cache
-def _markdown() -> MarkdownIt:
+def _markdown(html: bool = True) -> MarkdownIt:
     """CommonMark with tables; raw HTML is parsed here and cleaned afterwards."""
     # breaks: authors write one item per line ("a. ...", "b. ...") without Markdown list syntax.
-    return MarkdownIt("commonmark", {"html": True, "breaks": True}).enable("table")
+    return MarkdownIt("commonmark", {"html": html, "breaks": True}).enable("table")
 
 
 def render_markdown(text: str, top_heading: int = 3) -> str:
@@ -105,6 +122,7 @@ def render_markdown(text: str, top_heading: int = 3) -> str:
     """
     tokens = _markdown().parse(text)
     for token in tokens:
+        _keep_text(token)
         if token.type in ("heading_open", "heading_close"):
             level = min(int(token.tag[1]) + top_heading - 1, 6)
             token.tag = f"h{level}"
@@ -114,10 +132,56 @@ def render_markdown(text: str, top_heading: int = 3) -> str:
         html,
         tags=set(_TEXT_TAGS | headings),
         attributes=_ATTRIBUTES,
+        attribute_filter=_bounded_attribute,
         url_schemes=_URL_SCHEMES,
         link_rel="noopener noreferrer",
         strip_comments=True,
     ).strip()
+
+
+# Elements whose content an HTML parser swallows up to their end tag (or the end of the text)
+# and the sanitiser then drops: left open, they would silently remove the rest of a section.
+_SWALLOWING = (
+    "script|style|textarea|title|xmp|plaintext|iframe|noscript|noembed|noframes|template"
+)
+_OPENER = re.compile(rf"<({_SWALLOWING})\b", re.IGNORECASE)
+# A tag whose "attributes" are bare words: prose such as `a<b dan c>d`, not markup.
+_BARE_WORDS = re.compile(r"^<[a-zA-Z][\w-]*((\s+[^\s=>/]+)+)\s*/?>$")
+
+
+def _keep_text(token: Any) -> None:
+    """Show raw HTML that would swallow the text after it as text (escaped), not as markup.
+
+    An unclosed `<!--`, a mention of `<style>`, `<textarea>` or `<title>`, or `a<b dan c>d`
+    would otherwise make the parser or the sanitiser drop the rest of the section without a
+    word. Closed comments and closed `<script>`/`<style>` blocks are still removed whole.
+    """
+    if token.type == "inline":
+        for child in token.children or []:
+            if child.type == "html_inline" and _is_prose(child.content):
+                child.type = "text"
+        return
+    if token.type != "html_block":
+        return
+    content = token.content
+    unclosed_comment = content.lstrip().startswith("<!--") and "-->" not in content
+    unclosed = [
+        name for name in _OPENER.findall(content) if f"</{name.lower()}" not in content.lower()
+    ]
+    if unclosed_comment or unclosed:
+        token.content = _markdown(html=False).render(content)  # every `<` shown as text
+
+
+def _is_prose(tag: str) -> bool:
+    """Tell an inline `<...>` that is text (swallowing element, bare-word attributes) from HTML."""
+    if _OPENER.match(tag):
+        return True
+    words = _BARE_WORDS.match(tag)
+    if not words:
+        return False
+    name = tag[1:].split(maxsplit=1)[0].lower()
+    allowed = _ATTRIBUTES.get(name, set())
+    return any(word.lower() not in allowed for word in words.group(1).split())
 
 
 # `<!-- sisipan: KEY (free comment) -->`: place generated content here (data/README.md).

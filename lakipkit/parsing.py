@@ -206,6 +206,8 @@ def _read_tanggal(teks: str) -> tuple[dt.date, None]:
         raise ParseError("invalid_date", teks, "bukan tanggal yang sah", _EXPECT_TANGGAL)
     if not 1 <= month <= 12:
         raise ParseError("invalid_date", teks, "bulan di luar 1-12", _EXPECT_TANGGAL)
+    if not dt.MINYEAR <= year <= dt.MAXYEAR:  # 0000-01-01: no such year in the calendar
+        raise ParseError("invalid_date", teks, "tahun di luar 1-9999", _EXPECT_TANGGAL)
     last_day = calendar.monthrange(year, month)[1]
     if not 1 <= day <= last_day:
         name = get_month_names("wide", locale="id")[month]

@@ -6,6 +6,7 @@ indicator counts by status, the mean capaian, and the budget with its lines.
 
 from __future__ import annotations
 
+import json
 import math
 from typing import Any
 
@@ -13,6 +14,8 @@ import pandas as pd
 
 from lakipkit.anggaran import compute_penyerapan, totals
 from lakipkit.capaian import CapaianSettings, compute_capaian, summarise_capaian
+from lakipkit.errors import LakipError
+from lakipkit.formatting import bulatkan
 from lakipkit.loading import YearData
 
 
@@ -92,5 +95,16 @@ def _indicator_rows(capaian: pd.DataFrame) -> list[dict[str, Any]]:
 
 
 def _round(value: float) -> float | None:
-    """Two decimals for people and diffs; NaN (no data) becomes null, never 0."""
-    return None if value is None or math.isnan(value) else round(float(value), 2)
+    """Two decimals, rounded as the report prints them; NaN (no data) becomes null, never 0."""
+    return None if value is None or math.isnan(value) else bulatkan(float(value), 2)
+
+
+def summary_json(summary: dict[str, Any]) -> str:
+    """Write the summary as strict JSON (RFC 8259): no NaN or Infinity, which most parsers reject.
+
+    A non-finite figure is a bug upstream; it is refused here rather than written.
+    """
+    try:
+        return json.dumps(summary, ensure_ascii=False, indent=2, allow_nan=False)
+    except ValueError as error:
+        raise LakipError(f"ringkasan berisi angka tak hingga atau NaN: {error}") from error

@@ -170,35 +170,73 @@ def start_year(data_dir: Path | str, satker: str, tahun: int, dari: int) -> list
     return sorted(tujuan / path.relative_to(staging) for path in written)
 
 
+def source_files(source: Path) -> tuple[list[Path], list[tuple[Path, str]]]:
+    """Split the source year's files into those the new year is made from and those left out.
+
+    Made from: regular files that are data (top-level CSV, laporan.yaml, README.md,
+    narasi/**.md). Left out, with the reason: symbolic links (never followed: a link to a
+    private file must not become a readable copy), anything else (documents, images, backups:
+    a year's data is the files above), and a CSV that cannot be read as UTF-8 text.
+    Hidden files and folders are skipped silently, as before.
+    """
+    used: list[Path] = []
+    left: list[tuple[Path, str]] = []
+    for path in sorted(source.rglob("*")):
+        rel = path.relative_to(source)
+        if any(part.startswith(".") for part in rel.parts):
+            continue
+        if path.is_symlink():
+            left.append((rel, "tautan simbolik, tidak diikuti"))
+        elif not path.is_file():
+            continue
+        elif rel.parts[0] == "narasi" and rel.suffix == ".md":
+            used.append(rel)
+        elif len(rel.parts) == 1 and rel.name in ("laporan.yaml", "README.md"):
+            used.append(rel)
+        elif len(rel.parts) == 1 and rel.suffix == ".csv":
+            problem = _csv_problem(path)
+            if problem:
+                left.append((rel, problem))
+            else:
+                used.append(rel)
+        else:
+            left.append((rel, "bukan file data (CSV, laporan.yaml, narasi/*.md)"))
+    return used, left
+
+
+def _csv_problem(path: Path) -> str | None:
+    """Say why a CSV cannot be carried over (not UTF-8), or None."""
+    try:
+        path.read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        return f"bukan teks UTF-8 (byte ke-{error.start + 1}); simpan ulang sebagai UTF-8"
+    except OSError as error:
+        return f"tidak dapat dibaca ({error.strerror})"
+    return None
+
+
 def _write_year(
     source: Path, target: Path, sumber: YearData, tahun: int, targets: pd.Series
 ) -> list[Path]:
     """Write every file of the new year into ``target``; return their paths."""
     written: list[Path] = []
-    files = sorted(
-        p
-        for p in source.rglob("*")
-        if p.is_file() and not any(part.startswith(".") for part in p.relative_to(source).parts)
-    )
-    for path in files:
-        rel = path.relative_to(source)
+    for rel in source_files(source)[0]:
+        path = source / rel
         out = target / rel
         out.parent.mkdir(parents=True, exist_ok=True)
-        if rel.parts[0] == "narasi" and rel.suffix == ".md":
+        if rel.parts[0] == "narasi":
             key = rel.relative_to("narasi").with_suffix("").as_posix()
             text = path.read_text(encoding="utf-8-sig")
             out.write_text(narasi_template(key, text, sumber, tahun), encoding="utf-8")
-        elif rel.suffix == ".csv" and len(rel.parts) == 1:
+        elif rel.suffix == ".csv":
             if rel.name in REALISASI:
                 continue  # written below from the indicator ids
             _write_csv(out, new_csv(rel.name, _read_csv(path), targets))
         elif rel == Path("laporan.yaml"):
             text = path.read_text(encoding="utf-8-sig")
             out.write_text(new_laporan(text, tahun, sumber.tahun), encoding="utf-8")
-        elif rel == Path("README.md"):
-            continue  # written below
         else:
-            shutil.copyfile(path, out)
+            continue  # README.md, written below
         written.append(out)
     ids = sumber.indikator["id"].astype(str)
     for name, frame in empty_realisasi(ids).items():
@@ -210,11 +248,19 @@ def _write_year(
 
 
 def _read_csv(path: Path) -> pd.DataFrame:
-    """Read a CSV of a year that loaded without errors, as text exactly as written."""
+    """Read a CSV of a year that loaded without errors, as text exactly as written.
+
+    An empty extra CSV (no header either) stays empty.
+    """
+    if not path.read_bytes().strip():
+        return pd.DataFrame()
     return pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
 
 
 def _write_csv(path: Path, frame: pd.DataFrame) -> None:
+    if frame.columns.empty:
+        path.write_text("", encoding="utf-8")
+        return
     frame.to_csv(path, index=False, lineterminator="\n", encoding="utf-8")
 
 
