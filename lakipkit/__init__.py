@@ -24,6 +24,7 @@ from lakipkit.capaian import (
     compute_capaian,
     summarise_capaian,
 )
+from lakipkit.contoh import generate_units, unit_tree
 from lakipkit.errors import (
     BuildError,
     DataValidationError,
@@ -70,6 +71,7 @@ __all__ = [
     "format_rupiah",
     "format_tanggal",
     "import_workbook",
+    "generate_units",
     "list_satker",
     "list_years",
     "load_year",
@@ -86,6 +88,7 @@ __all__ = [
     "totals",
     "totals_by_source",
     "write_workbook",
+    "unit_tree",
 ]
 
 

@@ -287,6 +287,15 @@ def _cmd_impor(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_contoh(args: argparse.Namespace) -> int:
+    from lakipkit.contoh import generate_units, parse_tahun
+
+    years = parse_tahun(args.tahun)
+    units = generate_units(args.data, args.unit, years, provinsi=args.provinsi, benih=args.benih)
+    print(f"{len(units)} satker rekaan x {len(years)} tahun ditulis di {args.data}")
+    return 0
+
+
 def _common(parser: argparse.ArgumentParser, tahun_wajib: bool = True) -> None:
     _where(parser, tahun_wajib)
     parser.add_argument(
@@ -347,6 +356,20 @@ def build_parser() -> argparse.ArgumentParser:
         "--coba", action="store_true", help="periksa dan tampilkan perubahan tanpa menulis"
     )
     impor.set_defaults(func=_cmd_impor)
+
+    contoh = sub.add_parser(
+        "contoh", help="tulis data satker rekaan (pusat, provinsi, kabupaten/kota) untuk uji"
+    )
+    contoh.add_argument("--unit", type=int, required=True, help="jumlah satker, mis. 550")
+    contoh.add_argument("--tahun", required=True, help="tahun, mis. 2024 atau 2023-2024")
+    contoh.add_argument(
+        "--data", type=Path, required=True, help="folder tujuan (baru, kosong, atau rekaan lama)"
+    )
+    contoh.add_argument(
+        "--provinsi", type=int, help="jumlah provinsi (bawaan: sekitar 1 per 14 kabupaten/kota)"
+    )
+    contoh.add_argument("--benih", type=int, default=0, help="benih acak (bawaan 0)")
+    contoh.set_defaults(func=_cmd_contoh)
 
     build = sub.add_parser("build", help="jalankan notebook laporan dan ekspor HTML/PDF")
     _common(build, tahun_wajib=False)

@@ -717,6 +717,11 @@ class SatkerProfil(_Yaml):
     kota: str = Field(description="kota tempat satker")
     provinsi: str = Field("", description="provinsi")
     induk: str = Field("", description="instansi induk")
+    satker_induk: str = Field(
+        "",
+        description="id satker induk (folder lain di data/), untuk laporan konsolidasi",
+        pattern=r"^([a-z0-9][a-z0-9-]*)?$",
+    )
     logo_teks: str = Field("", description="teks pengganti logo")
     pejabat: list[Pejabat] = Field(description="pejabat penanda tangan", min_length=1)
     visi: str = Field(description="visi Renstra")

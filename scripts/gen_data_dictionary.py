@@ -90,6 +90,8 @@ def _type_name(annotation) -> str:
     if isinstance(annotation, type) and issubclass(annotation, BaseModel):
         return "kumpulan kunci"
     origin, args = typing.get_origin(annotation), typing.get_args(annotation)
+    if origin is typing.Annotated:  # a pattern on a text: the description says it
+        return _type_name(args[0])
     if origin in (typing.Union, types.UnionType):
         return " atau ".join(_type_name(a) for a in args if a is not type(None))
     if origin is list:
