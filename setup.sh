@@ -6,7 +6,8 @@ set -euo pipefail
 cd "$(dirname "$0")"
 
 # Debian packages: WeasyPrint's Pango (PDF), fonts, poppler (pdftotext/pdftoppm for tests and
-# page previews), chromium (headless browser check of the HTML). Listed once, in apt.txt.
+# page previews), chromium (headless browser check of the HTML), librsvg2-bin (rsvg-convert:
+# pandoc gives the figures of the .docx a PNG beside their SVG). Listed once, in apt.txt.
 mapfile -t packages < <(grep -v '^\s*#' apt.txt | grep -v '^\s*$')
 missing=()
 for p in "${packages[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done

@@ -30,6 +30,8 @@ from lakipkit.errors import BuildError, LakipError
 from lakipkit.outputs import SignalGuard, Staging, locked, prepare_folder, remove_leftovers
 
 FORMATS = ("html", "pdf")
+#: Formats made on request only (`--format xlsx,docx`), from the same HTML page.
+EXTRA_FORMATS = ("xlsx", "docx")
 LAPORAN = ("tahunan", "triwulan")
 TEMPLATE_DIR = Path(__file__).parent / "templates"
 _NOTEBOOK_NAMES = {"tahunan": "laporan.ipynb", "triwulan": "triwulan.ipynb"}
@@ -49,11 +51,13 @@ class BuildResult:
     pdf: Path | None
     summary: Path | None
     removed: tuple[Path, ...] = ()  # outputs of formats not rebuilt, deleted as stale
+    extra: tuple[Path, ...] = ()  # the .xlsx / .docx asked for
 
     @property
     def paths(self) -> tuple[Path, ...]:
         """Every file written, in a stable order."""
-        return tuple(p for p in (self.html, self.pdf, self.notebook, self.summary) if p)
+        main = (self.html, self.pdf, *self.extra, self.notebook, self.summary)
+        return tuple(p for p in main if p)
 
 
 def notebook_path(laporan: str = "tahunan") -> Path:
@@ -134,7 +138,8 @@ def build_report(
     output_dir
         Root of the outputs; files go to `<output_dir>/<satker>/<tahun>/`.
     formats
-        Any of "html", "pdf". The executed notebook (and, for the annual report,
+        Any of "html", "pdf", "xlsx" (the numbered tables, one sheet each), "docx" (Word).
+        The executed notebook (and, for the annual report,
         summary.json) are always written.
     parameters
         Further notebook parameters (`cap`, `skala`; `lampiran_pemeriksaan` for the annual
@@ -161,9 +166,10 @@ def build_report(
     """
     kuartal = check_laporan(laporan, triwulan)
     wanted = tuple(dict.fromkeys(formats))
-    unknown = sorted(set(wanted) - set(FORMATS))
+    unknown = sorted(set(wanted) - {*FORMATS, *EXTRA_FORMATS})
     if unknown:
-        raise LakipError(f"format tidak dikenal: {', '.join(unknown)} (pilihan: html, pdf)")
+        choices = ", ".join((*FORMATS, *EXTRA_FORMATS))
+        raise LakipError(f"format tidak dikenal: {', '.join(unknown)} (pilihan: {choices})")
     say = progress or (lambda message: None)
     data_dir = Path(data_dir).expanduser().resolve()
     target = Path(output_dir).expanduser().resolve() / satker / str(tahun)
@@ -200,6 +206,10 @@ def build_report(
                 pdf = export_pdf(html)
                 guard.check()  # WeasyPrint may swallow the interrupt and return a poorer PDF
                 staging.write(f"{stem}.pdf", pdf)
+            for kind in (k for k in EXTRA_FORMATS if k in wanted):
+                say(f"ekspor {kind.upper()}")
+                extra = export_extra(kind, html, report_title(year, kuartal))
+                staging.write(f"{stem}.{kind}", extra)
             summary = None if kuartal else _summary(year, settings)
             if summary is not None:
                 staging.write("summary.json", summary)
@@ -212,7 +222,8 @@ def build_report(
                 ) from error
             raise
         # A format not rebuilt would describe older data than the files beside it.
-        stale = [f"{stem}.{kind}" for kind in FORMATS if kind not in wanted]
+        made = (*FORMATS, *EXTRA_FORMATS)
+        stale = [f"{stem}.{kind}" for kind in made if kind not in wanted]
         written, removed = staging.commit(stale=stale)
         with suppress(OSError):
             (target / f"{stem}.failed.ipynb").unlink(missing_ok=True)
@@ -225,6 +236,7 @@ def build_report(
         pdf=final.get("pdf"),
         summary=final.get("json"),
         removed=tuple(removed),
+        extra=tuple(final[kind] for kind in EXTRA_FORMATS if kind in final),
     )
 
 
@@ -376,6 +388,17 @@ def export_pdf(html: str) -> bytes:
     fetcher = weasyprint.urls.URLFetcher(allowed_protocols={"data"}, fail_on_errors=True)
     document = weasyprint.HTML(string=html, url_fetcher=fetcher).render()
     return bytes(document.write_pdf(pdf_identifier=b"lakipkit"))
+
+
+def export_extra(kind: str, html: str, title: str) -> bytes:
+    """Make the report's tables workbook (xlsx) or Word document (docx) from its HTML page."""
+    if kind == "xlsx":
+        from lakipkit.export_xlsx import report_workbook
+
+        return report_workbook(html, title)
+    from lakipkit.export_docx import report_docx
+
+    return report_docx(html, title)
 
 
 def _summary(year: Any, settings: Any) -> bytes:

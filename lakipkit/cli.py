@@ -373,7 +373,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     build = sub.add_parser("build", help="jalankan notebook laporan dan ekspor HTML/PDF")
     _common(build, tahun_wajib=False)
-    build.add_argument("--format", default="html,pdf", help="html,pdf (bawaan keduanya)")
+    build.add_argument("--format", default="html,pdf", help="html,pdf,xlsx,docx (bawaan: html,pdf)")
     build.add_argument("--output", type=Path, default=Path("output"), help="folder keluaran")
     build.add_argument(
         "--laporan",

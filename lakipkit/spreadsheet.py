@@ -71,6 +71,8 @@ _PARENTS: tuple[tuple[str, str, str, str], ...] = (
     ("anggaran_triwulan.csv", "kode", "anggaran.csv", "kode"),
     ("renstra.csv", "indikator", "indikator.csv", "id"),
 )
+#: XlsxWriter options: text stays text (no guessed numbers, formulas or links).
+XLSX_TEXT = {"strings_to_numbers": False, "strings_to_formulas": False, "strings_to_urls": False}
 _NARASI_KEY = re.compile(r"[a-z0-9_]+|analisis/[A-Za-z0-9][A-Za-z0-9._-]*")
 _KEY_PART = re.compile(r"\[(\d+)\]|[A-Za-z0-9_]+")
 
@@ -176,10 +178,7 @@ def write_workbook(data_dir: Path | str, satker: str, tahun: int, output: Path |
     output = Path(output)
     output.parent.mkdir(parents=True, exist_ok=True)
     partial = output.with_name(f".{output.name}.tmp")
-    book = xlsxwriter.Workbook(
-        str(partial),
-        {"strings_to_numbers": False, "strings_to_formulas": False, "strings_to_urls": False},
-    )
+    book = xlsxwriter.Workbook(str(partial), XLSX_TEXT)
     try:
         book.set_properties(
             {"title": f"Data LAKIP {satker} {tahun}", "created": dt.datetime(2000, 1, 1)}
@@ -757,7 +756,7 @@ def _grid(ws: Any, formulas: Any, problems: list[Problem]) -> list[list[_Cell]]:
         for r in merged
     ]  # fmt: skip
     grid: list[list[_Cell]] = []
-    for row in ws.iter_rows():
+    for row in ws.iter_rows(min_row=1, min_col=1):  # cell refs stay A1-based
         cells = []
         for cell in row:
             value = cell.value

@@ -282,8 +282,8 @@ def test_paired_ipynb_matches_the_percent_script():
 
 
 def test_unknown_format_skala_or_missing_year_write_nothing(tmp_path):
-    with pytest.raises(LakipError, match="format tidak dikenal: docx"):
-        build_report(FIXTURE_DATA, FIXTURE_SATKER, FIXTURE_TAHUN, tmp_path, formats=("docx",))
+    with pytest.raises(LakipError, match="format tidak dikenal: odt"):
+        build_report(FIXTURE_DATA, FIXTURE_SATKER, FIXTURE_TAHUN, tmp_path, formats=("odt",))
     with pytest.raises(LakipError, match="skala x: tidak dikenal"):
         build_report(
             FIXTURE_DATA, FIXTURE_SATKER, FIXTURE_TAHUN, tmp_path, parameters={"skala": "x"}
@@ -319,7 +319,8 @@ LOADS = re.compile(
 
 @pytest.fixture(scope="module")
 def report_2024(tmp_path_factory):
-    return build_report(DATA, "kpu-kota-bontang", 2024, tmp_path_factory.mktemp("out"))
+    formats = ("html", "pdf", "xlsx", "docx")
+    return build_report(DATA, "kpu-kota-bontang", 2024, tmp_path_factory.mktemp("out"), formats)
 
 
 def _text(html):
@@ -594,3 +595,25 @@ def test_quarterly_rebuild_is_byte_identical(multi):
     for path, content in before.items():
         assert path.read_bytes() == content, f"{path.name} changed between builds"
     assert not [p for p in again.output_dir.iterdir() if p.name.startswith(".")]
+
+
+@pytest.mark.slow
+def test_2024_docx_and_xlsx_carry_the_chapters_and_every_numbered_table(report_2024):
+    import docx
+    import openpyxl
+
+    html = BeautifulSoup(report_2024.html.read_text(encoding="utf-8"), "html.parser")
+    numbers = [s.get_text(strip=True) for s in html.select("table caption span.nomor")]
+    numbers = [n for n in numbers if n]
+    assert [p.suffix for p in report_2024.extra] == [".xlsx", ".docx"]
+    document = docx.Document(str(report_2024.extra[1]))
+    chapters = [p.text for p in document.paragraphs if p.style.name == "Heading 1"]
+    assert chapters == CHAPTERS
+    captions = [p.text for p in document.paragraphs if p.style.name == "Table Caption"]
+    assert [c.split(" ")[0] + " " + c.split(" ")[1] for c in captions] == numbers
+    cells = {cell.text for table in document.tables for row in table.rows for cell in row.cells}
+    assert "Rp 40.719.755.000" in cells or "40.719.755.000" in cells
+    workbook = openpyxl.load_workbook(report_2024.extra[0])
+    assert workbook.sheetnames == ["Daftar Tabel", *numbers]
+    values = [c.value for ws in workbook.worksheets for row in ws.iter_rows() for c in row]
+    assert 40_719_755_000 in values  # the budget total as a number, not text
