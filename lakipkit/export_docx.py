@@ -234,10 +234,7 @@ def _full_width_with_borders(table: Any) -> None:
     from docx.oxml.ns import qn
 
     properties = table._tbl.tblPr
-    width = properties.find(qn("w:tblW"))
-    if width is None:
-        width = OxmlElement("w:tblW")
-        properties.append(width)
+    width = _child(properties, "w:tblW")
     width.set(qn("w:type"), "pct")
     width.set(qn("w:w"), "5000")
     borders = OxmlElement("w:tblBorders")
@@ -255,15 +252,21 @@ def _full_width_with_borders(table: Any) -> None:
 
 def _update_fields_on_open(document: Any) -> None:
     """Ask Word to refresh the fields (TOC, page numbers) when the document is opened."""
+    from docx.oxml.ns import qn
+
+    _child(document.settings.element, "w:updateFields").set(qn("w:val"), "true")
+
+
+def _child(parent: Any, tag: str) -> Any:
+    """Return the first child element ``tag`` of ``parent``, appended if absent."""
     from docx.oxml import OxmlElement
     from docx.oxml.ns import qn
 
-    settings = document.settings.element
-    update = settings.find(qn("w:updateFields"))
-    if update is None:
-        update = OxmlElement("w:updateFields")
-        settings.append(update)
-    update.set(qn("w:val"), "true")
+    found = parent.find(qn(tag))
+    if found is None:
+        found = OxmlElement(tag)
+        parent.append(found)
+    return found
 
 
 def fixed_zip(data: bytes) -> bytes:
