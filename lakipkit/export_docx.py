@@ -37,17 +37,27 @@ _MARGINS_MM = {"top": 25, "bottom": 25, "left": 30, "right": 20}
 _TEXT_WIDTH_PT = (210 - 30 - 20) / 25.4 * 72
 
 
+#: Word styles of the cover's lines (pandoc applies `data-custom-style`).
+_COVER_STYLES = {"logo": "Title", "judul": "Title"}
+
+
 def report_docx(html: str, title: str) -> bytes:
     """Convert the report's HTML page to a .docx (bytes, the same for the same HTML)."""
-    converted = _pandoc(_prepare(html))
-    return fixed_zip(_finish(converted, title))
-
-
-def _prepare(html: str) -> str:
-    """Replace the HTML's generated lists by markers for the TOC fields; drop screen-only parts."""
     from bs4 import BeautifulSoup
 
     soup = BeautifulSoup(html, "html.parser")
+    running = soup.select_one(".judul-berjalan")
+    header = running.get_text(" ", strip=True) if running else ""
+    converted = _pandoc(_prepare(soup))
+    return fixed_zip(_finish(converted, title, header))
+
+
+def _prepare(soup: Any) -> str:
+    """Replace the HTML's generated lists by markers for the TOC fields; drop screen-only parts.
+
+    The page's title and running title are the document's properties and page header in
+    Word, so they leave the body; the cover's lines get Title/Subtitle styles.
+    """
     for nav in soup.select("nav[data-daftar]"):
         # The list stays as the fields' text until Word or LibreOffice updates them.
         kind = nav["data-daftar"]
@@ -59,8 +69,13 @@ def _prepare(html: str) -> str:
             entry.string = link.get_text(" ", strip=True)
             entries.append(entry)
         nav.replace_with(start, *entries, end)
-    for tag in soup.select("style, script"):
+    for tag in soup.select("style, script, title, .judul-berjalan, .ke-daftar-isi"):
         tag.decompose()
+    for line in soup.select(".sampul > div"):
+        names = line.get("class") or []
+        line["data-custom-style"] = next(
+            (_COVER_STYLES[n] for n in names if n in _COVER_STYLES), "Subtitle"
+        )
     for colgroup in soup.select("table colgroup"):
         _widen(colgroup)
     for image in soup.select('img[src^="data:image/svg+xml;base64,"]'):
@@ -138,8 +153,8 @@ def _pandoc(html: str) -> bytes:
         return out.read_bytes()
 
 
-def _finish(docx_bytes: bytes, title: str) -> bytes:
-    """A4 and margins, page numbers, chapters on new pages, TOC fields, fixed properties."""
+def _finish(docx_bytes: bytes, title: str, header: str = "") -> bytes:
+    """A4 and margins, running title and page numbers, chapters on new pages, TOC fields."""
     import datetime as dt
 
     import docx
@@ -156,6 +171,12 @@ def _finish(docx_bytes: bytes, title: str) -> bytes:
         footer = footer or section.footer.add_paragraph()
         footer.alignment = 1  # centre
         _field(footer, "PAGE")
+        section.different_first_page_header_footer = True  # the cover has neither
+        if header:
+            line = section.header.paragraphs[0] if section.header.paragraphs else None
+            line = line or section.header.add_paragraph()
+            line.text = header
+            line.alignment = 2  # right, as the PDF's running title
     document.styles["Heading 1"].paragraph_format.page_break_before = True
     _toc_fields(document)
     for table in document.tables:

@@ -1,12 +1,12 @@
 """The report's numbered tables as a workbook: one sheet per table, numbers as numbers.
 
 Made from the finished HTML page, where the build has numbered every table (``Tabel 3.1``),
-so each sheet is named and captioned as the reader sees it. A cell that carries its value
-(``data-nilai``, written by ``lakipkit.tables`` from the table's frame) gets that number; a
-cell the build formatted the Indonesian way (``40.719.755.000``, ``97,50%``, ``Rp 1.234``)
-is read back as the number it shows, with a number format that shows it the same way; any
-other text (a target as a planner wrote it, ``12 kali``) stays text. Heading rows (a
-programme, a kegiatan) and total rows keep their place, in bold.
+so each sheet is named and captioned as the reader sees it. A cell the build formatted the
+Indonesian way (``40.719.755.000``, ``97,50%``, ``Rp 1.234``) is read back as the number it
+shows, with a number format that shows it the same way; any other text (a target as a
+planner wrote it, ``12 kali``) stays text. Heading rows (a programme, a kegiatan) and total
+rows keep their place, in bold. Why the page and not ``ReportTable.frame``:
+docs/spreadsheet.md.
 """
 
 from __future__ import annotations
@@ -124,7 +124,7 @@ def _write_table(
         for cell in cells:
             text = cell.get_text(" ", strip=True)
             bold_cell = bold or cell.name == "th"
-            _write_cell(ws, r, c, text, cell.get("data-nilai"), bold_cell, styles, numbers, book)
+            _write_cell(ws, r, c, text, bold_cell, styles, numbers, book)
             widths[c] = max(widths.get(c, 0), min(len(text), 60))
             span = int(cell.get("colspan", 1) or 1)
             if span > 1:
@@ -143,23 +143,12 @@ def _write_cell(
     r: int,
     c: int,
     text: str,
-    nilai: str | None,
     bold: bool,
     styles: dict[str, Any],
     numbers: dict,
     book: Any,
 ) -> None:
     parsed = parse_display(text)
-    if nilai not in (None, ""):
-        try:
-            value = float(nilai)  # type: ignore[arg-type]
-        except ValueError:
-            value = None
-        if value is not None:
-            fmt = parsed[1] if parsed else "General"
-            if fmt.endswith("%") and parsed and abs(parsed[0] - value / 100) < 1e-9:
-                value /= 100  # data-nilai holds percent points; the cell shows a percentage
-            parsed = (value, fmt)
     if parsed is None:
         ws.write_string(r, c, text, styles["teks"])
         return

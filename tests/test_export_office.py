@@ -20,7 +20,11 @@ SVG = (
     b'<rect width="100" height="50" fill="#336699"/></svg>'
 )
 PAGE = f"""<!DOCTYPE html><html lang="id"><head><title>LAKIP Contoh 2024</title>
-<style>body {{ color: black }}</style></head><body><main class="laporan">
+<style>body {{ color: black }}</style></head><body>
+<a class="ke-daftar-isi" href="#daftar-isi">Daftar Isi</a><main class="laporan">
+<section class="sampul"><div class="judul-berjalan">LAKIP Contoh | 2024</div>
+<div class="logo">KPU</div><div class="judul">Laporan Akuntabilitas Kinerja</div>
+<div class="tahun">Tahun 2024</div></section>
 <section class="depan"><h1 id="kata-pengantar">KATA PENGANTAR</h1><p>Puji syukur.</p>
 <h1 id="daftar-isi">DAFTAR ISI</h1><nav class="daftar" data-daftar="isi"><ol>
 <li><a href="#bab-i">BAB I PENDAHULUAN</a></li>
@@ -38,7 +42,7 @@ data-jenis="Tabel">Tabel 1.1</span> Pagu dan Penyerapan</caption>
 <th>Penyerapan</th><th>Target</th></tr></thead><tbody>
 <tr class="kelompok"><th colspan="5" scope="rowgroup">A. PROGRAM DUKUNGAN MANAJEMEN</th></tr>
 <tr><td>1.</td><td>Kegiatan a</td><td>Rp 40.719.755.000</td><td>97,50%</td><td>95.5%</td></tr>
-<tr><td>2.</td><td>Kegiatan b</td><td data-nilai="1234.5">1.234,5</td><td>36,38%</td>
+<tr><td>2.</td><td>Kegiatan b</td><td>1.234,5</td><td>36,38%</td>
 <td>12 kali</td></tr>
 <tr class="jumlah"><td></td><td>Jumlah</td><td>40.719.756.234</td><td>–</td><td></td></tr>
 </tbody></table><p class="catatan">Baris bertanda – belum dilaporkan.</p></div>
@@ -92,6 +96,15 @@ def test_docx_is_a4_with_page_numbers_and_tables_of_contents_word_fills(word):
     assert abs(section.left_margin - Mm(30)) < Mm(0.1)
     footer = section.footer._element.xml
     assert "PAGE" in footer and 'w:fldCharType="begin"' in footer
+    assert section.header.paragraphs[0].text == "LAKIP Contoh | 2024"  # the running title
+    assert section.different_first_page_header_footer  # not on the cover
+    cover = [(p.style.name, p.text) for p in document.paragraphs[:3]]
+    assert cover == [
+        ("Title", "KPU"),
+        ("Title", "Laporan Akuntabilitas Kinerja"),
+        ("Subtitle", "Tahun 2024"),
+    ]
+    assert "Daftar Isi" not in [p.text for p in document.paragraphs]  # the screen-only link
     body = document.element.xml
     for instruction in TOC_FIELDS.values():
         assert f" {instruction} " in body.replace("&quot;", '"')
@@ -152,7 +165,7 @@ def test_xlsx_has_one_sheet_per_numbered_table_with_numbers_as_numbers():
     assert (ws["C5"].value, ws["C5"].number_format) == (40_719_755_000, "#,##0")
     assert (ws["D5"].value, ws["D5"].number_format) == (pytest.approx(0.975), "0.00%")
     assert ws["E5"].value == "95.5%"  # as the planner wrote it: not read as a number
-    assert ws["C6"].value == pytest.approx(1234.5)  # from data-nilai
+    assert (ws["C6"].value, ws["C6"].number_format) == (pytest.approx(1234.5), "#,##0.0")
     assert ws["C7"].value == 40_719_756_234 and ws["C7"].font.b  # the total row, bold
     assert ws["E6"].value == "12 kali"
     assert ws["A9"].value == "Baris bertanda – belum dilaporkan."
