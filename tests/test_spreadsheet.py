@@ -465,3 +465,20 @@ def test_cli_reports_a_broken_workbook_in_one_block(tmp_path, small_book, capsys
     assert main(["impor", "--tahun", "2023", "--data", str(data), str(book)]) == 1
     err = capsys.readouterr().err
     assert err.startswith("lakip: 1 masalah pada buku kerja x.xlsx:\n  anggaran!E3 (pagu)")
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")
+def test_a_workbook_saved_again_by_libreoffice_changes_nothing(tmp_path, small_book):
+    import subprocess
+
+    data = copy_data(tmp_path, FIXTURES / "data", SATKER)
+    before = snapshot(data)
+    subprocess.run(
+        ["soffice", "--headless", "--convert-to", "xlsx:Calc MS Excel 2007 XML",
+         "--outdir", str(tmp_path / "lo"), str(small_book)],
+        check=True, capture_output=True, timeout=300,
+    )  # fmt: skip
+    result = import_workbook(data, SATKER, TAHUN, tmp_path / "lo" / small_book.name)
+    assert result.changes == ()
+    assert snapshot(data) == before
