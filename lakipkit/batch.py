@@ -351,19 +351,16 @@ def write_unit(output_dir: Path, result: UnitResult, stamp: str | None) -> None:
     rebuilt next time. A failed unit keeps its previous report; only its failed notebook is
     written, for inspection.
     """
-    from lakipkit.build import FORMATS, output_stem
+    from lakipkit.build import FORMATS
 
     unit = result.unit
     folder = output_dir / unit.satker / str(unit.tahun)
     stale: list[str] = []
-    if result.ok:
-        stem = output_stem(unit.satker, unit.tahun, None)
+    notebooks = [n for n in result.files if n.endswith(".ipynb") and ".failed." not in n]
+    if result.ok and notebooks:
+        stem = notebooks[0].removesuffix(".ipynb")  # laporan-... or triwulan-<n>-...
         stale = [f"{stem}.{kind}" for kind in FORMATS if f"{stem}.{kind}" not in result.files]
-        stale += [
-            name.replace(".ipynb", ".failed.ipynb")
-            for name in result.files
-            if name.endswith(".ipynb")
-        ]
+        stale.append(f"{stem}.failed.ipynb")
     commit_files(folder, result.files, stale)
     if result.ok and stamp is not None:
         note = {"sidik": stamp, "keluaran": sorted(result.files)}

@@ -29,6 +29,7 @@ from lakipkit.batch import (
     run_batch,
     windowed,
     write_account,
+    write_unit,
 )
 from lakipkit.errors import DataValidationError, Finding, LakipError
 
@@ -344,3 +345,23 @@ def test_dask_gives_the_bytes_of_the_local_pool(real_batch, tmp_path):
         )
         for path in built:
             assert path.read_bytes() == (pool / satker / "2023" / path.name).read_bytes()
+
+
+def test_write_unit_removes_only_its_own_stale_files(tmp_path):
+    folder = tmp_path / "a" / "2024"
+    folder.mkdir(parents=True)
+    for name in ("laporan-a-2024.pdf", "laporan-a-2024.failed.ipynb", "triwulan-3-a-2024.pdf"):
+        (folder / name).write_bytes(b"lama")
+    files = {"laporan-a-2024.ipynb": b"{}", "laporan-a-2024.html": b"<p>", "summary.json": b"{}"}
+    write_unit(tmp_path, UnitResult(Unit("a", 2024), files, 1.0), "sidik")
+    assert sorted(p.name for p in folder.iterdir()) == [
+        STAMP,
+        "laporan-a-2024.html",
+        "laporan-a-2024.ipynb",
+        "summary.json",
+        "triwulan-3-a-2024.pdf",  # another report's file stays
+    ]
+    quarterly = {"triwulan-3-a-2024.ipynb": b"{}", "triwulan-3-a-2024.html": b"<p>"}
+    write_unit(tmp_path, UnitResult(Unit("a", 2024), quarterly, 1.0), None)
+    assert (folder / "laporan-a-2024.html").exists()
+    assert not (folder / "triwulan-3-a-2024.pdf").exists()
