@@ -21,7 +21,7 @@ import re
 import statistics
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -170,6 +170,14 @@ class SortKey:
     descending: bool = False
 
 
+def order_styles(items: Sequence[Any], keys: Sequence[SortKey]) -> list[str]:
+    """Each row's `style` attribute: its position under every sort key, as CSS properties."""
+    return [
+        "".join(f"--{name}:{position};" for name, position in rank.items())
+        for rank in ranks(items, keys)
+    ]
+
+
 def ranks(items: Sequence[Any], keys: Sequence[SortKey]) -> list[dict[str, int]]:
     """Each item's position under each sort key (ties keep the given order; None last)."""
     result: list[dict[str, int]] = [{} for _ in items]
@@ -188,6 +196,7 @@ def _neg(value: Any) -> Any:
     return -value if isinstance(value, int | float) else value
 
 
+@lru_cache(maxsize=65536)
 def _persen(value: float | None) -> str:
     return format_persen(value, kosong="belum ada data")
 
@@ -241,7 +250,7 @@ def render_site(reports: Sequence[Report]) -> dict[str, str]:
         "index.html": env.get_template("index.html.j2").render(
             css=css,
             reports=reports,
-            ranks=ranks(reports, _REPORT_KEYS),
+            styles=order_styles(reports, _REPORT_KEYS),
             keys=_REPORT_KEYS,
             years=_years(reports),
             indicators=indicators,
@@ -261,7 +270,7 @@ def render_site(reports: Sequence[Report]) -> dict[str, str]:
             css=css,
             indicator=indicator,
             rows=rows,
-            ranks=ranks(rows, _ROW_KEYS),
+            styles=order_styles(rows, _ROW_KEYS),
             keys=_ROW_KEYS,
             years=_years(r for r, _ in rows),
             per_year=_per_year(rows),
