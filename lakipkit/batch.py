@@ -535,8 +535,13 @@ def make_engine(workers: int | None = None, dask: str | None = None) -> Engine:
     return DaskEngine(None if dask == "lokal" else dask, workers=workers)
 
 
-def account_table(outcomes: Sequence[Outcome]) -> Any:
-    """Show the account as a rich table: satker, tahun, status, seconds, first error."""
+def account_table(
+    outcomes: Sequence[Outcome], clean: Callable[[str], str] = lambda text: text
+) -> Any:
+    """Show the account as a rich table: satker, tahun, status, seconds, first error.
+
+    ``clean`` makes data text safe for a terminal (the CLI passes `cli.terminal_text`).
+    """
     from rich.table import Table
 
     table = Table("satker", "tahun", "status", "waktu", "galat pertama", title="build --semua")
@@ -547,7 +552,7 @@ def account_table(outcomes: Sequence[Outcome]) -> Any:
             str(o.tahun),
             f"[{style[o.status]}]{o.status}",
             f"{o.detik:.1f} s",
-            escape_markup(o.galat or ""),
+            escape_markup(clean(o.galat or "")),
         )
     counts = {s: sum(o.status == s for o in outcomes) for s in style}
     table.caption = ", ".join(f"{n} {s}" for s, n in counts.items())

@@ -107,8 +107,9 @@ def batch_progress(
             if outcome is not None:
                 done[0] += 1
                 galat = f": {outcome.galat}" if outcome.galat else ""
+                text = f"[{done[0]}/{total}] {unit} {outcome.status} ({outcome.detik:.1f} s){galat}"
                 console.print(
-                    f"[{done[0]}/{total}] {unit} {outcome.status} ({outcome.detik:.1f} s){galat}",
+                    terminal_text(text),
                     markup=False,
                     highlight=False,
                     soft_wrap=True,
@@ -135,7 +136,9 @@ def batch_progress(
                 bar.advance(task)
                 if outcome.galat:
                     bar.console.print(
-                        f"{unit} gagal: {outcome.galat}", markup=False, highlight=False
+                        terminal_text(f"{unit} gagal: {outcome.galat}"),
+                        markup=False,
+                        highlight=False,
                     )
             names = ", ".join(str(u) for u in list(running)[:workers])
             bar.update(task, description=f"membangun {names}" if names else "")
@@ -227,8 +230,8 @@ def _cmd_build_semua(args: argparse.Namespace) -> int:
     finally:
         engine.close()
     account = write_account(args.output / ACCOUNT, outcomes)
-    Console().print(account_table(outcomes))
-    print(account)
+    Console().print(account_table(outcomes, clean=terminal_text))
+    print(terminal_text(str(account)))
     return 1 if any(o.status == STATUS_FAILED for o in outcomes) else 0
 
 
@@ -236,7 +239,7 @@ def _cmd_situs(args: argparse.Namespace) -> int:
     from lakipkit.situs import write_site
 
     pages = write_site(args.output)
-    print(f"{pages[0]} ({len(pages)} halaman)")
+    print(terminal_text(f"{pages[0]} ({len(pages)} halaman)"))
     return 0
 
 

@@ -141,9 +141,7 @@ def render_markdown(text: str, top_heading: int = 3) -> str:
 
 # Elements whose content an HTML parser swallows up to their end tag (or the end of the text)
 # and the sanitiser then drops: left open, they would silently remove the rest of a section.
-_SWALLOWING = (
-    "script|style|textarea|title|xmp|plaintext|iframe|noscript|noembed|noframes|template"
-)
+_SWALLOWING = "script|style|textarea|title|xmp|plaintext|iframe|noscript|noembed|noframes|template"
 _OPENER = re.compile(rf"<({_SWALLOWING})\b", re.IGNORECASE)
 # A tag whose "attributes" are bare words: prose such as `a<b dan c>d`, not markup.
 _BARE_WORDS = re.compile(r"^<[a-zA-Z][\w-]*((\s+[^\s=>/]+)+)\s*/?>$")
