@@ -32,6 +32,8 @@ from lakipkit.outputs import SignalGuard, Staging, locked, prepare_folder, remov
 FORMATS = ("html", "pdf")
 #: Formats made on request only (`--format xlsx,docx`), from the same HTML page.
 EXTRA_FORMATS = ("xlsx", "docx")
+#: Every report file a build may leave (one not rebuilt is removed as stale).
+OUTPUT_FORMATS = (*FORMATS, *EXTRA_FORMATS)
 LAPORAN = ("tahunan", "triwulan")
 TEMPLATE_DIR = Path(__file__).parent / "templates"
 _NOTEBOOK_NAMES = {"tahunan": "laporan.ipynb", "triwulan": "triwulan.ipynb"}
@@ -166,9 +168,9 @@ def build_report(
     """
     kuartal = check_laporan(laporan, triwulan)
     wanted = tuple(dict.fromkeys(formats))
-    unknown = sorted(set(wanted) - {*FORMATS, *EXTRA_FORMATS})
+    unknown = sorted(set(wanted) - set(OUTPUT_FORMATS))
     if unknown:
-        choices = ", ".join((*FORMATS, *EXTRA_FORMATS))
+        choices = ", ".join(OUTPUT_FORMATS)
         raise LakipError(f"format tidak dikenal: {', '.join(unknown)} (pilihan: {choices})")
     say = progress or (lambda message: None)
     data_dir = Path(data_dir).expanduser().resolve()
@@ -222,8 +224,7 @@ def build_report(
                 ) from error
             raise
         # A format not rebuilt would describe older data than the files beside it.
-        made = (*FORMATS, *EXTRA_FORMATS)
-        stale = [f"{stem}.{kind}" for kind in made if kind not in wanted]
+        stale = [f"{stem}.{kind}" for kind in OUTPUT_FORMATS if kind not in wanted]
         written, removed = staging.commit(stale=stale)
         with suppress(OSError):
             (target / f"{stem}.failed.ipynb").unlink(missing_ok=True)
