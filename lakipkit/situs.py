@@ -300,7 +300,7 @@ def _per_year(rows: Sequence[tuple[Report, Mapping[str, Any]]]) -> list[dict[str
 
 
 def write_site(output_dir: str | os.PathLike[str]) -> list[Path]:
-    """Build the site from `output_dir` into it; return the pages written.
+    """Build the site from `output_dir` into it; return the pages written, index.html first.
 
     Pages are written under temporary names and moved into place; indicator pages of an
     earlier run that no longer have an indicator are removed.
@@ -324,4 +324,4 @@ def write_site(output_dir: str | os.PathLike[str]) -> list[Path]:
         stale,
     )
     commit_files(root, {"index.html": pages["index.html"].encode("utf-8")}, [])
-    return [root / path for path in sorted(pages)]
+    return [root / path for path in sorted(pages, key=lambda p: (p != "index.html", p))]
