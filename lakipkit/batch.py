@@ -351,7 +351,7 @@ def write_unit(output_dir: Path, result: UnitResult, stamp: str | None) -> None:
     rebuilt next time. A failed unit keeps its previous report; only its failed notebook is
     written, for inspection.
     """
-    from lakipkit.build import EXTRA_FORMATS, FORMATS
+    from lakipkit.build import OUTPUT_FORMATS
 
     unit = result.unit
     folder = output_dir / unit.satker / str(unit.tahun)
@@ -359,8 +359,9 @@ def write_unit(output_dir: Path, result: UnitResult, stamp: str | None) -> None:
     notebooks = [n for n in result.files if n.endswith(".ipynb") and ".failed." not in n]
     if result.ok and notebooks:
         stem = notebooks[0].removesuffix(".ipynb")  # laporan-... or triwulan-<n>-...
-        made = (*FORMATS, *EXTRA_FORMATS)
-        stale = [f"{stem}.{kind}" for kind in made if f"{stem}.{kind}" not in result.files]
+        stale = [
+            f"{stem}.{kind}" for kind in OUTPUT_FORMATS if f"{stem}.{kind}" not in result.files
+        ]
         stale.append(f"{stem}.failed.ipynb")
     commit_files(folder, result.files, stale)
     if result.ok and stamp is not None:
