@@ -258,7 +258,7 @@ def _teks(values: pd.Series, fmt: Callable[[object], str]) -> pd.Series:
 
 def _printed_pct(value: object) -> str:
     """Show a printed percentage as read: 1000 -> '1.000 %', 97.5 -> '97,5 %'."""
-    return f"{format_angka(value)} %"
+    return f"{format_angka(value)}%"
 
 
 def _rows(frame: pd.DataFrame) -> np.ndarray:
@@ -552,7 +552,7 @@ def _capaian_implausible(
         row=s["id"].map(_row_of(year.realisasi, "indikator")),
         column="realisasi",
         value=s["realisasi_teks"],
-        expected=f"capaian {format_angka(low)}-{format_angka(high)} %; periksa target, "
+        expected=f"capaian {format_angka(low)}-{format_angka(high)}%; periksa target, "
         "realisasi dan polaritas",
         message=_concat(
             "capaian ",
@@ -678,7 +678,7 @@ def _penyerapan(anggaran: pd.DataFrame, settings: AuditSettings) -> list[Finding
             row=_rows(luar),
             column="realisasi",
             value=_teks(luar["realisasi"], format_rupiah),
-            expected=f"penyerapan {format_angka(low)}-{format_angka(high)} %",
+            expected=f"penyerapan {format_angka(low)}-{format_angka(high)}%",
             message=_concat(
                 "penyerapan ",
                 luar["kode"],

@@ -461,6 +461,8 @@ def assemble_document(html: str) -> str:
         style.decompose()
     for wrapper in main.find_all("div", class_=[SCREEN_CLASS, "sampul"]):
         wrapper.unwrap()
+    _drop_empty_headings(main)
+    _renumber_chapters(main)
     _group_chapters(soup, main)
 
     used = {str(tag["id"]) for tag in soup.find_all(id=True)}
@@ -493,7 +495,7 @@ def assemble_document(html: str) -> str:
 
     if soup.find(id="daftar-isi") is None:
         for link in soup.select('a[href="#daftar-isi"]'):
-            link.decompose()
+            (link.find_parent("p", class_="kembali") or link).decompose()
     for nav in soup.find_all("nav", attrs={"data-daftar": True}):
         nav.clear()
         listing = soup.new_tag("ol")
@@ -518,6 +520,101 @@ def _unique(candidate: str, used: set[str]) -> str:
     return name
 
 
+_HEADING = re.compile(r"^h([1-6])$")
+_LETTERED = re.compile(r"^\s*([A-Z])\.\s")
+
+
+def _drop_empty_headings(main: Any) -> None:
+    """Remove headings with nothing under them, so absent data leaves no empty chapter.
+
+    A heading is empty when the next element of `<main>` is another heading of the same or
+    a higher level, or nothing; a chapter whose sections were all empty goes too. A kept
+    chapter heading is marked `data-renumber` when a lettered section of it was removed,
+    and `<main>` when a BAB chapter was removed, for `_renumber_chapters`.
+    """
+    elements = [child for child in main.children if getattr(child, "name", None)]
+    kept: list[Any] = []
+    section_dropped = False
+    for element in reversed(elements):
+        match = _HEADING.match(element.name)
+        if match:
+            level = int(match.group(1))
+            following = kept[-1] if kept else None
+            next_level = _HEADING.match(following.name) if following is not None else None
+            text = element.get_text()
+            if following is None or (next_level and int(next_level.group(1)) <= level):
+                if level == 2 and _LETTERED.match(text):
+                    section_dropped = True
+                if level == 1:
+                    section_dropped = False
+                    if _CHAPTER.match(text):
+                        main["data-renumber"] = "bab"
+                element.decompose()
+                continue
+            if level == 1:
+                if section_dropped:
+                    element["data-renumber"] = "bagian"
+                section_dropped = False
+        kept.append(element)
+
+
+_ROMAN_OUT = (("X", 10), ("IX", 9), ("V", 5), ("IV", 4), ("I", 1))
+
+
+def _int_to_roman(number: int) -> str:
+    out = ""
+    for numeral, value in _ROMAN_OUT:
+        while number >= value:
+            out, number = out + numeral, number - value
+    return out
+
+
+def _renumber_chapters(main: Any) -> None:
+    """Close the gaps `_drop_empty_headings` left in chapter and section numbers.
+
+    After a BAB without data is left out, the chapters after it move up (a unit without
+    Bab I content starts at BAB I); after a lettered section is left out, the sections of
+    its chapter are lettered A., B., ... again. Numbering with no gap is left alone.
+    """
+    renumber_bab = main.attrs.pop("data-renumber", None) == "bab"
+    chapter, letter, relabel = 0, 0, False
+    for tag in main.find_all(["h1", "h2"], recursive=False):
+        text = tag.get_text()
+        if tag.name == "h1":
+            letter, relabel = 0, tag.attrs.pop("data-renumber", None) == "bagian"
+            match = _CHAPTER.match(text)
+            if match:
+                chapter += 1
+                if renumber_bab:
+                    _replace_prefix(tag, match.group(1), _int_to_roman(chapter))
+            continue
+        match = _LETTERED.match(text)
+        if match:
+            letter += 1
+            if relabel:
+                _replace_prefix(tag, match.group(1) + ".", chr(ord("A") + letter - 1) + ".")
+
+
+def _replace_prefix(tag: Any, old: str, new: str) -> None:
+    """Replace the first occurrence of `old` in the heading's text."""
+    if old == new:
+        return
+    node = tag.find(string=lambda t: old in t)
+    if node is not None:
+        node.replace_with(node.replace(old, new, 1))
+
+
+def _back_link(soup: Any, section: Any) -> None:
+    """End a chapter with a link back to the Daftar Isi (shown on phones only, by the CSS)."""
+    if section.get("class") != ["bab"]:
+        return
+    back = soup.new_tag("p", attrs={"class": "kembali"})
+    link = soup.new_tag("a", href="#daftar-isi")
+    link.string = "Kembali ke Daftar Isi"
+    back.append(link)
+    section.append(back)
+
+
 def _group_chapters(soup: Any, main: Any) -> None:
     """Wrap the flat cell outputs of `<main>` into cover, front-matter and chapter sections."""
     children = [
@@ -531,9 +628,11 @@ def _group_chapters(soup: Any, main: Any) -> None:
     for child in children:
         if getattr(child, "name", None) == "h1":
             key = chapter_key(child.get_text(" ", strip=True))
+            _back_link(soup, current)
             current = soup.new_tag("section", attrs={"class": "bab"})
             (isi if key or isi.contents else depan).append(current)
         current.append(child)
+    _back_link(soup, current)
     if not isi.contents:
         # No chapters (the quarterly report): nothing is front matter, pages count 1, 2, 3.
         isi.extend(depan.contents)

@@ -53,6 +53,9 @@ _TIDAK = "#b03a2e"
 _KOSONG = "#9e9e9e"
 _TANPA_TARGET = "#d4d4d4"
 _ANGGARAN = "#c58b1c"
+# A value printed next to a bar sits on a white ground above the 100 % line, which would
+# otherwise strike through a label of a bar ending just short of it.
+_LABEL_BOX: dict[str, Any] = {"facecolor": "white", "edgecolor": "none", "pad": 0.6}
 
 
 class Chart(Figure):
@@ -88,8 +91,11 @@ def figure_html(fig: Figure, title: str) -> ReportFigure:
     return ReportFigure(html, title, fig)
 
 
-def _wrap(labels: pd.Series, width: int) -> list[str]:
-    return [textwrap.fill(str(label), width) for label in labels]
+def _wrap(labels: pd.Series, width: int, max_lines: int | None = None) -> list[str]:
+    """Wrap each label at `width` characters, shortened with "…" to `max_lines` lines."""
+    return [
+        textwrap.fill(str(label), width, max_lines=max_lines, placeholder=" …") for label in labels
+    ]
 
 
 def _barh(
@@ -100,6 +106,7 @@ def _barh(
     reference: float | None = 100.0,
     row_height: float = 0.34,
     wrap: int = 48,
+    max_lines: int | None = None,
     missing: str | np.ndarray = "belum ada data",
 ) -> Figure:
     """Horizontal bars, one per label top to bottom, value printed at the bar's end.
@@ -113,7 +120,7 @@ def _barh(
         y = np.arange(n)
         shown = values.fillna(0).to_numpy(dtype=float)
         ax.barh(y, shown, color=colors, height=0.62)
-        ax.set_yticks(y, _wrap(labels, wrap))
+        ax.set_yticks(y, _wrap(labels, wrap, max_lines))
         ax.invert_yaxis()
         top = max(float(np.nanmax(shown, initial=0)), reference or 0) * 1.18 or 1
         ax.set_xlim(0, top)
@@ -126,7 +133,9 @@ def _barh(
             y, values.to_numpy(dtype=float), shown, kosong, strict=True
         ):
             label = format_persen(value, kosong=str(text))
-            ax.text(bar_end + top * 0.01, float(yi), label, va="center", fontsize=7.5)
+            ax.text(
+                bar_end + top * 0.01, float(yi), label, va="center", fontsize=7.5, bbox=_LABEL_BOX
+            )
     return fig
 
 
@@ -151,16 +160,19 @@ def capaian_chart(capaian: pd.DataFrame) -> Figure:
         STATUS_TARGET_BELUM_DITETAPKAN,
         STATUS_BELUM_ADA_DATA,
     )
-    labels = (
-        capaian["id"].astype(str)
-        + "  "
-        + capaian["uraian"]
-        .astype(str)
-        .map(lambda text: textwrap.shorten(text, 40, placeholder=" …"))
+    # The full wording, on up to three lines: indicators often share their first words
+    # ("Persentase KPU Kota ... yang"), so a short label would not tell them apart.
+    labels = capaian["uraian"].astype(str).str.rstrip(".")
+    fig = _barh(
+        labels,
+        capaian.get("capaian_dicetak", capaian["capaian"]),  # the unit's printed capaian
+        colors,
+        "Capaian (%)",
+        row_height=0.4,
+        wrap=62,
+        max_lines=3,
+        missing=missing,
     )
-    # One line per indicator keeps 30+ bars on one A4 page together with the caption.
-    shown = capaian.get("capaian_dicetak", capaian["capaian"])  # the unit's printed capaian
-    fig = _barh(labels, shown, colors, "Capaian (%)", row_height=0.22, wrap=80, missing=missing)
     legend = [
         Patch(color=color, label=label)
         for color, label in (
@@ -181,6 +193,29 @@ def capaian_chart(capaian: pd.DataFrame) -> Figure:
             fontsize=7.5,
         )
     return fig
+
+
+def capaian_figures_html(capaian: pd.DataFrame, program: pd.DataFrame, title: str) -> Html:
+    """Capaian charts as numbered figures: one per programme when there are several.
+
+    With the full wording of each indicator a chart of thirty bars would not fit an A4 page,
+    so each programme (in program.csv order) gets its own figure, titled
+    "`title`: <programme>". Indicators without a programme come last. No rows: nothing.
+    """
+    if capaian.empty:
+        return Html("")
+    kode = capaian["program"].astype("string")
+    if kode.nunique(dropna=False) < 2:
+        return figure_html(capaian_chart(capaian), title)
+    names = program.set_index("kode")["nama"]
+    order = [k for k in program["kode"] if kode.eq(k).any()]
+    parts = [
+        figure_html(capaian_chart(capaian.loc[kode.eq(k)]), f"{title}: {names[k]}") for k in order
+    ]
+    rest = capaian.loc[~kode.isin(order)]
+    if len(rest):
+        parts.append(figure_html(capaian_chart(rest), f"{title}: Indikator Lainnya"))
+    return Html("\n".join(parts))
 
 
 def penyerapan_chart(anggaran: pd.DataFrame) -> Figure:
@@ -210,7 +245,9 @@ def efisiensi_chart(efisiensi: pd.DataFrame) -> Figure:
             ax.barh(y + offset, np.nan_to_num(values), height=0.38, color=color, label=name)
             for yi, value in zip(y + offset, values, strict=True):
                 label = format_persen(value, kosong="belum ada data")
-                ax.text(np.nan_to_num(value) + 1, yi, label, va="center", fontsize=7)
+                ax.text(
+                    np.nan_to_num(value) + 1, yi, label, va="center", fontsize=7, bbox=_LABEL_BOX
+                )
         ax.set_yticks(y, _wrap(efisiensi["label"], 44))
         ax.invert_yaxis()
         ax.axvline(100, color="#333333", linewidth=1, linestyle="--")
@@ -283,15 +320,13 @@ def org_chart(organisasi: pd.DataFrame) -> Figure:
 
 
 def org_chart_html(organisasi: pd.DataFrame, title: str) -> Html:
-    """Render the organisation chart as a numbered figure, or a note when there is no head.
+    """Render the organisation chart as a numbered figure, or nothing when there is no head.
 
-    organisasi.csv is optional: a unit that has not drawn its chart yet still gets a report.
+    organisasi.csv is optional: a unit that has not drawn its chart yet gets a report without
+    it (and the report does not mention it).
     """
     if not organisasi["induk"].isna().any():
-        return Html(
-            '<p class="catatan">Bagan struktur organisasi belum tersedia: isi organisasi.csv '
-            "(lihat data/README.md).</p>"
-        )
+        return Html("")
     return figure_html(org_chart(organisasi), title)
 
 

@@ -12,6 +12,7 @@ import decimal
 import math
 import numbers
 import re
+from collections.abc import Sequence
 
 import pandas as pd
 from babel.dates import format_date
@@ -60,10 +61,31 @@ def format_angka(nilai: object, desimal: int | None = None, kosong: str = KOSONG
 
 
 def format_persen(nilai: object, desimal: int = 2, kosong: str = KOSONG) -> str:
-    """36.3833 (already in percent) -> '36,38 %'; missing -> ``kosong``."""
+    """36.3833 (already in percent) -> '36,38%'; missing -> ``kosong``.
+
+    The sign follows the number without a space, as targets are written ("95%", "97,5%"),
+    so one style runs through the report.
+    """
     if _kosong(nilai):
         return kosong
-    return f"{format_angka(nilai, desimal)} %"
+    return f"{format_angka(nilai, desimal)}%"
+
+
+# A decimal point: one "." between digits, not followed by exactly three digits (1.234 is
+# thousands in Indonesian and is refused as ambiguous when read, so it never reaches here).
+_TITIK_DESIMAL = re.compile(r"(?<![\d.,])(\d+)\.(\d{1,2}|\d{4,})(?![\d.,])")
+_SPASI_PERSEN = re.compile(r"(\d)\s+%")
+
+
+def format_nilai(teks: object, kosong: str = KOSONG) -> str:
+    """Write a target or realisasi in the report's style: '97.5%' -> '97,5%'.
+
+    Only the decimal point and the space before '%' change; the words and the satuan are
+    kept as written ('2 laporan', 'WTP', '70-80%').
+    """
+    if _kosong(teks):
+        return kosong
+    return _SPASI_PERSEN.sub(r"\1%", _TITIK_DESIMAL.sub(r"\1,\2", str(teks)))
 
 
 def bulatkan(nilai: float, desimal: int = 2) -> float:
@@ -93,6 +115,14 @@ def terbilang(nilai: int, satuan: str = "rupiah") -> str:
         raise ValueError(f"terbilang butuh bilangan bulat >= 0, ditemukan {nilai!r}")
     kata = _SATU_RIBU.sub("seribu", num2words(bulat, lang="id"))
     return f"{kata} {satuan}" if satuan else kata
+
+
+def daftar(items: Sequence[str]) -> str:
+    """Join names the Indonesian way: `a`, `a dan b`, `a, b, dan c`."""
+    items = list(items)
+    if len(items) <= 2:
+        return " dan ".join(items)
+    return ", ".join(items[:-1]) + ", dan " + items[-1]
 
 
 def _kosong(nilai: object) -> bool:

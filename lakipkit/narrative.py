@@ -31,6 +31,7 @@ from lakipkit.capaian import (
 from lakipkit.display import Html
 from lakipkit.errors import Finding, LakipError
 from lakipkit.formatting import (
+    daftar,
     format_angka,
     format_persen,
     format_rupiah,
@@ -216,11 +217,23 @@ def render_narrative(
     return Html("\n".join(part for part in html if part))
 
 
+_MEDIA_LABELS = {"jdih": "JDIH", "youtube": "YouTube", "tiktok": "TikTok", "x": "X (Twitter)"}
+
+
 def _profile_list(
     profile: Mapping[str, Any], name: str, field: str | None, value: str | None
 ) -> str:
-    """Render a satker.yaml list as a numbered list, optionally filtered on one field."""
+    """Render a satker.yaml list as a numbered list, optionally filtered on one field.
+
+    A mapping (e.g. `media`: website, email, ...) becomes "Name: value" items, in file order.
+    """
     items = profile.get(name) or []
+    if isinstance(items, Mapping):
+        items = [
+            f"{_MEDIA_LABELS.get(str(key).lower(), str(key).replace('_', ' ').title())}: {address}"
+            for key, address in items.items()
+            if address
+        ]
     if field is not None:
         items = [item for item in items if str(item.get(field)) == value]
     texts = [item.get("uraian", "") if isinstance(item, Mapping) else item for item in items]
@@ -232,18 +245,11 @@ def _jumlah(n: int) -> str:
     return f"{n} ({terbilang(n, satuan='')})"
 
 
-def _daftar(items: list[str]) -> str:
-    """Join names the Indonesian way: `a`, `a dan b`, `a, b, dan c`."""
-    if len(items) <= 2:
-        return " dan ".join(items)
-    return ", ".join(items[:-1]) + ", dan " + items[-1]
-
-
 def _yaitu(rows: pd.DataFrame, total: int) -> str:
     """', yaitu A, B, dan C' naming the indicators of a group, or nothing when it is all of them."""
     if len(rows) == total:
         return ""
-    return f", yaitu {_daftar(rows['uraian'].str.rstrip('.').tolist())}"
+    return f", yaitu {daftar(rows['uraian'].str.rstrip('.').tolist())}"
 
 
 def describe_capaian(capaian: pd.DataFrame, tahun: int) -> str:
@@ -272,7 +278,7 @@ def describe_capaian(capaian: pd.DataFrame, tahun: int) -> str:
         )
         sentences.append(
             f"Indikator yang belum mencapai target sebanyak {_jumlah(len(gagal))}, yaitu "
-            f"{_daftar(named.tolist())}."
+            f"{daftar(named.tolist())}."
         )
     elif tercapai:
         sentences.append("Tidak ada indikator yang berada di bawah targetnya.")
@@ -305,13 +311,13 @@ def describe_sources(per_source: pd.DataFrame, total: Jumlah, tahun: int) -> str
     ]
     if total.pagu is None:
         text = (
-            f"Anggaran Tahun {tahun} bersumber dari {_daftar(amounts)}; pagunya "
+            f"Anggaran Tahun {tahun} bersumber dari {daftar(amounts)}; pagunya "
             f"{BELUM_DITETAPKAN} dalam data anggaran."
         )
     else:
         sebagian = "" if total.pagu_lengkap else f", belum termasuk pagu yang {BELUM_DITETAPKAN}"
         text = (
-            f"Anggaran Tahun {tahun} bersumber dari {_daftar(amounts)}, seluruhnya "
+            f"Anggaran Tahun {tahun} bersumber dari {daftar(amounts)}, seluruhnya "
             f"{_rupiah_terbilang(total.pagu)}{sebagian}."
         )
     if total.realisasi is not None:
@@ -326,20 +332,21 @@ def describe_sources(per_source: pd.DataFrame, total: Jumlah, tahun: int) -> str
         )
     missing = per_source.index[per_source["realisasi"].isna()].astype(str).tolist()
     if missing:
-        text += f" Realisasi {_daftar(missing)} belum dilaporkan dalam data anggaran."
+        text += f" Realisasi {daftar(missing)} belum dilaporkan dalam data anggaran."
     return text
 
 
 def legal_basis_html(profile: Mapping[str, Any]) -> Html:
-    """Bab I.D: the legal basis listed in satker.yaml (`landasan_hukum`), numbered."""
+    """Bab I.D: the legal basis listed in satker.yaml (`landasan_hukum`), numbered; or nothing."""
     items = profile.get("landasan_hukum") or []
+    if not items:
+        return Html("")
     name = escape(str(profile.get("nama", "satuan kerja ini")))
     return Html(
         f"<p>Landasan hukum penyusunan Laporan Akuntabilitas Kinerja Instansi Pemerintah {name} "
         "adalah sebagai berikut:</p><ol>"
         + "".join(f"<li>{escape(str(item))};</li>" for item in items[:-1])
-        + (f"<li>{escape(str(items[-1]))}.</li>" if items else "")
-        + "</ol>"
+        + f"<li>{escape(str(items[-1]))}.</li></ol>"
     )
 
 
@@ -371,6 +378,17 @@ def paragraph(text: str, css_class: str = "") -> Html:
 
 
 # -- generated parts of the report -----------------------------------------------------------
+
+
+def signed_section_html(
+    text: str, person: Mapping[str, str], tempat: str | None, tanggal: date | None
+) -> Html:
+    """Render a section closed by a signature (Kata Pengantar, Penutup); no text, nothing.
+
+    A signature under no text would make the section look written when it is not.
+    """
+    body = render_narrative(text)
+    return Html(body + signature_html(person, tempat, tanggal)) if body else Html("")
 
 
 def official(profile: Mapping[str, Any], peran: str) -> dict[str, str]:
@@ -421,27 +439,64 @@ def signature_html(
     )
 
 
-def cover_html(profile: Mapping[str, Any], tahun: int) -> Html:
-    """Render the cover page: logo text, title, unit, year, place, and the running title."""
-    logo = str(profile.get("logo_teks") or profile.get("nama_singkat") or "")
-    mark, _, rest = logo.partition("/")
+#: Title of the report where laporan.yaml gives no `judul` (PermenPANRB 53/2014).
+JUDUL_BAKU = "Laporan Akuntabilitas Kinerja Instansi Pemerintah"
+#: Longest text drawn inside the round logo; a longer one is printed as a line of text.
+_LOGO_MAKS = 6
+
+
+def running_title(profile: Mapping[str, Any], tahun: int, judul: str | None = None) -> str:
+    """Write the page header: the report's title without its year, then '| tahun'."""
+    if judul:
+        without_year = re.sub(rf"\s*(Tahun\s+)?{tahun}\s*$", "", judul.strip())
+        return f"{without_year} | {tahun}"
+    short = profile.get("nama_singkat") or profile.get("nama", "")
+    return f"{JUDUL_BAKU} {short} | {tahun}"
+
+
+def cover_html(profile: Mapping[str, Any], tahun: int, judul: str | None = None) -> Html:
+    """Render the cover page: logo text, title, unit, year, place, and the running title.
+
+    `judul` (laporan.yaml) is the title as the unit writes it; the unit's name and the year
+    are added below it only when it does not already say them. The round logo is drawn only
+    for a short `logo_teks` (e.g. "KPU"); without one there is no logo, and a longer one is a
+    line of text. The place is "Kota X" or "Kabupaten X" from satker.yaml's `kota` or
+    `kabupaten`.
+    """
+    logo = str(profile.get("logo_teks") or "")
+    mark, _, rest = (part.strip() for part in logo.partition("/"))
+    if not mark:
+        logo_html = ""
+    elif len(mark) <= _LOGO_MAKS:
+        logo_html = f'<div class="logo">{escape(mark)}</div>'
+    else:
+        logo_html = f'<div class="logo-teks">{escape(mark)}</div>'
+    if rest:
+        logo_html += f'<div class="logo-sub">{escape(rest)}</div>'
     place = ", ".join(
         _with_prefix(str(profile[key]), prefix)
-        for key, prefix in (("kota", "Kota"), ("provinsi", "Provinsi"))
+        for key, prefix in (("kabupaten", "Kabupaten"), ("kota", "Kota"), ("provinsi", "Provinsi"))
         if profile.get(key)
     )
-    short = profile.get("nama_singkat") or profile.get("nama", "")
+    name = str(profile.get("nama", ""))
+    short = str(profile.get("nama_singkat") or "")
+    title = (judul or "").strip()
+    if title:
+        title_html = f'<div class="judul">{escape(title)}</div>'
+    else:
+        title_html = (
+            f'<div class="judul">{JUDUL_BAKU}</div><div class="judul-singkat">(LAKIP)</div>'
+        )
+    says_unit = bool(title) and any(n and n.lower() in title.lower() for n in (name, short))
+    says_year = bool(title) and str(tahun) in title
     # div.sampul styles the cover in a notebook; the build unwraps it into its section.sampul
     return Html(
         '<div class="sampul">'
-        f'<div class="judul-berjalan">Laporan Akuntabilitas Kinerja Instansi Pemerintah '
-        f"{escape(str(short))} | {tahun}</div>"
-        f'<div class="logo">{escape(mark.strip())}</div>'
-        + (f'<div class="logo-sub">{escape(rest.strip())}</div>' if rest.strip() else "")
-        + '<div class="judul">Laporan Akuntabilitas Kinerja Instansi Pemerintah</div>'
-        '<div class="judul-singkat">(LAKIP)</div>'
-        f'<div class="tahun">Tahun {tahun}</div>'
-        f'<div class="unit">{escape(str(profile.get("nama", "")))}</div>'
+        f'<div class="judul-berjalan">{escape(running_title(profile, tahun, title))}</div>'
+        + logo_html
+        + title_html
+        + ("" if says_year else f'<div class="tahun">Tahun {tahun}</div>')
+        + ("" if says_unit else f'<div class="unit">{escape(name)}</div>')
         + (f'<div class="alamat">{escape(place)}</div>' if place else "")
         + "</div>"
     )
@@ -464,19 +519,18 @@ def _band_text(scale: BandScale) -> list[str]:
 
 
 _RULES = {
-    "positif": "semakin tinggi realisasi semakin baik: Capaian = Realisasi ÷ Target × 100 %",
     "negatif": (
-        "semakin rendah realisasi semakin baik: Capaian = (2 × Target − Realisasi) ÷ Target"
-        " × 100 % (paling rendah 0 %); bila rumus indikator ditetapkan \u201crasio\u201d:"
-        " Capaian = Target ÷ Realisasi × 100 %"
+        "yang semakin baik bila realisasinya semakin rendah: Capaian = (2 × Target − Realisasi)"
+        " ÷ Target × 100% (paling rendah 0%), atau Target ÷ Realisasi × 100% bila indikator itu"
+        " ditetapkan memakai rasio"
     ),
     "rentang": (
-        "target berupa rentang [a, b]: realisasi di dalam rentang = 100 %; di bawah a:"
-        " Realisasi ÷ a × 100 %; di atas b: b ÷ Realisasi × 100 %"
+        "dengan target berupa rentang [a, b]: realisasi di dalam rentang = 100%; di bawah a:"
+        " Realisasi ÷ a × 100%; di atas b: b ÷ Realisasi × 100%"
     ),
     "kualitatif": (
-        "target berupa opini BPK (TMP < TW < WDP < WTP) atau predikat SAKIP (D < C < CC < B < BB <"
-        " A < AA): Capaian = peringkat realisasi ÷ peringkat target × 100 %"
+        "dengan target berupa opini BPK (TMP < TW < WDP < WTP) atau predikat SAKIP (D < C < CC <"
+        " B < BB < A < AA): Capaian = peringkat realisasi ÷ peringkat target × 100%"
     ),
 }
 
@@ -484,13 +538,30 @@ _RULES = {
 def method_html(
     indikator: pd.DataFrame, settings: CapaianSettings, ambang_efisiensi: float = 5.0
 ) -> Html:
-    """Bab III.A's method: the formula, the polaritas rules in use, the cap and the scale."""
+    """Bab III.A's method: the formula once, the other rules in use, the cap and the scale.
+
+    Written for the reader: rules are named by what they mean ("semakin baik bila
+    realisasinya semakin rendah"), and only the rules and statuses that occur are explained.
+    """
     used = indikator["polaritas"].value_counts()
-    rules = "".join(
-        f"<li><em>{name}</em> ({int(used[name])} indikator): {escape(_RULES[name])}</li>"
+    others = "".join(
+        f"<li>{_jumlah(int(used[name]))} indikator {escape(_RULES[name])}</li>"
         for name in _RULES
         if name in used.index
     )
+    rules = (
+        "<p>Rumus tersebut berlaku bagi indikator yang semakin baik bila realisasinya semakin "
+        f"tinggi. Capaian indikator lainnya dihitung sebagai berikut:</p><ul>{others}</ul>"
+        if others
+        else ""
+    )
+    status = ["Indikator dinyatakan <em>tercapai</em> bila capaiannya paling sedikit 100%."]
+    if indikator["realisasi_teks"].isna().any():
+        status.append("Indikator tanpa data realisasi dicatat <em>belum ada data</em>, bukan 0%.")
+    if indikator["target_teks"].isna().any():
+        status.append(
+            "Indikator yang targetnya belum ditetapkan dicatat <em>target belum ditetapkan</em>."
+        )
     cap = (
         "Capaian tidak dibatasi: PermenPANRB 53/2014 tidak menetapkan batas atas capaian."
         if settings.cap is None
@@ -506,16 +577,10 @@ def method_html(
     bands = "".join(f"<li>{escape(line)}</li>" for line in _band_text(settings.skala))
     return Html(
         '<div class="rumus">Capaian Kinerja = <span class="pecahan"><span>Realisasi</span>'
-        "<span>Target</span></span> × 100 %</div>"
-        f"<p>Rumus di atas berlaku untuk indikator berpolaritas positif. Aturan per polaritas yang "
-        f"dipakai dalam laporan ini:</p><ul>{rules}</ul>"
-        "<p>Indikator berstatus <em>tercapai</em> bila capaiannya paling sedikit 100 %; indikator "
-        "tanpa data realisasi dicatat <em>belum ada data</em>, bukan 0 %; indikator yang "
-        "targetnya belum ditetapkan dicatat <em>target belum ditetapkan</em>. "
-        f"{escape(cap)}</p>"
-        "<p>Predikat capaian memakai skala berikut (skala interpretasi tidak diatur secara "
-        "nasional; skala lain dapat dipilih pada pengaturan laporan):</p>"
-        f"<ul>{bands}</ul>"
+        "<span>Target</span></span> × 100%</div>"
+        f"{rules}<p>{' '.join(status)} {escape(cap)}</p>"
+        "<p>Skala interpretasi capaian tidak diatur secara nasional; predikat capaian dalam "
+        f"laporan ini memakai skala berikut:</p><ul>{bands}</ul>"
         "<p>Efisiensi kegiatan dinilai dari selisih rata-rata capaian indikator kegiatan dengan "
         f"penyerapan anggarannya: lebih dari +{format_angka(ambang_efisiensi)} poin efisien, "
         f"antara −{format_angka(ambang_efisiensi)} dan +{format_angka(ambang_efisiensi)} poin "
@@ -529,12 +594,11 @@ def _count_sentence(subject: str, group: pd.DataFrame) -> str:
     below = group.loc[group["status"] == STATUS_TIDAK_TERCAPAI, "uraian"].str.rstrip(".").tolist()
     empty = int(group["status"].eq(STATUS_BELUM_ADA_DATA).sum())
     no_target = int(group["status"].eq(STATUS_TARGET_BELUM_DITETAPKAN).sum())
-    text = (
-        f"{subject} memiliki {_jumlah(len(group))} indikator kinerja; {_jumlah(met)} di antaranya "
-        "mencapai target"
+    text = f"{subject} memiliki {_jumlah(len(group))} indikator kinerja; " + (
+        f"{_jumlah(met)} di antaranya mencapai target" if met else "belum ada yang mencapai target"
     )
     if below:
-        text += f", sedangkan yang belum mencapai target adalah {_daftar(below)}"
+        text += f", sedangkan yang belum mencapai target adalah {daftar(below)}"
     if no_target:
         text += f"; target {_jumlah(no_target)} indikator {BELUM_DITETAPKAN}"
     if empty:
@@ -636,8 +700,13 @@ _PK_TEXT = (
 
 
 def pk_statement_html(profile: Mapping[str, Any], laporan: Mapping[str, Any], tahun: int) -> Html:
-    """Render the Perjanjian Kinerja statement (PermenPANRB 53/2014) with both signatures."""
+    """Render the Perjanjian Kinerja statement (PermenPANRB 53/2014) with both signatures.
+
+    Without a `pk` block in laporan.yaml (who signed, when) there is no statement.
+    """
     pk = laporan.get("pk") or {}
+    if not pk:
+        return Html("")
     first = official(profile, str(pk.get("pihak_pertama", "sekretaris")))
     second = official(profile, str(pk.get("pihak_kedua", "ketua")))
 
@@ -660,8 +729,13 @@ def pk_statement_html(profile: Mapping[str, Any], laporan: Mapping[str, Any], ta
 
 
 def pk_signatures_html(profile: Mapping[str, Any], laporan: Mapping[str, Any]) -> Html:
-    """Pihak Kedua (left) and Pihak Pertama (right) signing the PK, with its place and date."""
+    """Pihak Kedua (left) and Pihak Pertama (right) signing the PK, with its place and date.
+
+    Without a `pk` block in laporan.yaml there is nothing to sign.
+    """
     pk = laporan.get("pk") or {}
+    if not pk:
+        return Html("")
     first = official(profile, str(pk.get("pihak_pertama", "sekretaris")))
     second = official(profile, str(pk.get("pihak_kedua", "ketua")))
     tanggal = format_tanggal(pk.get("tanggal"), kosong=TANGGAL_BELUM_DITETAPKAN)

@@ -714,7 +714,8 @@ class SatkerProfil(_Yaml):
     nama_singkat: str = Field(description="nama pendek untuk kepala halaman")
     kode: str = Field("", description="kode wilayah dalam nomor dokumen (teks)")
     kode_satker: str = Field("", description="kode satker DIPA (teks)")
-    kota: str = Field(description="kota tempat satker")
+    kota: str = Field("", description="kota tempat satker (sampul: Kota ...)")
+    kabupaten: str = Field("", description="kabupaten tempat satker (sampul: Kabupaten ...)")
     provinsi: str = Field("", description="provinsi")
     induk: str = Field("", description="instansi induk")
     satker_induk: str = Field(

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import reduce
+from functools import partial, reduce
 from html import escape
 from operator import add
 
@@ -28,7 +28,14 @@ from lakipkit.anggaran import (
 from lakipkit.capaian import STATUS_BELUM_ADA_DATA, summarise_capaian
 from lakipkit.display import Html, ReportTable
 from lakipkit.errors import Finding
-from lakipkit.formatting import format_angka, format_persen, format_rupiah, format_tanggal
+from lakipkit.formatting import (
+    daftar,
+    format_angka,
+    format_nilai,
+    format_persen,
+    format_rupiah,
+    format_tanggal,
+)
 
 GROUP = "kelompok"
 GROUP_LEVEL = "tingkat"
@@ -110,7 +117,7 @@ def render_table(
     size = " kecil" if len(body) <= SMALL_ROWS else ""
     html = (
         f'<div class="tabel-wrap{size}"><table class="tabel">'
-        f"<caption>{caption_html(title)}</caption>"
+        f'<caption><span class="judul-tabel">{caption_html(title)}</span></caption>'
         f"<colgroup>{widths}</colgroup><thead><tr>{head}</tr></thead>"
         f"<tbody>{''.join(rows)}</tbody></table>{note}</div>"
     )
@@ -210,7 +217,7 @@ def indicator_table(
             "no": capaian["sasaran"].map(info["no"]).astype("string").where(first, "") + ".",
             "sasaran": capaian["sasaran"].map(info["uraian"]).where(first, ""),
             "indikator": capaian["uraian"],
-            "target": capaian["target_teks"].fillna(BELUM_DITETAPKAN),
+            "target": capaian["target_teks"].map(partial(format_nilai, kosong=BELUM_DITETAPKAN)),
         },
         index=capaian.index,
     )
@@ -223,7 +230,9 @@ def indicator_table(
         Column("target", "Target", "tengah", "9%" if full else "10%"),
     ]
     if kind != "pk":
-        body["realisasi"] = capaian["realisasi_teks"].fillna(STATUS_BELUM_ADA_DATA)
+        body["realisasi"] = capaian["realisasi_teks"].map(
+            partial(format_nilai, kosong=STATUS_BELUM_ADA_DATA)
+        )
         body["capaian"] = capaian_text(capaian, desimal)
         body["kelas"] = _status_class(capaian["status"])
         columns += [
@@ -269,7 +278,7 @@ def indicator_table(
 
 
 def capaian_text(capaian: pd.DataFrame, desimal: int = 2) -> pd.Series:
-    """Format the printed capaian ('100,00 %'), the uncapped one in brackets if a cap cut it.
+    """Format the printed capaian ('100,00%'), the uncapped one in brackets if a cap cut it.
 
     `capaian` is `compute_capaian`'s frame; a missing capaian prints the formatting default.
     """
@@ -424,8 +433,10 @@ def efficiency_frame(
     )
 
 
-def efficiency_table(frame: pd.DataFrame, title: str) -> ReportTable:
+def efficiency_table(frame: pd.DataFrame, title: str) -> Html:
     """Render capaian vs penyerapan per kegiatan (`efficiency_frame`) with the verdict."""
+    if frame.empty:
+        return Html("")
     body = pd.DataFrame(
         {
             "kegiatan": frame["label"],
@@ -448,9 +459,15 @@ def efficiency_table(frame: pd.DataFrame, title: str) -> ReportTable:
     return render_table(body, columns, title, values=values)
 
 
-def staff_table(pegawai: pd.DataFrame, tabel: str, title: str) -> ReportTable:
-    """Render one staff table of pegawai.csv (`tabel` "1.1" ASN, "1.2" non PNS), totalled."""
+def staff_table(pegawai: pd.DataFrame, tabel: str, title: str) -> Html:
+    """Render one staff table of pegawai.csv (`tabel` "1.1" ASN, "1.2" non PNS), totalled.
+
+    No rows for `tabel`: no table. Where some counts are not stated, the total says
+    "paling sedikit" and a note names the jabatan without a count; where none is, no total.
+    """
     rows = pegawai.loc[pegawai["tabel"] == tabel]
+    if rows.empty:
+        return Html("")
     body = pd.DataFrame(
         {
             "no": rows["no"].astype("string") + ".",
@@ -459,59 +476,79 @@ def staff_table(pegawai: pd.DataFrame, tabel: str, title: str) -> ReportTable:
             "status": rows["status"],
         }
     )
-    body.loc["jumlah"] = ["", "Jumlah", format_angka(rows["jumlah"].sum()), ""]
-    body[ROW_CLASS] = [""] * len(rows) + ["jumlah"]
+    missing = rows.loc[rows["jumlah"].isna(), "jabatan"].astype(str).tolist()
+    notes = ""
+    if len(missing) < len(rows):
+        total = format_angka(rows["jumlah"].sum())
+        body.loc["jumlah"] = ["", "Jumlah", f"paling sedikit {total}" if missing else total, ""]
+    if missing:
+        notes = (
+            f"Jumlah orang pada jabatan {daftar(missing)} tidak tercantum dalam dokumen sumber"
+            + (
+                "; jumlah di atas hanya menghitung jabatan yang jumlahnya tercantum."
+                if len(missing) < len(rows)
+                else "."
+            )
+        )
+    body[ROW_CLASS] = [""] * len(rows) + ["jumlah"] * (len(body) - len(rows))
     columns = [
         Column("no", "No", "tengah", "8%"),
         Column("jabatan", "Jabatan"),
         Column("jumlah", "Jumlah (orang)", "angka", "18%"),
         Column("status", "Status", "tengah", "20%"),
     ]
-    notes = (
-        "Tanda \u2013: jumlah tidak tercantum dalam sumber." if rows["jumlah"].isna().any() else ""
-    )
     return render_table(body, columns, title, notes, rows[["jumlah"]])
 
 
-def program_table(
-    program: pd.DataFrame, kegiatan: pd.DataFrame, anggaran: pd.DataFrame, title: str
-) -> ReportTable:
-    """Render programmes and their PK kegiatan with budget codes and pagu (LAKIP Tabel 2.1)."""
-    pagu = anggaran.set_index("kode")["pagu"]
-    codes = kegiatan["kode_anggaran"].astype("string")
-    budget = anggaran_per_kegiatan(anggaran, kegiatan_links(kegiatan))["pagu"]
-    body = pd.DataFrame(
-        {
-            "no": kegiatan["huruf"] + ".",
-            "uraian": kegiatan["nama"],
-            "kode": codes.fillna("–").str.replace(";", ", ", regex=False),
-            "pagu": _rupiah(kegiatan["id"].map(budget)).where(codes.notna(), "–"),
-        }
-    )
-    programs = program.set_index("kode")
+def program_table(program: pd.DataFrame, anggaran: pd.DataFrame, title: str) -> Html:
+    """Render the programmes and the budget kegiatan under each, with pagu (LAKIP Tabel 2.1).
+
+    Rows are the budget lines of anggaran.csv below each programme line (the DIPA kegiatan,
+    with their codes and sumber dana), headed by the programme as the PK names it. No budget
+    lines: no table. The PK kegiatan, most without a budget code, are in Tabel 2.3.
+    """
+    if anggaran.empty:
+        return Html("")
+    lines = anggaran.loc[anggaran["induk"].notna()]
+    if lines.empty:
+        lines = anggaran
+    parents = anggaran.set_index("kode")
+    programs = program.set_index("kode_anggaran")
+    induk = lines["induk"].fillna(lines["kode"])
+    name = induk.map(programs["nama"]).fillna(induk.map(parents["uraian"]))
+    huruf = induk.map(programs["huruf"])
     label = (
-        kegiatan["program"].map(programs["huruf"])
-        + ". "
-        + kegiatan["program"].map(programs["nama"])
+        (huruf + ". ").fillna("")
+        + name.astype("string")
         + " ("
-        + kegiatan["program"].map(programs["kode_anggaran"])
+        + induk
         + ", pagu "
-        + _rupiah(kegiatan["program"].map(programs["kode_anggaran"]).map(pagu))
+        + _rupiah(induk.map(parents["pagu"]))
         + ")"
     )
-    body = _with_headers(body, [(_changes(kegiatan["program"]), label, 1)])
+    body = pd.DataFrame(
+        {
+            "kode": lines["kode"],
+            "uraian": lines["uraian"],
+            "sumber_dana": lines["sumber_dana"],
+            "pagu": _rupiah(lines["pagu"]),
+        }
+    )
+    if lines["induk"].notna().any():
+        body = _with_headers(body, [(_changes(induk), label, 1)])
     columns = [
-        Column("no", "No", "tengah", "6%"),
+        Column("kode", "Kode", "tengah", "10%"),
         Column("uraian", "Kegiatan"),
-        Column("kode", "Kode Anggaran", "tengah", "16%"),
+        Column("sumber_dana", "Sumber Dana", "tengah", "12%"),
         Column("pagu", "Pagu (Rp)", "angka", "20%"),
     ]
-    values = pd.DataFrame({"pagu": kegiatan["id"].map(budget).where(codes.notna())})
-    return render_table(body, columns, title, values=values)
+    return render_table(body, columns, title, values=lines[["pagu"]])
 
 
-def pk_budget_table(pk_anggaran: pd.DataFrame, title: str) -> ReportTable:
+def pk_budget_table(pk_anggaran: pd.DataFrame, title: str) -> Html:
     """Render the programme budgets signed in the PK, with their total (of those filled in)."""
+    if pk_anggaran.empty:
+        return Html("")
     body = pd.DataFrame(
         {
             "no": pd.Series(np.arange(1, len(pk_anggaran) + 1), index=pk_anggaran.index).astype(
@@ -533,14 +570,16 @@ def pk_budget_table(pk_anggaran: pd.DataFrame, title: str) -> ReportTable:
     return render_table(body, columns, title, notes, pk_anggaran[["pagu"]])
 
 
-def rkt_strategic_table(rkt: pd.DataFrame, title: str) -> ReportTable:
+def rkt_strategic_table(rkt: pd.DataFrame, title: str) -> Html:
     """Render the RKT sasaran strategis grouped by tujuan (RKT Tabel 2.1)."""
+    if rkt.empty:
+        return Html("")
     first = _changes(rkt["sasaran"])
     body = pd.DataFrame(
         {
             "sasaran": rkt["sasaran"].where(first, ""),
             "indikator": rkt["uraian"],
-            "target": rkt["target_teks"].fillna(BELUM_DITETAPKAN),
+            "target": rkt["target_teks"].map(partial(format_nilai, kosong=BELUM_DITETAPKAN)),
         }
     )
     body = _with_headers(body, [(_changes(rkt["tujuan"]), "Tujuan: " + rkt["tujuan"], 1)])
@@ -552,14 +591,16 @@ def rkt_strategic_table(rkt: pd.DataFrame, title: str) -> ReportTable:
     return render_table(body, columns, title, values=rkt[["sasaran"]])
 
 
-def rkt_program_table(rkt: pd.DataFrame, program: pd.DataFrame, title: str) -> ReportTable:
+def rkt_program_table(rkt: pd.DataFrame, program: pd.DataFrame, title: str) -> Html:
     """Render the RKT programme/kegiatan indicators (RKT Tabel 2.2), headings as printed."""
+    if rkt.empty:
+        return Html("")
     first = _changes(rkt["sasaran"]) | _changes(rkt["kegiatan"])
     body = pd.DataFrame(
         {
             "sasaran": rkt["sasaran"].where(first, ""),
             "indikator": rkt["uraian"],
-            "target": rkt["target_teks"].fillna(BELUM_DITETAPKAN),
+            "target": rkt["target_teks"].map(partial(format_nilai, kosong=BELUM_DITETAPKAN)),
         }
     )
     programs = program.set_index("kode")
@@ -583,12 +624,19 @@ def rkt_program_table(rkt: pd.DataFrame, program: pd.DataFrame, title: str) -> R
     return render_table(body, columns, title, values=rkt[["sasaran"]])
 
 
-def rkt_funding_table(rkt_pendanaan: pd.DataFrame, title: str) -> ReportTable:
+def rkt_funding_table(rkt_pendanaan: pd.DataFrame, title: str) -> Html:
     """Render the RKT's planned funding (RKT Tabel 2.3.1); top-level lines bold, totalled.
 
-    The total adds the top-level lines whose pagu is filled in.
+    The total adds the programmes: the top-level lines with a budget code whose pagu is
+    filled in. A top-level line without a code (e.g. "Data dan Informasi" in the 2024 RKT,
+    whose printed total leaves it out) is listed but not added, and a note says so. When
+    no top-level line has a code, all of them are added. No rows: no table.
     """
+    if rkt_pendanaan.empty:
+        return Html("")
     top = rkt_pendanaan["induk"].isna()
+    coded = top & rkt_pendanaan["kode"].notna()
+    counted = coded if coded.any() else top
     body = pd.DataFrame(
         {
             "no": rkt_pendanaan["no"].astype("string") + ".",
@@ -598,7 +646,16 @@ def rkt_funding_table(rkt_pendanaan: pd.DataFrame, title: str) -> ReportTable:
             ROW_CLASS: np.where(top, "induk", ""),
         }
     )
-    jumlah, notes = _jumlah_pagu(rkt_pendanaan.loc[top, "pagu"])
+    jumlah, note = _jumlah_pagu(rkt_pendanaan.loc[counted, "pagu"])
+    left_out = rkt_pendanaan.loc[top & ~counted, "uraian"].astype(str).tolist()
+    notes = [note] if note else []
+    if left_out:
+        notes.insert(
+            0,
+            "Jumlah adalah pagu seluruh program; "
+            + daftar([f"\u201c{name}\u201d" for name in left_out])
+            + (" tidak memiliki kode program dan tidak termasuk dalam jumlah."),
+        )
     body.loc["jumlah"] = ["", "", "Jumlah", jumlah, "jumlah"]
     columns = [
         Column("no", "No", "tengah", "7%"),
@@ -606,7 +663,7 @@ def rkt_funding_table(rkt_pendanaan: pd.DataFrame, title: str) -> ReportTable:
         Column("uraian", "Uraian"),
         Column("pagu", "Pagu (Rp)", "angka", "22%"),
     ]
-    return render_table(body, columns, title, notes, rkt_pendanaan[["pagu"]])
+    return render_table(body, columns, title, " ".join(notes), rkt_pendanaan[["pagu"]])
 
 
 def simple_table(

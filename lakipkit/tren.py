@@ -9,6 +9,7 @@ Progress towards the Renstra end target reads the satker's ``renstra.csv`` (docs
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -21,7 +22,7 @@ from lakipkit.capaian import STATUS_BELUM_ADA_DATA, CapaianSettings, compute_cap
 from lakipkit.charts import STYLE, WIDTH_IN, Chart, figure_html
 from lakipkit.display import Html
 from lakipkit.errors import DataValidationError, Finding
-from lakipkit.formatting import format_angka, format_persen
+from lakipkit.formatting import format_angka, format_nilai, format_persen
 from lakipkit.loading import YearData, list_years, load_year, read_table, typed_frame
 from lakipkit.narrative import paragraph
 from lakipkit.parsing import nilai_frame, normalize_satuan
@@ -416,7 +417,8 @@ def _persen(values: pd.Series) -> pd.Series:
 
 def _realisasi(teks: pd.Series, ada: pd.Series) -> pd.Series:
     """Realisasi as written; 'belum ada data' where the indicator exists, else '–'."""
-    return teks.fillna(pd.Series(np.where(ada, STATUS_BELUM_ADA_DATA, "–"), index=teks.index))
+    kosong = pd.Series(np.where(ada, STATUS_BELUM_ADA_DATA, "–"), index=teks.index)
+    return teks.map(format_nilai, na_action="ignore").fillna(kosong)
 
 
 def _poin(values: pd.Series) -> pd.Series:
@@ -480,8 +482,10 @@ def renstra_table(kemajuan: pd.DataFrame, title: str) -> str:
             "id": kemajuan["id"],
             "indikator": kemajuan["uraian"],
             "periode": kemajuan["periode"],
-            "target": kemajuan["target_akhir_teks"],
-            "realisasi": kemajuan["realisasi_sd_teks"].fillna(STATUS_BELUM_ADA_DATA),
+            "target": kemajuan["target_akhir_teks"].map(format_nilai),
+            "realisasi": kemajuan["realisasi_sd_teks"].map(
+                partial(format_nilai, kosong=STATUS_BELUM_ADA_DATA)
+            ),
             "dihitung": kemajuan["tahun_dihitung"].fillna("–")
             + np.where(kemajuan["agregasi"].eq("jumlah"), " (dijumlah)", ""),
             "capaian": _persen(kemajuan["capaian_renstra"]),

@@ -10,6 +10,7 @@ The rules, the pace used to call an indicator at risk, and the optional quarterl
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -24,7 +25,7 @@ from lakipkit.capaian import (
     compute_capaian,
 )
 from lakipkit.errors import DataValidationError, Finding
-from lakipkit.formatting import format_angka, format_persen
+from lakipkit.formatting import format_angka, format_nilai, format_persen
 from lakipkit.loading import read_table, typed_frame
 from lakipkit.schemas import ANGGARAN_TRIWULAN, AnggaranTriwulan
 from lakipkit.tables import BELUM_DITETAPKAN, ROW_CLASS, Column, capaian_text, render_table
@@ -288,8 +289,10 @@ def capaian_table(capaian: pd.DataFrame, triwulan: int, title: str) -> str:
             "id": capaian["id"],
             "indikator": capaian["uraian"],
             "aturan": capaian["agregasi_triwulan"],
-            "target": capaian["target_teks"].fillna(BELUM_DITETAPKAN),
-            "realisasi": capaian["realisasi_teks"].fillna(STATUS_BELUM_ADA_DATA),
+            "target": capaian["target_teks"].map(partial(format_nilai, kosong=BELUM_DITETAPKAN)),
+            "realisasi": capaian["realisasi_teks"].map(
+                partial(format_nilai, kosong=STATUS_BELUM_ADA_DATA)
+            ),
             "capaian": capaian_text(capaian),
             "laju": capaian["target_laju_teks"].fillna(BELUM_DITETAPKAN),
             "capaian_laju": capaian["capaian_laju"].map(format_persen),

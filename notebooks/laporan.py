@@ -51,14 +51,20 @@ penandatangan = narrative.official(year.satker, year.laporan["penandatangan"]["p
 nama = year.satker["nama_singkat"]
 
 # %%
-display(narrative.cover_html(year.satker, tahun))
+display(narrative.cover_html(year.satker, tahun, year.laporan.get("judul")))
 
 # %% [markdown]
 # # KATA PENGANTAR
 
 # %%
-display(narrative.render_narrative(year.narasi.get("kata_pengantar", "")))
-display(narrative.signature_html(penandatangan, year.laporan["tempat"], year.laporan["tanggal"]))
+display(
+    narrative.signed_section_html(
+        year.narasi.get("kata_pengantar", ""),
+        penandatangan,
+        year.laporan["tempat"],
+        year.laporan["tanggal"],
+    )
+)
 
 # %%
 display(tables.contents_placeholder("isi", "DAFTAR ISI"))
@@ -153,7 +159,6 @@ display(
         {
             "tabel_program_kegiatan_dipa": tables.program_table(
                 year.program,
-                year.kegiatan,
                 year.anggaran,
                 f"Program dan Kegiatan Tahun Anggaran {tahun}",
             )
@@ -170,8 +175,8 @@ display(
     narrative.render_narrative(
         year.narasi.get("bab2_rkt", ""),
         {
-            "tabel_terbit.csv#2.2": tables.rkt_program_table(
-                year.rkt_program, year.program, f"Rencana Kinerja Tahunan {nama} {tahun}"
+            "tabel_terbit.csv#2.2": tables.rkt_strategic_table(
+                year.rkt_sasaran_strategis, f"Rencana Kinerja Tahunan {nama} {tahun}"
             )
         },
     )
@@ -205,8 +210,12 @@ display(
 # ## A. Pengukuran Capaian Kinerja
 
 # %%
-display(narrative.render_narrative(year.narasi.get("bab3_pengukuran", "")))
-display(narrative.method_html(year.indikator, settings))
+display(
+    narrative.render_narrative(
+        year.narasi.get("bab3_pengukuran", ""),
+        {"metode": narrative.method_html(year.indikator, settings)},
+    )
+)
 display(
     tables.indicator_table(
         capaian,
@@ -220,9 +229,7 @@ display(
 )
 display(narrative.paragraph(narrative.describe_capaian(capaian, tahun)))
 display(
-    charts.figure_html(
-        charts.capaian_chart(capaian), "Capaian per Indikator Kinerja terhadap Target (100 %)"
-    )
+    charts.capaian_figures_html(capaian, year.program, "Capaian Indikator Kinerja terhadap Target")
 )
 
 # %% [markdown]
@@ -234,8 +241,8 @@ display(
 display(
     tren.comparison_html(years, renstra, settings)
     or narrative.paragraph(
-        f"Data kinerja {nama} untuk tahun sebelum {tahun} tidak tersedia di folder data/, "
-        f"sehingga capaian tahun {tahun} belum dapat dibandingkan dengan tahun sebelumnya."
+        f"Laporan ini belum memuat realisasi tahun-tahun sebelum {tahun}, sehingga "
+        f"capaian tahun {tahun} belum dapat dibandingkan dengan capaian tahun sebelumnya."
     )
 )
 
@@ -317,8 +324,14 @@ display(
 # # BAB IV PENUTUP
 
 # %%
-display(narrative.render_narrative(year.narasi.get("bab4_penutup", "")))
-display(narrative.signature_html(penandatangan, year.laporan["tempat"], year.laporan["tanggal"]))
+display(
+    narrative.signed_section_html(
+        year.narasi.get("bab4_penutup", ""),
+        penandatangan,
+        year.laporan["tempat"],
+        year.laporan["tanggal"],
+    )
+)
 
 # %% [markdown]
 # # LAMPIRAN
@@ -343,7 +356,6 @@ display(narrative.pk_signatures_html(year.satker, year.laporan))
 # ## Rencana Kinerja Tahunan
 
 # %%
-display(tables.rkt_strategic_table(year.rkt_sasaran_strategis, f"Sasaran Strategis RKT {tahun}"))
 display(
     tables.rkt_program_table(
         year.rkt_program, year.program, f"Sasaran Program dan Kegiatan RKT {tahun}"

@@ -32,15 +32,15 @@ def test_format_rupiah(nilai, teks):
 @pytest.mark.parametrize(
     ("nilai", "kwargs", "teks"),
     [
-        (36.38273819918612, {}, "36,38 %"),
-        (36.3833, {}, "36,38 %"),
-        (92.0340, {}, "92,03 %"),
-        (100, {}, "100,00 %"),
-        (97.5, {"desimal": 1}, "97,5 %"),
-        (1000, {"desimal": 0}, "1.000 %"),
-        (0.125, {}, "0,13 %"),  # half up, as spreadsheets do (babel's default is half-even)
-        (2.675, {}, "2,68 %"),  # the value as written, not its binary neighbour 2.67499...
-        (np.float64(64.2184), {}, "64,22 %"),
+        (36.38273819918612, {}, "36,38%"),
+        (36.3833, {}, "36,38%"),
+        (92.0340, {}, "92,03%"),
+        (100, {}, "100,00%"),
+        (97.5, {"desimal": 1}, "97,5%"),
+        (1000, {"desimal": 0}, "1.000%"),
+        (0.125, {}, "0,13%"),  # half up, as spreadsheets do (babel's default is half-even)
+        (2.675, {}, "2,68%"),  # the value as written, not its binary neighbour 2.67499...
+        (np.float64(64.2184), {}, "64,22%"),
     ],
 )
 def test_format_persen(nilai, kwargs, teks):
@@ -117,6 +117,6 @@ def test_a_whole_column_formats_with_map():
     assert pagu.map(format_rupiah).tolist() == ["Rp 40.719.755.000", "–"]
     persen = pd.Series([36.3827, np.nan])
     assert persen.map(partial(format_persen, kosong="belum ada data")).tolist() == [
-        "36,38 %",
+        "36,38%",
         "belum ada data",
     ]

@@ -106,7 +106,7 @@ def test_describe_capaian_names_the_indicators_below_target():
     )
     assert text.startswith("Perjanjian Kinerja Tahun 2024 memuat 4 (empat) indikator kinerja; ")
     assert "2 (dua) indikator mencapai atau melampaui targetnya." in text
-    assert "sebanyak 1 (satu), yaitu Jumlah laporan C (capaian 50,00 %)." in text
+    assert "sebanyak 1 (satu), yaitu Jumlah laporan C (capaian 50,00%)." in text
     assert "belum memiliki data realisasi, yaitu Indeks D." in text
 
 
@@ -120,7 +120,7 @@ def test_describe_capaian_when_everything_is_met():
 def test_describe_capaian_lists_three_names_with_commas_and_dan():
     rows = [(f"Indikator {c}", 10.0, "tidak tercapai") for c in "XYZ"]
     text = describe_capaian(_capaian(rows), 2024)
-    assert "Indikator X (capaian 10,00 %), Indikator Y (capaian 10,00 %), dan Indikator Z" in text
+    assert "Indikator X (capaian 10,00%), Indikator Y (capaian 10,00%), dan Indikator Z" in text
 
 
 def test_describe_capaian_counts_targets_not_set_and_missing_realisasi():
@@ -162,7 +162,7 @@ def test_describe_anggaran_states_amounts_words_and_percent():
     total = _jumlah(40_719_755_000, 14_814_961_857, 14_814_961_857 / 40_719_755_000 * 100)
     text = describe_anggaran(total, 2024)
     assert "Rp 40.719.755.000" in text and "Rp 14.814.961.857" in text
-    assert "36,38 %" in text
+    assert "36,38%" in text
     assert "(empat puluh miliar tujuh ratus sembilan belas juta" in text
 
 

@@ -36,9 +36,8 @@ def test_rows_cells_and_groups_in_order_and_escaped():
     assert "<script" not in html
     assert "Belanja &lt;script&gt;alert(1)&lt;/script&gt;" in html
     assert "Honor &amp; lembur" in html
-    assert (
-        '<caption><span class="nomor" data-jenis="Tabel"></span> Pagu &lt;per&gt; kegiatan' in html
-    )
+    assert '<caption><span class="judul-tabel"><span class="nomor" data-jenis="Tabel">' in html
+    assert '<span class="nomor" data-jenis="Tabel"></span> Pagu &lt;per&gt; kegiatan' in html
     rows = html.split("<tbody>")[1].split("</tbody>")[0].split("</tr>")[:-1]
     assert rows[0] == (
         '<tr class="kelompok"><th colspan="3" scope="rowgroup">A. PROGRAM &lt;DUKUNGAN&gt;</th>'

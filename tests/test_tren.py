@@ -272,9 +272,9 @@ def test_comparison_section_of_the_report(years, renstra):
         ("Tabel", "Pagu Anggaran Tahun 2022-2024"),
         ("Tabel", "Penyerapan Anggaran Tahun 2022-2024"),
     ]
-    assert "56,67 %" in html  # CQ-03: 34 of 60 kegiatan
+    assert "56,67%" in html  # CQ-03: 34 of 60 kegiatan
     assert "satuan berubah: kegiatan -&gt; %" in html
-    assert "1.400.000.000" in html and "91,43 %" in html  # CQ pagu 2024, WA serapan 2022
+    assert "1.400.000.000" in html and "91,43%" in html  # CQ pagu 2024, WA serapan 2022
 
 
 def test_comparison_section_is_empty_without_earlier_years(years):
