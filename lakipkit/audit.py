@@ -257,7 +257,7 @@ def _teks(values: pd.Series, fmt: Callable[[object], str]) -> pd.Series:
 
 
 def _printed_pct(value: object) -> str:
-    """Show a printed percentage as read: 1000 -> '1.000 %', 97.5 -> '97,5 %'."""
+    """Show a printed percentage as read: 1000 -> '1.000%', 97.5 -> '97,5%'."""
     return f"{format_angka(value)}%"
 
 

@@ -314,7 +314,7 @@ def capaian_table(capaian: pd.DataFrame, triwulan: int, title: str) -> str:
     notes = (
         f"Capaian: realisasi s.d. TW {tw} terhadap target tahunan. Target laju: target x "
         f"{triwulan}/4 untuk indikator yang dijumlah, target tahunan untuk indikator terakhir "
-        "dan rata-rata; indikator berisiko bila capaian laju di bawah 100 %."
+        "dan rata-rata; indikator berisiko bila capaian laju di bawah 100%."
     )
     return render_table(body, columns, title, notes)
 
