@@ -249,7 +249,7 @@ def test_summary_json_is_strict(data):
 
 
 @pytest.mark.parametrize(
-    ("value", "shown"), [(0.125, "0,13 %"), (2.675, "2,68 %"), (99.995, "100,00 %"), (-0.125, "")]
+    ("value", "shown"), [(0.125, "0,13%"), (2.675, "2,68%"), (99.995, "100,00%"), (-0.125, "")]
 )
 def test_summary_and_report_round_the_same_way(value, shown):
     assert format_persen(value).startswith(format_persen(bulatkan(value, 2))[:-2])
