@@ -1,6 +1,6 @@
 """Time batch builds of many units against the loop of `lakip build` commands, in one run.
 
-    .venv/bin/python benchmarks/bench_batch.py [--unit 100] [--sampel 4] [--pekerja 2]
+    .venv/bin/python -u benchmarks/bench_batch.py [--unit 100] [--sampel 4] [--pekerja 2]
         [--situs 550] [--tanpa-pdf] [--tanpa-dask] [--data DIR]
 
 Measured, side by side on this machine (ratios are what count; the load average is printed
@@ -12,8 +12,10 @@ before and after, since the machine may be shared):
 3. the same HTML-only batch on a Dask LocalCluster of `--pekerja` 1-thread workers;
 4. `lakip situs` for `--situs` units (their summary.json made from the built units' under new
    ids: the site reads nothing else), in a fresh process: time and peak memory.
-Peak memory per worker is the highest resident memory of one worker process plus its
-kernel and other children, sampled from /proc every 0.2 s.
+Order: HTML-only loop and pool, Dask, the site, then the HTML+PDF loop and pool (longest last;
+each figure is printed with the load average as soon as it is measured). Peak memory per
+worker is the highest resident memory of one worker process plus its kernel and other
+children, sampled from /proc every 0.2 s.
 
 Data: `--data DIR` (every satker-year under it, the first `--unit` taken), else `lakip contoh`
 if this checkout has it, else copies of tests/fixtures/data/contoh-satker under new ids.
@@ -197,8 +199,8 @@ def main(argv: list[str] | None = None) -> int:
         units = find_units(data)[: args.unit]
         sample = units[: args.sampel]
         print(f"data: {data} ({len(units)} unit-years)")
-        runs = [("html", ("html",))] + ([] if args.tanpa_pdf else [("html+pdf", ("html", "pdf"))])
-        for name, formats in runs:
+
+        def loop_and_pool(name: str, formats: tuple[str, ...]) -> None:
             per_unit = loop(data, root / f"loop-{name}", sample, ",".join(formats))
             figures[f"loop {name} s/unit"] = per_unit
             scaled = per_unit * len(units)
@@ -212,7 +214,11 @@ def main(argv: list[str] | None = None) -> int:
             print(f"  pool {name}: {seconds:.1f} s for {len(units)} ({seconds / len(units):.2f} "
                   f"s/unit), peak {memory / GIB:.2f} GiB/worker, failed {len(failed)}  "
                   f"[{uptime()}]")  # fmt: skip
-            figures[f"speed-up {name}"] = per_unit * len(units) / seconds
+            figures[f"speed-up {name}"] = scaled / seconds
+            print(f"  speed-up {name}: {scaled / seconds:.2f}x")
+
+        # HTML-only, Dask and the site first: the PDF runs are the longest.
+        loop_and_pool("html", ("html",))
         if not args.tanpa_dask:
             from lakipkit.dask_engine import DaskEngine
 
@@ -220,9 +226,11 @@ def main(argv: list[str] | None = None) -> int:
                 DaskEngine(workers=args.pekerja), data, root / "dask-html", units, ("html",)
             )
             figures["dask html s"] = seconds
+            figures["dask html peak GiB/worker"] = memory / GIB
             figures["dask html / pool html"] = seconds / figures["pool html s"]
             print(f"  dask html: {seconds:.1f} s, peak {memory / GIB:.2f} GiB/worker, failed "
-                  f"{len(failed)}  [{uptime()}]")  # fmt: skip
+                  f"{len(failed)}, dask/pool {seconds / figures['pool html s']:.2f}  "
+                  f"[{uptime()}]")  # fmt: skip
             same = all(
                 (root / "dask-html" / p.relative_to(root / "pool-html")).read_bytes()
                 == p.read_bytes()
@@ -233,6 +241,8 @@ def main(argv: list[str] | None = None) -> int:
         seconds, maxrss = site(root / "situs", root / "pool-html", args.situs)
         figures["situs s"] = seconds
         figures["situs peak GiB"] = maxrss / GIB
+        if not args.tanpa_pdf:
+            loop_and_pool("html+pdf", ("html", "pdf"))
 
     print(f"selesai: {uptime()}")
     print("ringkasan:")
