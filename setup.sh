@@ -20,7 +20,8 @@ fi
 
 [ -x .venv/bin/python ] || python3 -m venv .venv
 .venv/bin/python -m pip install -q --upgrade pip
-.venv/bin/python -m pip install -q -e ".[dev]"
+# Exact versions from requirements.lock (scripts/lock.sh refreshes it): same libraries, same bytes.
+.venv/bin/python -m pip install -q -c requirements.lock -e ".[dev]"
 
 if [ "${1:-}" != "--no-build" ]; then
   .venv/bin/lakip build --tahun 2024

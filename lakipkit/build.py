@@ -63,11 +63,22 @@ class BuildResult:
 
 
 def notebook_path(laporan: str = "tahunan") -> Path:
-    """Locate a report notebook shipped in the repository (`notebooks/laporan.ipynb`, ...)."""
-    path = Path(__file__).resolve().parent.parent / "notebooks" / _NOTEBOOK_NAMES[laporan]
-    if not path.is_file():
-        raise LakipError(f"notebook laporan tidak ditemukan: {path} (jalankan dari checkout repo)")
-    return path
+    """Locate a report notebook: the checkout's `notebooks/`, or the copy in the package.
+
+    A checkout (or an editable install) runs the repository's notebooks, which are what is
+    edited and reviewed; `pip install .` ships the same `.ipynb` files inside the package as
+    `lakipkit/notebooks/` (pyproject.toml maps the folder), so `lakip build` works from any
+    folder without a checkout.
+    """
+    name = _NOTEBOOK_NAMES[laporan]
+    here = Path(__file__).resolve().parent
+    for path in (here.parent / "notebooks" / name, here / "notebooks" / name):
+        if path.is_file():
+            return path
+    raise LakipError(
+        f"notebook laporan {name} tidak ditemukan di {here.parent / 'notebooks'} maupun "
+        f"{here / 'notebooks'}: pasang ulang paket (pip install .)"
+    )
 
 
 def check_laporan(laporan: str, triwulan: int | None) -> int | None:
