@@ -49,6 +49,12 @@ from lakipkit.schemas import (
 
 SATKER_ID = re.compile(r"[a-z0-9][a-z0-9-]*")
 MAX_BYTES = {".csv": 5_000_000, ".yaml": 1_000_000, ".md": 1_000_000}
+#: Most data rows one CSV may hold: far above any unit's budget lines or tables, and below
+#: what the report can lay out (145 000 rows under the byte limit ran for over 10 minutes).
+MAX_ROWS = 10_000
+#: Most indicators one report serves: the report prints a row and a chart bar per indicator,
+#: linear at ~9 ms each (docs/keandalan.md); a satker's PK holds tens, a Pemda's hundreds.
+MAX_INDIKATOR = 1_000
 SMALL_TABLES = ("produk_hukum", "ppid", "mitra", "jadwal_pemutakhiran", "dpt")
 #: Narrative files the report places (``narasi/<name>.md``), besides ``analisis/<id>.md``.
 NARASI = (
@@ -391,6 +397,12 @@ def read_table(
         expected = "setiap baris punya kolom sebanyak header; tanda kutip berpasangan"
         row = int(line[1]) if line else _first_long_row(text)
         findings.append(_finding(shown, "malformed_csv", message, expected, row=row))
+        return None
+    limit = MAX_INDIKATOR if path.name == "indikator.csv" else MAX_ROWS
+    if len(frame) > limit:
+        message = f"berisi {len(frame):,} baris data, melebihi batas {limit:,} baris laporan"
+        expected = f"paling banyak {limit:,} baris (pecah per satker atau per tahun)"
+        findings.append(_finding(shown, "too_many_rows", message, expected))
         return None
     frame.columns = frame.columns.str.strip()
     frame = frame.apply(lambda text_column: text_column.str.strip())

@@ -163,17 +163,20 @@ def _keep_text(token: Any) -> None:
     if token.type != "html_block":
         return
     content = token.content
-    unclosed_comment = content.lstrip().startswith("<!--") and "-->" not in content
+    start = content.lstrip()
+    unclosed_comment = start.startswith("<!--") and "-->" not in content
+    # `<?...?>`, `<!DOCTYPE ...>`, `<![CDATA[...]]>`: nothing a narrative means as markup
+    declaration = start.startswith(("<?", "<!")) and not start.startswith("<!--")
     unclosed = [
         name for name in _OPENER.findall(content) if f"</{name.lower()}" not in content.lower()
     ]
-    if unclosed_comment or unclosed:
+    if unclosed_comment or declaration or unclosed:
         token.content = _markdown(html=False).render(content)  # every `<` shown as text
 
 
 def _is_prose(tag: str) -> bool:
     """Tell an inline `<...>` that is text (swallowing element, bare-word attributes) from HTML."""
-    if _OPENER.match(tag):
+    if _OPENER.match(tag) or (tag.startswith(("<?", "<!")) and not tag.startswith("<!--")):
         return True
     words = _BARE_WORDS.match(tag)
     if not words:
