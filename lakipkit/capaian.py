@@ -140,7 +140,7 @@ def compute_capaian(
     settings = settings or CapaianSettings()
     k = _baca(indikator)
     t, r = k.target, k.realisasi
-    with np.errstate(divide="ignore", invalid="ignore"):
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         nol_terbaik = np.where(r <= 0, 100.0, 0.0)  # negatif with target 0
         capaian = np.select(
             [k.positif, k.sakip, k.rasio, k.rentang, k.kualitatif],
@@ -157,6 +157,14 @@ def compute_capaian(
             ],
             np.nan,
         )
+    tak_hingga = np.isinf(capaian)  # e.g. a target of 1e-311: the ratio overflows
+    if tak_hingga.any():
+        expected = "target dan realisasi dengan besaran wajar (capaian menjadi tak hingga)"
+        check = [(tak_hingga, "target", "invalid_value", expected)]
+        found = findings_where(
+            indikator, "indikator.csv", check, key="id", noun="indikator", teks=_TEKS
+        )
+        raise DataValidationError(found)
     ada_target = ~np.isnan(np.where(k.kualitatif, k.posisi_target, t))
     ada_data = ~np.isnan(np.where(k.kualitatif, k.posisi_realisasi, r))
     capaian = np.where(ada_target & ada_data, capaian, np.nan)

@@ -400,8 +400,9 @@ def read_table(
         return None
     limit = MAX_INDIKATOR if path.name == "indikator.csv" else MAX_ROWS
     if len(frame) > limit:
-        message = f"berisi {len(frame):,} baris data, melebihi batas {limit:,} baris laporan"
-        expected = f"paling banyak {limit:,} baris (pecah per satker atau per tahun)"
+        found, most = (f"{n:,}".replace(",", ".") for n in (len(frame), limit))
+        message = f"berisi {found} baris data, melebihi batas {most} baris laporan"
+        expected = f"paling banyak {most} baris (pecah per satker atau per tahun)"
         findings.append(_finding(shown, "too_many_rows", message, expected))
         return None
     frame.columns = frame.columns.str.strip()

@@ -238,6 +238,9 @@ def test_text_in_organisation_and_profile(tmp_path_factory, text, field):
     polaritas=st.sampled_from(["positif", "negatif", "rentang"]),
     rumus=st.sampled_from([pd.NA, "sakip", "rasio"]),
 )
+@example(  # found by hypothesis: the ratio overflowed to inf
+    target=2.225073858507e-311, atas=0.0, realisasi=1.0, polaritas="positif", rumus=pd.NA
+)
 def test_capaian_is_finite_or_missing_for_any_numbers(target, atas, realisasi, polaritas, rumus):
     row = {
         "id": "X-1",

@@ -347,3 +347,29 @@ def test_long_unbroken_token_keeps_every_column_on_the_pdf_page():
     right = max(float(x) for x in re.findall(r'xMax="([\d.]+)"', boxes))
     assert right < width - 20  # inside the page with some margin left
     assert "Capaian" in boxes
+
+
+# -- sizes the report cannot serve ------------------------------------------------------------
+
+
+def test_more_indicators_than_a_report_serves_is_refused_with_a_clear_message(data):
+    from lakipkit.loading import MAX_INDIKATOR
+
+    path = _year_dir(data) / "indikator.csv"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    header, first = lines[0], lines[1]
+    rows = [re.sub(r"^[^,]+", f"WA-{n:05d}", first) for n in range(MAX_INDIKATOR + 1)]
+    path.write_text("\n".join([header, *rows]) + "\n", encoding="utf-8")
+    with pytest.raises(DataValidationError) as caught:
+        load_year(data, SATKER, TAHUN)
+    (finding,) = [f for f in caught.value.findings if f.kode == "too_many_rows"]
+    assert finding.file.endswith("indikator.csv") and "melebihi batas 1.000" in finding.message
+
+
+def test_any_csv_has_a_row_limit(data, monkeypatch):
+    import lakipkit.loading as loading
+
+    monkeypatch.setattr(loading, "MAX_ROWS", 1)
+    with pytest.raises(DataValidationError) as caught:
+        load_year(data, SATKER, TAHUN)
+    assert any(f.kode == "too_many_rows" for f in caught.value.findings)
