@@ -1,129 +1,206 @@
-"""Time `build_report` against the chain of commands a user would otherwise type.
+"""Time `lakip build` against the plain chain of commands, the preview and the cached rebuild.
 
-    .venv/bin/python benchmarks/bench_build.py [--runs 3] [--python /path/to/python]
+    .venv/bin/python benchmarks/bench_build.py [--runs 3] [--edits 5] [--python PYTHON]
 
-Both sides produce an executed notebook, an HTML page and a PDF for the 2024 data:
-- `build_report` in a fresh process (what `lakip build` does), and again in this process;
-- the plain chain: `papermill` CLI, then `jupyter nbconvert --to html --no-input`, then the
-  WeasyPrint CLI for the PDF, each a separate process.
-`--python` runs the fresh-process parts with another interpreter (e.g. a venv without
-JupyterLab, see docs/report.md). Prints the median of `--runs` runs and the ratio.
+In one run, on the bundled 2024 data, each measured as a fresh process (median of `--runs`;
+peak memory = the largest sum of RSS over the process and all its children, sampled every
+20 ms: the kernel and the browser count):
+- HTML + PDF: `lakip build --paksa` vs the plain chain: `papermill` CLI, then
+  `jupyter nbconvert --to html --no-input`, then the `weasyprint` CLI, each its own process;
+- HTML only: `lakip build --format html --paksa` vs `papermill` + `nbconvert`;
+- cached rebuild: `lakip build` again with nothing changed (reuses the outputs);
+- preview: `lakip pratinjau` on a copy of the data; one cell of realisasi.csv is edited
+  `--edits` times; latency = from the write to the new page fetched over HTTP (what the
+  page's reload script does: long poll on /versi, then GET /).
+Sides alternate within each run, so the machine's load hits both alike; `uptime` is printed.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
+import platform
+import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-from functools import partial
+import urllib.request
 from pathlib import Path
+
+import psutil
 
 REPO = Path(__file__).resolve().parent.parent
 NOTEBOOK = REPO / "notebooks" / "laporan.ipynb"
 SATKER, TAHUN = "kpu-kota-bontang", 2024
 
 
-def timed(step) -> float:
+def measure(command: list[str], cwd: Path = REPO) -> tuple[float, float]:
+    """Run a command; return (seconds, peak MB of RSS summed over it and its children)."""
     start = time.perf_counter()
-    step()
-    return time.perf_counter() - start
-
-
-def run(*command: str) -> None:
-    subprocess.run(command, check=True, capture_output=True, cwd=REPO / "notebooks")
-
-
-def build_fresh(python: str, out: Path) -> None:
-    run(
-        python,
-        "-c",
-        "import sys; from lakipkit.build import build_report; "
-        f"build_report({str(REPO / 'data')!r}, {SATKER!r}, {TAHUN}, {str(out)!r})",
+    process = subprocess.Popen(
+        command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True
     )
+    peak = 0
+    watched = psutil.Process(process.pid)
+    while process.poll() is None:
+        peak = max(peak, _tree_rss(watched))
+        time.sleep(0.02)
+    seconds = time.perf_counter() - start
+    if process.returncode != 0:
+        raise SystemExit(f"{' '.join(command)} failed:\n{process.stderr.read()}")  # type: ignore[union-attr]
+    return seconds, peak / 2**20
 
 
-def build_here(out: Path) -> None:
-    from lakipkit.build import build_report
+def _tree_rss(process: psutil.Process) -> int:
+    try:
+        members = [process, *process.children(recursive=True)]
+    except psutil.Error:
+        return 0
+    total = 0
+    for member in members:
+        try:
+            total += member.memory_info().rss
+        except psutil.Error:
+            pass
+    return total
 
-    build_report(REPO / "data", SATKER, TAHUN, out)
+
+def lakip(python: str, *args: str) -> list[str]:
+    return [python, "-m", "lakipkit.cli", *args]
 
 
-def chain(python: str, out: Path) -> dict[str, float]:
+def build(python: str, out: Path, formats: str, *extra: str) -> list[str]:
+    return lakip(
+        python, "build", "--tahun", str(TAHUN), "--satker", SATKER, "--data", str(REPO / "data"),
+        "--output", str(out), "--format", formats, *extra,
+    )  # fmt: skip
+
+
+def chain(python: str, out: Path, with_pdf: bool) -> dict[str, tuple[float, float]]:
     out.mkdir(parents=True, exist_ok=True)
     executed, html, pdf = out / "laporan.ipynb", out / "laporan.html", out / "laporan.pdf"
-    parameters = [
-        "-p",
-        "tahun",
-        str(TAHUN),
-        "-p",
-        "satker",
-        SATKER,
-        "-p",
-        "data_dir",
-        str(REPO / "data"),
-        "-p",
-        "output_dir",
-        str(out),
-    ]
-    return {
-        "papermill": timed(
-            lambda: run(
-                python,
-                "-m",
-                "papermill",
-                "--no-progress-bar",
-                str(NOTEBOOK),
-                str(executed),
-                *parameters,
-            )
+    parameters = ["-p", "tahun", str(TAHUN), "-p", "satker", SATKER]
+    parameters += ["-p", "data_dir", str(REPO / "data"), "-p", "output_dir", str(out)]
+    notebooks = REPO / "notebooks"
+    steps = {
+        "papermill": measure(
+            [python, "-m", "papermill", "--no-progress-bar", str(NOTEBOOK), str(executed),
+             *parameters],
+            cwd=notebooks,
         ),
-        "nbconvert": timed(
-            lambda: run(
-                python,
-                "-m",
-                "jupyter",
-                "nbconvert",
-                "--to",
-                "html",
-                "--no-input",
-                str(executed),
-                "--output",
-                str(html),
-            )
+        "nbconvert": measure(
+            [python, "-m", "jupyter", "nbconvert", "--to", "html", "--no-input", str(executed),
+             "--output", str(html)],
+            cwd=notebooks,
         ),
-        "weasyprint": timed(lambda: run(python, "-m", "weasyprint", str(html), str(pdf))),
-    }
+    }  # fmt: skip
+    if with_pdf:
+        steps["weasyprint"] = measure([python, "-m", "weasyprint", str(html), str(pdf)])
+    return steps
+
+
+def preview_latency(python: str, work: Path, edits: int) -> tuple[list[float], float, float]:
+    """Start `lakip pratinjau`, edit a realisasi cell `edits` times; latencies, start, peak MB."""
+    data = work / "data"
+    shutil.copytree(REPO / "data" / SATKER, data / SATKER)
+    csv = data / SATKER / str(TAHUN) / "realisasi.csv"
+    started = time.perf_counter()
+    process = subprocess.Popen(
+        lakip(python, "pratinjau", "--tahun", str(TAHUN), "--data", str(data), "--port", "0"),
+        cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+    )  # fmt: skip
+    watched = psutil.Process(process.pid)
+    peak = 0
+    try:
+        url = process.stdout.readline().strip()  # type: ignore[union-attr]
+        if not url.startswith("http://127.0.0.1:"):
+            raise SystemExit("lakip pratinjau did not start")
+        first = time.perf_counter() - started
+        latencies = []
+        values = ["96%", "95%"]
+        for i in range(edits):
+            peak = max(peak, _tree_rss(watched))
+            seen = int(_get(url + "versi"))
+            text = csv.read_text(encoding="utf-8")
+            old, new = (values[1], values[0]) if i % 2 == 0 else (values[0], values[1])
+            edited = text.replace(f"WA-01,{old},", f"WA-01,{new},", 1)
+            assert edited != text, "realisasi.csv: WA-01 not found"
+            start = time.perf_counter()
+            csv.write_text(edited, encoding="utf-8")
+            while int(_get(f"{url}versi?setelah={seen}")) <= seen:
+                pass
+            page = _get(url)
+            latencies.append(time.perf_counter() - start)
+            peak = max(peak, _tree_rss(watched))
+            if "Data belum benar" in page or "<script" not in page:
+                raise SystemExit("preview showed an error page")
+        return latencies, first, peak / 2**20
+    finally:
+        process.terminate()
+        process.wait(timeout=60)
+
+
+def _get(url: str) -> str:
+    with urllib.request.urlopen(url, timeout=120) as response:
+        return str(response.read().decode("utf-8"))
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--edits", type=int, default=5)
     parser.add_argument("--python", default=sys.executable)
     args = parser.parse_args(argv)
+    py = args.python
 
-    fresh, here, steps = [], [], []
+    print(f"machine: {platform.node()} {os.cpu_count()} cores, {platform.platform()}")
+    print(f"load before: {os.getloadavg()}")
+    rows: dict[str, list[tuple[float, float]]] = {}
+
+    def add(name: str, value: tuple[float, float]) -> None:
+        rows.setdefault(name, []).append(value)
+
     with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp)
         for i in range(args.runs):
-            run_dir = Path(tmp) / str(i)
-            fresh.append(timed(partial(build_fresh, args.python, run_dir / "fresh")))
-            here.append(timed(partial(build_here, run_dir / "here")))
-            steps.append(chain(args.python, run_dir / "chain"))
+            run = root / str(i)
+            out = run / "build"
+            add("build html+pdf", measure(build(py, out, "html,pdf", "--paksa")))
+            steps = chain(py, run / "chain", with_pdf=True)
+            for name, value in steps.items():
+                add(f"  chain {name}", value)
+            add(
+                "chain html+pdf",
+                (sum(s for s, _ in steps.values()), max(m for _, m in steps.values())),
+            )
+            add("cached rebuild", measure(build(py, out, "html,pdf")))
+            add("build html", measure(build(py, run / "html", "html", "--paksa")))
+            steps = chain(py, run / "chain-html", with_pdf=False)
+            add(
+                "chain html", (sum(s for s, _ in steps.values()), max(m for _, m in steps.values()))
+            )
+        latencies, first, peak = preview_latency(py, root / "preview", args.edits)
+    load_after = os.getloadavg()
 
-    def median(values: list[float]) -> str:
-        return f"{statistics.median(values):6.2f} s"
+    def median(name: str, index: int = 0) -> float:
+        return statistics.median(v[index] for v in rows[name])
 
-    chain_total = [sum(s.values()) for s in steps]
-    print(f"python: {args.python}  runs: {args.runs}  (median)")
-    print(f"build_report, fresh process : {median(fresh)}")
-    print(f"build_report, this process  : {median(here)}  (imports already paid after run 1)")
-    for name in steps[0]:
-        print(f"  chain: {name:<10}          : {median([s[name] for s in steps])}")
-    print(f"plain chain, total          : {median(chain_total)}")
-    ratio = statistics.median(chain_total) / statistics.median(fresh)
-    print(f"ratio chain / build_report  : {ratio:6.2f}")
+    print(f"python: {py}  runs: {args.runs}  (median; peak MB = process tree RSS)")
+    for name in rows:
+        print(f"{name:<22}: {median(name):7.2f} s  {median(name, 1):7.0f} MB")
+    print(f"{'preview first page':<22}: {first:7.2f} s")
+    print(
+        f"{'preview edit -> page':<22}: {statistics.median(latencies):7.2f} s  {peak:7.0f} MB"
+        f"  (all: {', '.join(f'{x:.2f}' for x in latencies)})"
+    )
+    both = median("chain html+pdf") / median("build html+pdf")
+    html = median("chain html") / median("build html")
+    print(f"ratio chain/build, html+pdf : {both:6.2f}  (goal >= 2.0)")
+    print(f"ratio chain/build, html only: {html:6.2f}")
+    print(f"load after: {load_after}")
+    print(subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip())
     return 0
 
 

@@ -57,6 +57,7 @@ __all__ = [
     "LakipError",
     "MissingDataError",
     "ParseError",
+    "WarmKernel",
     "WorkbookError",
     "YearData",
     "audit_year",
@@ -93,9 +94,13 @@ __all__ = [
 
 
 def __getattr__(name: str) -> Any:
-    """Import `build_report` lazily: it pulls in papermill, nbconvert and WeasyPrint."""
+    """Import `build_report` and `WarmKernel` lazily (papermill, nbconvert, jupyter_client)."""
     if name == "build_report":
         from lakipkit.build import build_report
 
         return build_report
+    if name == "WarmKernel":
+        from lakipkit.kernel import WarmKernel
+
+        return WarmKernel
     raise AttributeError(f"module 'lakipkit' has no attribute {name!r}")

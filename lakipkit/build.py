@@ -19,15 +19,19 @@ import re
 import sys
 from base64 import b64encode
 from collections.abc import Callable, Iterable, Mapping
-from contextlib import suppress
+from contextlib import ExitStack, suppress
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from threading import Thread
 from typing import Any
 
+from lakipkit import cache as build_cache
 from lakipkit.display import SCREEN_CLASS
 from lakipkit.errors import BuildError, LakipError
+from lakipkit.kernel import WarmKernel
 from lakipkit.outputs import SignalGuard, Staging, locked, prepare_folder, remove_leftovers
+from lakipkit.pdf import default_engine, pdf_renderer
 
 FORMATS = ("html", "pdf")
 #: Formats made on request only (`--format xlsx,docx`), from the same HTML page.
@@ -54,6 +58,7 @@ class BuildResult:
     summary: Path | None
     removed: tuple[Path, ...] = ()  # outputs of formats not rebuilt, deleted as stale
     extra: tuple[Path, ...] = ()  # the .xlsx / .docx asked for
+    cached: bool = False  # True: nothing changed since the last build, its files were reused
 
     @property
     def paths(self) -> tuple[Path, ...]:
@@ -139,6 +144,9 @@ def build_report(
     laporan: str = "tahunan",
     triwulan: int | None = None,
     notebook: str | os.PathLike[str] | None = None,
+    kernel: WarmKernel | None = None,
+    pdf_engine: str | None = None,
+    paksa: bool = False,
 ) -> BuildResult:
     """Run a report notebook for one satker-year and export it.
 
@@ -166,6 +174,14 @@ def build_report(
         The quarter 1-4; required for "triwulan", refused for "tahunan".
     notebook
         Another notebook with the same parameters (default: the one of `laporan`).
+    kernel
+        A `lakipkit.kernel.WarmKernel` to run the notebook in (kept alive for the next
+        build); default: a new kernel, started while the data is checked, stopped after.
+    pdf_engine
+        "chromium" (default when installed) or "weasyprint" (`lakipkit.pdf`).
+    paksa
+        Build even if nothing changed since the last build (`lakipkit.cache`); without it,
+        unchanged inputs return the last build's files with `cached=True`.
 
     Raises
     ------
@@ -193,62 +209,105 @@ def build_report(
 
     params = _parameters(data_dir, satker, tahun, target, parameters or {}, kuartal)
     capaian_settings(None, cap=params.get("cap"), skala=params.get("skala"))  # flags first
-    say(f"memeriksa data {data_dir / satker / str(tahun)}")
-    # Data errors surface here as DataValidationError, before a kernel is started.
-    year = _check_data(data_dir, satker, tahun, kuartal)
-    settings = capaian_settings(year.laporan, cap=params.get("cap"), skala=params.get("skala"))
-    prepare_folder(target)
-    with locked(target), SignalGuard() as guard:
-        remove_leftovers(target)
-        nama = f"triwulan {kuartal}" if kuartal else "laporan"
-        staging = Staging(target, guard)
-        try:
-            say(f"menjalankan notebook {nama} ({satker} {tahun})")
-            path = Path(notebook) if notebook else notebook_path(laporan)
-            nb = _execute(path, params, target, stem)
-            guard.check()
-            staging.write(f"{stem}.ipynb", _notebook_bytes(nb))
-            html = ""
-            if wanted:
-                say("ekspor HTML")
-                html = export_html(nb, title=report_title(year, kuartal))
-            if "html" in wanted:
-                staging.write(f"{stem}.html", html.encode("utf-8"))
-            if "pdf" in wanted:
-                say("ekspor PDF")
-                pdf = export_pdf(html)
-                guard.check()  # WeasyPrint may swallow the interrupt and return a poorer PDF
-                staging.write(f"{stem}.pdf", pdf)
-            for kind in (k for k in EXTRA_FORMATS if k in wanted):
-                say(f"ekspor {kind.upper()}")
-                extra = export_extra(kind, html, report_title(year, kuartal))
-                staging.write(f"{stem}.{kind}", extra)
-            summary = None if kuartal else _summary(year, settings)
-            if summary is not None:
-                staging.write("summary.json", summary)
-            guard.check()
-        except BaseException as error:
-            staging.discard()
-            if isinstance(error, Exception) and not isinstance(error, LakipError):
-                raise BuildError(
-                    target / f"{stem}.ipynb", None, type(error).__name__, str(error)
-                ) from error
-            raise
-        # A format not rebuilt would describe older data than the files beside it.
-        stale = [f"{stem}.{kind}" for kind in OUTPUT_FORMATS if kind not in wanted]
-        written, removed = staging.commit(stale=stale)
+    source = Path(notebook) if notebook else notebook_path(laporan)
+    engine = (pdf_engine or default_engine()) if "pdf" in wanted else None
+    key = build_cache.build_key(
+        data_dir,
+        satker,
+        tahun,
+        source,
+        {"parameters": params, "formats": sorted(wanted), "laporan": laporan, "pdf": engine},
+    )
+    kept = None if paksa else build_cache.reusable(target, stem, key)
+    if kept is not None:
         with suppress(OSError):
             (target / f"{stem}.failed.ipynb").unlink(missing_ok=True)
-    final = {name.rsplit(".", 1)[-1]: path for name, path in written.items()}
+        say("tidak ada perubahan sejak build terakhir: berkas yang ada dipakai")
+        return _result(target, kept, cached=True)
+    # The folder is checked (and made) before anything starts; nothing is written in it
+    # before the data is checked.
+    prepare_folder(target)
+    with ExitStack() as stack:
+        # The kernel and the browser boot in their own processes while the data is checked.
+        if kernel is None:
+            # A kernel process of its own (not in-process: that would lose printed output in
+            # the executed notebook kept for audit, see lakipkit.kernel); it boots and imports
+            # while the data is checked.
+            kernel = stack.enter_context(WarmKernel(cwd=source.parent))
+        render_pdf = stack.enter_context(pdf_renderer(engine)) if engine else None
+        say(f"memeriksa data {data_dir / satker / str(tahun)}")
+        # Data errors surface here as DataValidationError, before the notebook runs.
+        year = _check_data(data_dir, satker, tahun, kuartal)
+        settings = capaian_settings(year.laporan, cap=params.get("cap"), skala=params.get("skala"))
+        with locked(target), SignalGuard() as guard:
+            remove_leftovers(target)
+            nama = f"triwulan {kuartal}" if kuartal else "laporan"
+            staging = Staging(target, guard)
+            try:
+                say(f"menjalankan notebook {nama} ({satker} {tahun})")
+                # Made while the kernel runs the notebook (this process only waits meanwhile).
+                warm_up = Thread(target=_html_exporter, daemon=True)
+                warm_up.start()
+                try:
+                    nb = _execute(kernel, source, params, target, stem)
+                except BuildError:
+                    guard.check()  # a cell "failed" because of Ctrl-C: an interruption
+                    raise
+                warm_up.join()
+                guard.check()
+                staging.write(f"{stem}.ipynb", _notebook_bytes(nb))
+                html = ""
+                if wanted:
+                    say("ekspor HTML")
+                    html = export_html(nb, title=report_title(year, kuartal))
+                if "html" in wanted:
+                    staging.write(f"{stem}.html", html.encode("utf-8"))
+                if render_pdf is not None:
+                    say("ekspor PDF")
+                    pdf = export_pdf(html, render_pdf)
+                    guard.check()  # WeasyPrint may swallow the interrupt and return a poorer PDF
+                    staging.write(f"{stem}.pdf", pdf)
+                for kind in (k for k in EXTRA_FORMATS if k in wanted):
+                    say(f"ekspor {kind.upper()}")
+                    extra = export_extra(kind, html, report_title(year, kuartal))
+                    staging.write(f"{stem}.{kind}", extra)
+                summary = None if kuartal else _summary(year, settings)
+                if summary is not None:
+                    staging.write("summary.json", summary)
+                guard.check()
+            except BaseException as error:
+                staging.discard()
+                if isinstance(error, Exception) and not isinstance(error, LakipError):
+                    raise BuildError(
+                        target / f"{stem}.ipynb", None, type(error).__name__, str(error)
+                    ) from error
+                raise
+            # A format not rebuilt would describe older data than the files beside it.
+            stale = [f"{stem}.{kind}" for kind in OUTPUT_FORMATS if kind not in wanted]
+            written, removed = staging.commit(stale=stale)
+            with suppress(OSError):
+                (target / f"{stem}.failed.ipynb").unlink(missing_ok=True)
+            final = {name.rsplit(".", 1)[-1]: path for name, path in written.items()}
+            build_cache.record(target, stem, key, final)
     say(f"selesai: {target}")
+    return _result(target, final, removed=tuple(removed))
+
+
+def _result(
+    target: Path,
+    files: Mapping[str, Path],
+    cached: bool = False,
+    removed: tuple[Path, ...] = (),
+) -> BuildResult:
     return BuildResult(
         output_dir=target,
-        notebook=final["ipynb"],
-        html=final.get("html"),
-        pdf=final.get("pdf"),
-        summary=final.get("json"),
-        removed=tuple(removed),
-        extra=tuple(final[kind] for kind in EXTRA_FORMATS if kind in final),
+        notebook=files["ipynb"],
+        html=files.get("html"),
+        pdf=files.get("pdf"),
+        summary=files.get("json"),
+        removed=removed,
+        cached=cached,
+        extra=tuple(files[kind] for kind in EXTRA_FORMATS if kind in files),
     )
 
 
@@ -303,8 +362,10 @@ def _parameters(
     }
 
 
-def _execute(notebook: Path, params: dict[str, Any], target: Path, stem: str) -> Any:
-    """Execute the notebook with papermill; on a cell error keep it and raise BuildError."""
+def _execute(
+    kernel: WarmKernel, notebook: Path, params: dict[str, Any], target: Path, stem: str
+) -> Any:
+    """Execute the notebook in `kernel`; on a cell error keep it and raise BuildError."""
     import nbformat
     import papermill
     from papermill.exceptions import PapermillExecutionError
@@ -318,17 +379,8 @@ def _execute(notebook: Path, params: dict[str, Any], target: Path, stem: str) ->
         )
     running = target / f".{stem}.running.ipynb"
     try:
-        papermill.execute_notebook(
-            str(notebook),
-            str(running),
-            parameters=params,
-            kernel_name="python3",
-            progress_bar=False,
-            request_save_on_cell_execute=False,
-            cwd=str(notebook.parent),
-            record_timing=False,
-            extra_arguments=["--IPKernelApp.log_level=CRITICAL"],
-        )
+        kernel.share_data()  # the data just checked: the notebook need not read it again
+        kernel.run(notebook, params, running)
     except PapermillExecutionError as error:
         failed = target / f"{stem}.failed.ipynb"
         kept = nbformat.read(str(running), as_version=4)
@@ -370,10 +422,32 @@ def _notebook_bytes(nb: Any) -> bytes:
 def _html_exporter() -> Any:
     """Make the nbconvert exporter once per process: no code, no prompts, own template."""
     from nbconvert import HTMLExporter
+    from nbconvert.exporters.templateexporter import TemplateExporter
+    from nbconvert.filters.highlight import Highlight2HTML
+    from nbconvert.filters.widgetsdatatypefilter import WidgetsDataTypeFilter
 
     from lakipkit.narrative import render_markdown
 
-    exporter = HTMLExporter(
+    class LakipExporter(HTMLExporter):  # type: ignore[misc]
+        """HTMLExporter without its closing BeautifulSoup pass over the whole page.
+
+        That pass adds alt text to images without one and tabindex to JupyterLab cells: the
+        lakip template writes `alt` on every image and has no JupyterLab cells, and
+        `assemble_document` parses the page anyway (the pass cost ~15 % of the export).
+        """
+
+        def from_notebook_node(self, nb: Any, resources: Any = None, **kw: Any) -> Any:
+            resources = self._init_resources(resources)
+            self.register_filter("highlight_code", Highlight2HTML(parent=self))
+            self.register_filter(
+                "filter_data_type",
+                WidgetsDataTypeFilter(
+                    notebook_metadata=self._nb_metadata, parent=self, resources=resources
+                ),
+            )
+            return TemplateExporter.from_notebook_node(self, nb, resources, **kw)
+
+    exporter = LakipExporter(
         extra_template_basedirs=[str(TEMPLATE_DIR)],
         template_name="lakip",
         exclude_input=True,
@@ -393,13 +467,12 @@ def export_html(nb: Any, title: str) -> str:
     return assemble_document(body)
 
 
-def export_pdf(html: str) -> bytes:
-    """Render the same page as an A4 PDF (WeasyPrint); fetching anything but `data:` fails."""
-    import weasyprint
-
-    fetcher = weasyprint.urls.URLFetcher(allowed_protocols={"data"}, fail_on_errors=True)
-    document = weasyprint.HTML(string=html, url_fetcher=fetcher).render()
-    return bytes(document.write_pdf(pdf_identifier=b"lakipkit"))
+def export_pdf(html: str, render: Callable[[str], bytes] | None = None) -> bytes:
+    """Render the page as an A4 PDF with `render` (from `pdf.pdf_renderer`) or a new one."""
+    if render is not None:
+        return render(html)
+    with pdf_renderer() as render_once:
+        return bytes(render_once(html))
 
 
 def export_extra(kind: str, html: str, title: str) -> bytes:

@@ -173,6 +173,13 @@ def _cmd_build(args: argparse.Namespace) -> int:
             progress=progress,
             laporan=args.laporan,
             triwulan=args.triwulan,
+            paksa=args.paksa,
+        )
+    if result.cached:
+        print(
+            "lakip: tidak ada perubahan sejak build terakhir; berkas yang ada dipakai "
+            "(--paksa untuk membangun ulang)",
+            file=sys.stderr,
         )
     for path in result.paths:
         print(terminal_text(str(path)))
@@ -240,6 +247,35 @@ def _cmd_situs(args: argparse.Namespace) -> int:
 
     pages = write_site(args.output)
     print(terminal_text(f"{pages[0]} ({len(pages)} halaman)"))
+    return 0
+
+
+def _cmd_pratinjau(args: argparse.Namespace) -> int:
+    from lakipkit.build import check_laporan
+    from lakipkit.pratinjau import Preview
+
+    satker = _resolve_satker(args.data, args.satker)
+    check_laporan(args.laporan, args.triwulan)
+    parameters: dict[str, object] = {"cap": args.cap, "skala": args.skala}
+    try:
+        preview = Preview(
+            args.data,
+            satker,
+            args.tahun,
+            parameters=parameters,
+            laporan=args.laporan,
+            triwulan=args.triwulan,
+            port=args.port,
+            progress=lambda message: print(f"lakip pratinjau: {message}", file=sys.stderr),
+        )
+    except OSError as error:
+        raise LakipError(
+            f"port {args.port} di 127.0.0.1 tidak dapat dipakai ({error.strerror}): "
+            "pilih --port lain"
+        ) from error
+    preview.start()
+    print(preview.url, flush=True)
+    preview.serve_forever()
     return 0
 
 
@@ -408,7 +444,9 @@ def build_parser() -> argparse.ArgumentParser:
         help="jalankan di klaster Dask (mis. tcp://host:8786); tanpa alamat: LocalCluster",
     )
     semua.add_argument(
-        "--paksa", action="store_true", help="bangun ulang juga satker yang masukannya tetap"
+        "--paksa",
+        action="store_true",
+        help="bangun ulang walau masukan (data, notebook, paket, pengaturan) tetap",
     )
     build.set_defaults(func=_cmd_build)
 
@@ -419,6 +457,15 @@ def build_parser() -> argparse.ArgumentParser:
         "--output", type=Path, default=Path("output"), help="folder keluaran (bawaan: output)"
     )
     situs.set_defaults(func=_cmd_situs)
+
+    pratinjau = sub.add_parser(
+        "pratinjau", help="sajikan HTML laporan di 127.0.0.1, bangun ulang tiap ada perubahan"
+    )
+    _common(pratinjau)
+    pratinjau.add_argument("--port", type=int, default=8000, help="port (bawaan 8000; 0: bebas)")
+    pratinjau.add_argument("--laporan", default="tahunan", choices=("tahunan", "triwulan"))
+    pratinjau.add_argument("--triwulan", type=int, help="triwulan 1-4 untuk --laporan triwulan")
+    pratinjau.set_defaults(func=_cmd_pratinjau)
     return parser
 
 

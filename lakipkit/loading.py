@@ -189,7 +189,23 @@ def list_years(data_dir: Path | str, satker: str) -> list[int]:
 
 
 def load_year(data_dir: Path | str, satker: str, tahun: int) -> YearData:
-    """Read and check one satker-year; raise ``DataValidationError`` listing every error."""
+    """Read and check one satker-year; raise ``DataValidationError`` listing every error.
+
+    The result is remembered per content of the satker's files and the year's folder
+    (`memo.DATA`): loading the same files again returns a copy without re-reading them.
+    """
+    from lakipkit.memo import DATA
+
+    satker_dir = Path(data_dir).resolve() / satker
+    inputs = [*sorted(p for p in satker_dir.glob("*") if p.is_file()), satker_dir / str(tahun)]
+    return DATA.recall(
+        ("load_year", str(satker_dir), str(tahun)),
+        inputs,
+        lambda: _load_year(data_dir, satker, tahun),
+    )
+
+
+def _load_year(data_dir: Path | str, satker: str, tahun: int) -> YearData:
     data_dir = Path(data_dir)
     satker_dir = _satker_dir(data_dir, satker)
     if not re.fullmatch(r"\d{4}", str(tahun)):
@@ -205,8 +221,10 @@ def load_year(data_dir: Path | str, satker: str, tahun: int) -> YearData:
     findings: list[Finding] = []
     profil = _read_yaml(satker_dir / "satker.yaml", data_dir, findings)
     laporan = _read_yaml(year_dir / "laporan.yaml", data_dir, findings)
-    raw = {t.file: read_table(paths[t.file], t, data_dir, findings) for t in TABLES}
-    frames = {t.file: typed_frame(raw[t.file], t.model) for t in TABLES}
+    tables = {t.file: _read_typed(paths[t.file], t, data_dir) for t in TABLES}
+    raw = {file: text for file, (text, _, _) in tables.items()}
+    frames = {file: typed for file, (_, typed, _) in tables.items()}
+    findings += [finding for _, _, found in tables.values() for finding in found]
     broken = {t.file for t in TABLES if raw[t.file] is None and paths[t.file].is_file()}
     broken |= {t.file for t in TABLES if _lacks_columns(raw[t.file], t.model)}
     shown = {file: str(path) for file, path in paths.items()}
@@ -356,6 +374,23 @@ def _fields(line: str) -> list[str]:
         return next(csv.reader([line]), [])
     except csv.Error:
         return []
+
+
+def _read_typed(
+    path: Path, table: Table, root: Path
+) -> tuple[pd.DataFrame | None, pd.DataFrame, list[Finding]]:
+    """`read_table` and `typed_frame` of one file, remembered per its content (`memo.DATA`).
+
+    After an edit to one CSV only that file is parsed again (the preview's loop).
+    """
+    from lakipkit.memo import DATA
+
+    def read() -> tuple[pd.DataFrame | None, pd.DataFrame, list[Finding]]:
+        found: list[Finding] = []
+        text = read_table(path, table, root, found)
+        return text, typed_frame(text, table.model), found
+
+    return DATA.recall(("read_table", str(path), str(root), table.file), [path], read)
 
 
 def read_table(

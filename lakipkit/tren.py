@@ -44,6 +44,13 @@ def read_renstra(data_dir: Path | str, satker: str) -> pd.DataFrame:
     properties of the indicator, so they are spread to all its rows; an empty
     ``target_akhir`` means the target of the indicator's last year.
     """
+    from lakipkit.memo import DATA
+
+    path = Path(data_dir).resolve() / satker / RENSTRA.file
+    return DATA.recall(("read_renstra", str(path)), [path], lambda: _read_renstra(data_dir, satker))
+
+
+def _read_renstra(data_dir: Path | str, satker: str) -> pd.DataFrame:
     root = Path(data_dir)
     path = root / satker / RENSTRA.file
     findings: list[Finding] = []

@@ -393,6 +393,61 @@ def test_2024_pdf_has_the_same_key_figures(report_2024):
     assert summary["tahun"] == 2024
 
 
+def _pdf_pages(pdf):
+    text = subprocess.run(
+        ["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    return text.split("\f")[:-1]
+
+
+def _has_line(page, text):
+    return text in (line.strip() for line in page.splitlines())
+
+
+def _opens_with(page, heading):
+    """The first line under the running head is `heading` (a chapter starts here)."""
+    lines = [line.strip() for line in page.splitlines() if line.strip()]
+    return len(lines) > 1 and lines[1] == heading
+
+
+def _footer(page):
+    lines = [line.strip() for line in page.splitlines() if line.strip()]
+    return lines[-1] if lines else ""
+
+
+@pytest.mark.slow
+def test_2024_pdf_lists_carry_the_page_numbers_printed_on_those_pages(report_2024):
+    pages = _pdf_pages(report_2024.pdf)
+    isi = next(i for i, page in enumerate(pages) if _has_line(page, "DAFTAR ISI"))
+    listed = dict(
+        re.findall(
+            r"^\s*((?:BAB [IV]+|IKHTISAR|KATA|LAMPIRAN)[A-Z ]*?)\s{2,}([0-9ivx]+)\s*$",
+            pages[isi],
+            re.MULTILINE,
+        )
+    )
+    assert listed["KATA PENGANTAR"] == "i" and listed["BAB I PENDAHULUAN"] == "1"
+    assert set(CHAPTERS[4:]) <= set(listed)
+    for heading, number in listed.items():
+        if heading.startswith("DAFTAR"):
+            continue
+        found = [i for i, page in enumerate(pages) if _opens_with(page, heading)]
+        assert found, heading
+        assert _footer(pages[found[0]]) == number, (heading, number)
+    tabel = next(i for i, page in enumerate(pages) if _has_line(page, "DAFTAR TABEL"))
+    number = re.search(r"Tabel 3\.1 Indikator Kinerja.*?\s([0-9]+)\s*$", pages[tabel], re.M)
+    shown = next(
+        i
+        for i, page in enumerate(pages)
+        if "Tabel 3.1 Indikator Kinerja, Target" in page and i != tabel
+    )
+    assert _footer(pages[shown]) == number.group(1)
+    # cover without number or running head, roman front matter, running head elsewhere
+    assert "Laporan Akuntabilitas Kinerja Instansi Pemerintah Sekretariat" not in pages[0]
+    assert [_footer(page) for page in pages[1:4]] == ["i", "ii", "iii"]
+    assert all("Laporan Akuntabilitas Kinerja Instansi Pemerintah" in page for page in pages[1:])
+
+
 @pytest.mark.slow
 def test_fixture_year_builds_and_rebuilds_byte_identically(tmp_path):
     first = build_report(FIXTURE_DATA, FIXTURE_SATKER, FIXTURE_TAHUN, tmp_path)
@@ -407,7 +462,8 @@ def test_fixture_year_builds_and_rebuilds_byte_identically(tmp_path):
         "laporan-contoh-satker-2023.ipynb",
         "summary.json",
     }
-    second = build_report(FIXTURE_DATA, FIXTURE_SATKER, FIXTURE_TAHUN, tmp_path)
+    second = build_report(FIXTURE_DATA, FIXTURE_SATKER, FIXTURE_TAHUN, tmp_path, paksa=True)
+    assert not second.cached
     for path in second.paths:
         assert path.read_bytes() == before[path.name], f"{path.name} changed between builds"
     assert sorted(p.name for p in first.output_dir.iterdir()) == sorted(before)
@@ -593,8 +649,10 @@ def test_quarterly_build_writes_its_own_files_and_leaves_the_annual_ones(multi):
 @pytest.mark.slow
 def test_quarterly_rebuild_is_byte_identical(multi):
     before = {path: path.read_bytes() for path in multi.quarterly.paths}
-    again = build_report(multi.data, MULTI_SATKER, 2024, multi.out, laporan="triwulan", triwulan=3)
-    assert again.paths == multi.quarterly.paths
+    again = build_report(
+        multi.data, MULTI_SATKER, 2024, multi.out, laporan="triwulan", triwulan=3, paksa=True
+    )
+    assert again.paths == multi.quarterly.paths and not again.cached
     for path, content in before.items():
         assert path.read_bytes() == content, f"{path.name} changed between builds"
     assert not [p for p in again.output_dir.iterdir() if p.name.startswith(".")]

@@ -44,7 +44,7 @@ def test_build_maps_arguments(monkeypatch, capsys, tmp_path):
 
     def fake_build(data, satker, tahun, output, **kw):
         calls.update(data=data, satker=satker, tahun=tahun, output=output, **kw)
-        return SimpleNamespace(paths=[output / "x.html"], removed=[])
+        return SimpleNamespace(paths=[output / "x.html"], removed=[], cached=False)
 
     monkeypatch.setattr("lakipkit.build.build_report", fake_build)
     code = cli.main(
@@ -107,7 +107,7 @@ def test_tahun_baru_creates_once(tmp_path, capsys):
 def _fake_build(calls):
     def fake_build(data, satker, tahun, output, **kw):
         calls.update(data=data, satker=satker, tahun=tahun, output=output, **kw)
-        return SimpleNamespace(paths=[output / "x.html"], removed=[])
+        return SimpleNamespace(paths=[output / "x.html"], removed=[], cached=False)
 
     return fake_build
 
@@ -184,7 +184,7 @@ def test_build_pemeriksaan_flag_adds_the_appendix_parameter(monkeypatch, tmp_pat
 
     def fake_build(data, satker, tahun, output, **kw):
         calls.update(kw)
-        return SimpleNamespace(paths=[], removed=[])
+        return SimpleNamespace(paths=[], removed=[], cached=False)
 
     monkeypatch.setattr("lakipkit.build.build_report", fake_build)
     argv = ["build", "--tahun", "2024", "--data", str(DATA), "--output", str(tmp_path)]

@@ -145,7 +145,7 @@ def test_full_disk_during_a_build_keeps_the_previous_report(tmp_path, stub_noteb
     monkeypatch.setattr(build, "export_html", lambda nb, title: real(nb, title) + "<!-- baru -->")
     monkeypatch.setattr(os, "fsync", lambda fd: (_ for _ in ()).throw(OSError(errno.ENOSPC, "")))
     with pytest.raises(LakipError, match="disk penuh"):
-        _build(tmp_path, formats=("html",))
+        _build(tmp_path, formats=("html",), paksa=True)
     assert {p: p.read_bytes() for p in first.paths} == before
     assert _hidden(first.output_dir) == []
 
@@ -212,7 +212,7 @@ def test_interrupt_during_pdf_keeps_the_previous_report(tmp_path, stub_notebook,
     first = _build(tmp_path, formats=("html", "pdf"))
     before = {p: p.read_bytes() for p in first.paths}
 
-    def interrupted_pdf(html):
+    def interrupted_pdf(html, *renderer):
         try:
             os.kill(os.getpid(), signal.SIGINT)
             time.sleep(5)
@@ -223,7 +223,7 @@ def test_interrupt_during_pdf_keeps_the_previous_report(tmp_path, stub_notebook,
     monkeypatch.setattr(build, "export_pdf", interrupted_pdf)
     monkeypatch.setattr(build, "export_html", lambda nb, title: "<main>baru</main>")
     with pytest.raises(BuildInterrupted):
-        _build(tmp_path, formats=("html", "pdf"))
+        _build(tmp_path, formats=("html", "pdf"), paksa=True)
     assert {p: p.read_bytes() for p in first.paths} == before
     assert _hidden(first.output_dir) == []
 

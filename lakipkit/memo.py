@@ -1,0 +1,84 @@
+"""Remember what was computed from data files, keyed by the files' content.
+
+Loading and checking a satker-year (~1 s) is the largest part of running the report
+notebook. A build checks the data before the notebook runs, and the notebook loads it again
+in its kernel; a preview rebuilds after every edit. `ContentMemo` keeps results per content
+of the files they were read from (a BLAKE2 hash of every file's path and bytes: no
+timestamps, so an edit within the same clock tick is still seen), returns deep copies (a
+caller may change a frame without changing the next caller's), and can be handed to another
+process (`export` / `seed`): the build passes the data it checked to the notebook's kernel.
+"""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+import os
+import pickle
+from collections.abc import Callable, Hashable, Iterable
+from pathlib import Path
+from typing import Any, TypeVar
+
+T = TypeVar("T")
+_LIMIT = 512  # entries kept: tables and years of a few satker-years, oldest dropped first
+_HASHED_BYTES = 5_000_000  # larger files are keyed by size and mtime, not read
+
+
+def content_key(paths: Iterable[Path]) -> bytes:
+    """Hash the names and bytes of these files (folders: every file below, sorted)."""
+    digest = hashlib.blake2b(digest_size=20)
+    for path in paths:
+        files = sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
+        for file in files:
+            digest.update(os.fsencode(file) + b"\0")
+            try:
+                stat = file.stat()
+                if stat.st_size > _HASHED_BYTES:
+                    # Never read a huge file just to key it (the loader refuses it anyway).
+                    digest.update(f"{stat.st_size}:{stat.st_mtime_ns}".encode())
+                else:
+                    with open(file, "rb") as handle:
+                        digest.update(handle.read())
+            except OSError:
+                digest.update(b"\1absent")
+            digest.update(b"\0")
+    return digest.digest()
+
+
+class ContentMemo:
+    """Results keyed by (name, content of their input files)."""
+
+    def __init__(self) -> None:
+        self._entries: dict[Hashable, tuple[bytes, Any]] = {}
+
+    def recall(self, name: Hashable, inputs: Iterable[Path], compute: Callable[[], T]) -> T:
+        """Return `compute()`, or a copy of its remembered result for the same file content.
+
+        An exception from `compute` is raised and nothing is remembered.
+        """
+        key = content_key(inputs)
+        hit = self._entries.get(name)
+        if hit is not None and hit[0] == key:
+            return copy.deepcopy(hit[1])  # type: ignore[no-any-return]
+        value = compute()
+        self._entries.pop(name, None)
+        self._entries[name] = (key, copy.deepcopy(value))
+        while len(self._entries) > _LIMIT:
+            self._entries.pop(next(iter(self._entries)))
+        return value
+
+    def clear(self) -> None:
+        """Forget everything."""
+        self._entries.clear()
+
+    def export(self) -> bytes:
+        """Every entry, pickled, for `seed` in another process of the same code."""
+        return pickle.dumps(self._entries, protocol=pickle.HIGHEST_PROTOCOL)
+
+    def seed(self, exported: bytes) -> None:
+        """Add the entries of another process's `export` (trusted: our own temp file)."""
+        self._entries.update(pickle.loads(exported))  # noqa: S301
+
+
+#: Satker-years loaded by `loading.load_year` and renstra tables by `tren.read_renstra`.
+DATA = ContentMemo()

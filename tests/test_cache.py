@@ -1,0 +1,141 @@
+"""Nothing rebuilt needlessly: the build key, and a build reused until an input changes."""
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from lakipkit import cache
+from lakipkit.build import build_report, notebook_path
+from lakipkit.cli import main
+
+REPO = Path(__file__).resolve().parent.parent
+FIXTURE = REPO / "tests" / "fixtures" / "data"
+SATKER, TAHUN = "contoh-satker", 2023
+SETTINGS = {"parameters": {"cap": None}, "formats": ["html"], "laporan": "tahunan", "pdf": None}
+
+
+@pytest.fixture
+def inputs(tmp_path):
+    data = tmp_path / "data"
+    shutil.copytree(FIXTURE / SATKER, data / SATKER)
+    notebook = tmp_path / "laporan.ipynb"
+    shutil.copy(notebook_path(), notebook)
+    package = tmp_path / "pkg"
+    shutil.copytree(cache.PACKAGE_DIR, package, ignore=shutil.ignore_patterns("__pycache__"))
+    return data, notebook, package
+
+
+def _key(data, notebook, package, settings=SETTINGS, tahun=TAHUN):
+    return cache.build_key(data, SATKER, tahun, notebook, settings, package_dir=package)
+
+
+def _append(path, text="\n"):
+    path.write_text(path.read_text(encoding="utf-8") + text, encoding="utf-8")
+
+
+def _earlier_year(data):
+    (data / SATKER / "2022").mkdir()
+    (data / SATKER / "2022" / "laporan.yaml").write_text("judul: x\n")
+
+
+def test_same_inputs_same_key_and_every_kind_of_change_a_new_one(inputs):
+    data, notebook, package = inputs
+    key = _key(*inputs)
+    assert _key(*inputs) == key
+    (package / "__pycache__").mkdir(exist_ok=True)
+    (package / "__pycache__" / "x.pyc").write_bytes(b"compiled")  # not an input
+    assert _key(*inputs) == key
+
+    changes = {
+        "data csv": lambda: _append(data / SATKER / str(TAHUN) / "indikator.csv"),
+        "narrative": lambda: _append(data / SATKER / str(TAHUN) / "narasi" / "kata_pengantar.md"),
+        "satker file": lambda: _append(data / SATKER / "satker.yaml", "# x\n"),
+        "earlier year": lambda: _earlier_year(data),
+        "notebook": lambda: _append(notebook, " "),
+        "package code": lambda: _append(package / "tables.py", "# x\n"),
+        "template": lambda: _append(package / "templates" / "lakip" / "lakip.css", "/* x */\n"),
+    }
+    seen = {key}
+    for name, change in changes.items():
+        change()
+        new = _key(*inputs)
+        assert new not in seen, name
+        seen.add(new)
+    for name, settings in {
+        "cap": {**SETTINGS, "parameters": {"cap": 120}},
+        "formats": {**SETTINGS, "formats": ["html", "pdf"]},
+        "engine": {**SETTINGS, "pdf": "weasyprint"},
+        "kind": {**SETTINGS, "laporan": "triwulan"},
+    }.items():
+        assert _key(*inputs, settings=settings) not in seen, name
+
+
+def test_a_later_year_does_not_invalidate_an_earlier_report(inputs):
+    data, _, _ = inputs
+    key = _key(*inputs)
+    (data / SATKER / str(TAHUN + 1)).mkdir()
+    (data / SATKER / str(TAHUN + 1) / "indikator.csv").write_text("id\n")
+    assert _key(*inputs) == key
+
+
+def test_record_is_reused_only_while_the_outputs_are_unchanged(tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    out = tmp_path / "out"
+    out.mkdir()
+    html = out / "r.html"
+    html.write_text("<p>1</p>")
+    assert cache.reusable(out, "r", "k") is None
+    cache.record(out, "r", "k", {"html": html})
+    assert list(out.iterdir()) == [html]  # the record lives in the cache folder
+    assert cache.reusable(out, "r", "k") == {"html": html}
+    assert cache.reusable(out, "r", "other") is None
+    html.write_text("<p>edited by hand</p>")
+    assert cache.reusable(out, "r", "k") is None
+    html.unlink()
+    assert cache.reusable(out, "r", "k") is None
+
+
+@pytest.mark.slow
+def test_unchanged_build_is_reused_and_says_so_paksa_and_edits_rebuild(
+    tmp_path, monkeypatch, capsys
+):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    data = tmp_path / "data"
+    shutil.copytree(FIXTURE / SATKER, data / SATKER)
+    out = tmp_path / "out"
+    first = build_report(data, SATKER, TAHUN, out, formats=("html",))
+    assert not first.cached
+    stamps = {path: path.stat().st_mtime_ns for path in first.paths}
+    messages = []
+    again = build_report(data, SATKER, TAHUN, out, formats=("html",), progress=messages.append)
+    assert again.cached and again.paths == first.paths
+    assert {path: path.stat().st_mtime_ns for path in again.paths} == stamps  # untouched
+    assert messages == ["tidak ada perubahan sejak build terakhir: berkas yang ada dipakai"]
+
+    args = ["build", "--tahun", str(TAHUN), "--satker", SATKER, "--data", str(data)]
+    args += ["--output", str(out), "--format", "html"]
+    assert main(args) == 0  # the CLI passes cap and skala: other settings, one more build
+    capsys.readouterr()
+    assert main(args) == 0
+    assert "tidak ada perubahan sejak build terakhir" in capsys.readouterr().err
+    assert main([*args, "--paksa"]) == 0
+    assert "tidak ada perubahan" not in capsys.readouterr().err
+
+    _append(data / SATKER / str(TAHUN) / "narasi" / "kata_pengantar.md", "\nKalimat baru uji.\n")
+    edited = build_report(data, SATKER, TAHUN, out, formats=("html",))
+    assert not edited.cached and "Kalimat baru uji." in edited.html.read_text(encoding="utf-8")
+
+
+def test_records_of_vanished_folders_are_pruned(tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    html = tmp_path / "r.html"
+    html.write_text("x")
+    for i in range(205):
+        folder = tmp_path / "tmp" / str(i)
+        folder.mkdir(parents=True)
+        cache.record(folder, "r", "k", {"html": html})
+        if i < 150:
+            folder.rmdir()
+    kept = list((tmp_path / "cache" / "lakipkit" / "build").glob("*.json"))
+    assert 55 <= len(kept) <= 60

@@ -1,0 +1,71 @@
+"""Results remembered per file content (lakipkit.memo) and the loader using it."""
+
+import pathlib
+import shutil
+from pathlib import Path
+
+import pytest
+
+from lakipkit.loading import load_year
+from lakipkit.memo import DATA, ContentMemo, content_key
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+def test_key_follows_content_not_time(tmp_path):
+    (tmp_path / "a.csv").write_text("x\n1\n")
+    first = content_key([tmp_path])
+    (tmp_path / "a.csv").write_text("x\n1\n")  # rewritten, same bytes
+    assert content_key([tmp_path]) == first
+    (tmp_path / "a.csv").write_text("x\n2\n")  # same size, same clock tick possibly
+    assert content_key([tmp_path]) != first
+    (tmp_path / "b.csv").write_text("")
+    assert content_key([tmp_path]) != first
+
+
+def test_recall_computes_once_per_content_and_hands_out_copies(tmp_path):
+    source = tmp_path / "a.txt"
+    source.write_text("1")
+    memo, calls = ContentMemo(), []
+
+    def compute():
+        calls.append(1)
+        return {"rows": [int(source.read_text())]}
+
+    first = memo.recall("a", [source], compute)
+    first["rows"].append(99)  # a caller's change stays its own
+    assert memo.recall("a", [source], compute) == {"rows": [1]} and len(calls) == 1
+    source.write_text("2")
+    assert memo.recall("a", [source], compute) == {"rows": [2]} and len(calls) == 2
+
+
+def test_failures_are_not_remembered(tmp_path):
+    memo = ContentMemo()
+    with pytest.raises(ValueError):
+        memo.recall("a", [tmp_path], lambda: (_ for _ in ()).throw(ValueError("bad")))
+    assert memo.recall("a", [tmp_path], lambda: 3) == 3
+
+
+def test_export_and_seed_carry_entries_to_another_memo(tmp_path):
+    source = tmp_path / "a.txt"
+    source.write_text("1")
+    one, other = ContentMemo(), ContentMemo()
+    one.recall("a", [source], lambda: [1])
+    other.seed(one.export())
+    assert other.recall("a", [source], lambda: pytest.fail("recomputed")) == [1]
+
+
+def test_load_year_reads_again_only_after_an_edit(tmp_path, monkeypatch):
+    data = tmp_path / "data"
+    shutil.copytree(FIXTURES / "data" / "contoh-satker", data / "contoh-satker")
+    DATA.clear()
+    first = load_year(data, "contoh-satker", 2023)
+    reads = []
+    original = pathlib.Path.read_bytes
+    monkeypatch.setattr(pathlib.Path, "read_bytes", lambda p: reads.append(p) or original(p))
+    again = load_year(data, "contoh-satker", 2023)
+    assert reads == [] and again.indikator.equals(first.indikator)
+    indikator = data / "contoh-satker" / "2023" / "indikator.csv"
+    indikator.write_text(indikator.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    load_year(data, "contoh-satker", 2023)
+    assert reads  # the edited year was read again

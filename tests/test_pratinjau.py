@@ -1,0 +1,122 @@
+"""`lakip pratinjau`: served on loopback, rebuilt on an edit, errors shown, stopped cleanly."""
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from lakipkit.pratinjau import Preview, _with_reload, error_page, snapshot
+
+REPO = Path(__file__).resolve().parent.parent
+FIXTURE = REPO / "tests" / "fixtures" / "data"
+SATKER, TAHUN = "contoh-satker", 2023
+WAIT = 240  # seconds: bounded waits, generous for a loaded 2-core machine
+
+
+def test_reload_script_is_in_the_served_copy_only():
+    page = "<html><body><p>isi</p></body></html>"
+    served = _with_reload(page, 7)
+    assert "<script>" in served and "var versi = 7;" in served and "/versi?setelah=" in served
+    assert served.index("<script>") > served.index("<p>isi</p>")
+    assert "<script" not in page
+
+
+def test_error_page_escapes_the_message():
+    page = error_page("Data belum benar", "x", "indikator.csv\n  baris 2, kolom 'target': <b>")
+    assert "&lt;b&gt;" in page and "<b>" not in page and "baris 2" in page
+
+
+def test_snapshot_sees_edits_new_and_removed_files(tmp_path):
+    (tmp_path / "a.csv").write_text("1")
+    (tmp_path / "skip.txt").write_text("1")
+    folders = {tmp_path: (".csv",)}
+    first = snapshot(folders)
+    assert list(first) == [tmp_path / "a.csv"]
+    (tmp_path / "a.csv").write_text("12")
+    assert snapshot(folders) != first
+    (tmp_path / "b.csv").write_text("")
+    assert tmp_path / "b.csv" in snapshot(folders)
+
+
+def _get(url, timeout=WAIT):
+    with urllib.request.urlopen(url, timeout=timeout) as response:
+        return response.read().decode("utf-8")
+
+
+def _edit(path, old, new):
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+@pytest.mark.slow
+def test_preview_serves_rebuilds_on_edit_shows_bad_data_and_stops(tmp_path):
+    data = tmp_path / "data"
+    shutil.copytree(FIXTURE / SATKER, data / SATKER)
+    kata = data / SATKER / str(TAHUN) / "narasi" / "kata_pengantar.md"
+    indikator = data / SATKER / str(TAHUN) / "indikator.csv"
+    preview = Preview(data, SATKER, TAHUN, port=0)
+    assert preview.url.startswith("http://127.0.0.1:")
+    preview.start()
+    try:
+        page = _get(preview.url)
+        assert "KATA PENGANTAR" in page and "var versi = 1;" in page
+        assert _get(preview.url + "versi") == "1"
+        assert not list((tmp_path).glob("**/*.html"))  # nothing written next to the data
+
+        _edit(kata, "\n", "\nKalimat pratinjau baru.\n")
+        assert _get(preview.url + "versi?setelah=1") == "2"  # what the page's script waits for
+        page = _get(preview.url)
+        assert "Kalimat pratinjau baru." in page and "var versi = 2;" in page
+
+        _edit(indikator, '"97,5%"', "banyak")
+        assert _get(preview.url + "versi?setelah=2") == "3"
+        page = _get(preview.url)
+        assert not preview.ok and "Data belum benar" in page
+        assert "indikator.csv" in page and "baris 2, kolom &#x27;target&#x27;" in page
+        assert "KATA PENGANTAR" not in page and "var versi = 3;" in page  # still reloads
+
+        _edit(indikator, "banyak", '"97,5%"')
+        assert _get(preview.url + "versi?setelah=3") == "4"
+        assert preview.ok and "Kalimat pratinjau baru." in _get(preview.url)
+    finally:
+        preview.stop()
+    with pytest.raises(urllib.error.URLError):
+        _get(preview.url, timeout=5)
+    assert preview._worker is None
+
+
+@pytest.mark.slow
+def test_lakip_pratinjau_prints_its_address_and_stops_on_ctrl_c(tmp_path):
+    data = tmp_path / "data"
+    shutil.copytree(FIXTURE / SATKER, data / SATKER)
+    command = [sys.executable, "-m", "lakipkit.cli", "pratinjau", "--tahun", str(TAHUN)]
+    command += ["--data", str(data), "--port", "0"]
+    process = subprocess.Popen(
+        command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=tmp_path
+    )
+    try:
+        url = process.stdout.readline().strip()
+        assert url.startswith("http://127.0.0.1:")
+        assert "KATA PENGANTAR" in _get(url)
+        process.send_signal(signal.SIGINT)
+        assert process.wait(timeout=60) == 0
+        assert "berhenti" in process.stderr.read()
+    finally:
+        if process.poll() is None:
+            process.kill()
+    time.sleep(1)
+    children = subprocess.run(
+        ["pgrep", "-P", str(process.pid)], capture_output=True, text=True
+    ).stdout
+    assert children == ""
+    with pytest.raises(urllib.error.URLError):
+        _get(url, timeout=5)
+    assert os.path.isdir(data)
