@@ -277,7 +277,7 @@ def _page_style(page: str, numbers: Mapping[str, str], starts: tuple[int, int] |
         "@page sampul { @top-center { content: none; } @bottom-center { content: none; } }",
         "@media print {",
         "  .judul-berjalan { display: none; }",
-        "  nav.daftar a { display: flex; align-items: baseline; }",
+        "  nav.daftar a { display: flex; align-items: last baseline; }",
         '  nav.daftar a::before { content: ""; order: 1; flex: 1 1 auto; min-width: 1.5em;'
         " margin: 0 .3em; border-bottom: 1px dotted #444; }",
         '  nav.daftar a::after, div.depan nav.daftar a.depan::after { content: "";'
