@@ -228,6 +228,23 @@ def test_text_in_organisation_and_profile(tmp_path_factory, text, field):
     _check_report(data)
 
 
+@pytest.mark.slow
+@settings(max_examples=FEW)
+@given(
+    text=TEXT, key=st.sampled_from([("judul",), ("tempat",), ("pk", "tempat"), ("dipa", "nomor")])
+)
+def test_text_in_laporan_yaml(tmp_path_factory, text, key):
+    data = _copy(tmp_path_factory)
+    path = data / SATKER / str(TAHUN) / "laporan.yaml"
+    content = yaml.safe_load(path.read_text(encoding="utf-8"))
+    node = content
+    for part in key[:-1]:
+        node = node[part]
+    node[key[-1]] = text
+    path.write_text(yaml.safe_dump(content, allow_unicode=True), encoding="utf-8")
+    _check_report(data)
+
+
 # -- numbers --------------------------------------------------------------------------------
 
 
