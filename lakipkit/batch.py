@@ -30,10 +30,12 @@ import hashlib
 import json
 import os
 import tempfile
+import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
-from dataclasses import asdict, dataclass, field
+from contextlib import suppress
+from dataclasses import asdict, dataclass, field, replace
 from functools import cache
 from multiprocessing import get_context
 from pathlib import Path
@@ -69,6 +71,9 @@ class BatchOptions:
     parameters: Mapping[str, Any] = field(default_factory=dict)
     laporan: str = "tahunan"
     triwulan: int | None = None
+    #: PDF renderer (`lakipkit.pdf`: chromium or weasyprint), chosen once by the client so
+    #: every worker renders alike; None = the build's default on each worker.
+    pdf_engine: str | None = None
 
     def key(self) -> str:
         """Serialise the options for the fingerprint (sorted, so order does not matter)."""
@@ -78,6 +83,7 @@ class BatchOptions:
                 "parameters": dict(self.parameters),
                 "laporan": self.laporan,
                 "triwulan": self.triwulan,
+                "pdf": self.pdf_engine,
             },
             sort_keys=True,
             default=str,
@@ -254,13 +260,51 @@ def is_current(output_dir: Path, unit: Unit, stamp: str) -> bool:
 # -- the task (worker side) ------------------------------------------------------------------
 
 
-def warm_up() -> None:
-    """Import the build chain once per worker so no unit pays for it (pool initializer)."""
+_WORKER = threading.local()
+_KERNELS: list[Any] = []
+
+
+def worker_kernel() -> Any:
+    """Give this worker thread's warm kernel (`lakipkit.kernel.WarmKernel`), kept for each unit.
+
+    Started on first use (it boots and imports pandas, matplotlib and lakipkit once); a kernel
+    that died (a unit crashed it) is replaced. One per thread: a kernel runs one notebook at a
+    time. Closed when the worker process exits (`close_kernels`).
+    """
+    from lakipkit.build import notebook_path
+    from lakipkit.kernel import WarmKernel
+
+    kernel = getattr(_WORKER, "kernel", None)
+    if kernel is None or not kernel.alive:
+        kernel = WarmKernel(cwd=notebook_path().parent)
+        _WORKER.kernel = kernel
+        _KERNELS.append(kernel)
+    return kernel
+
+
+def close_kernels() -> None:
+    """Shut down every kernel this worker process started."""
+    while _KERNELS:
+        with suppress(Exception):
+            _KERNELS.pop().close()
+
+
+def warm_up(start_kernel: bool = True) -> None:
+    """Start the worker's kernel and import the build chain once (pool initializer).
+
+    Every unit this worker builds then runs in the same kernel, with pandas, matplotlib and
+    lakipkit already imported, and exports with nbconvert already set up. Dask runs tasks in
+    other threads than its plugins: there the kernel starts with the first task instead.
+    """
+    from multiprocessing.util import Finalize
+
     from lakipkit import build
 
     build.skip_slow_format_checkers()
+    if start_kernel:
+        worker_kernel()
+    Finalize(None, close_kernels, exitpriority=10)
     import nbformat  # noqa: F401
-    import papermill  # noqa: F401
     import weasyprint  # noqa: F401
 
     build._html_exporter()
@@ -296,6 +340,9 @@ def build_unit(task: UnitTask) -> UnitResult:
                 parameters=options.parameters,
                 laporan=options.laporan,
                 triwulan=options.triwulan,
+                kernel=worker_kernel(),
+                pdf_engine=options.pdf_engine,
+                paksa=True,  # the client decides what to skip; this folder is new anyway
             )
         except Exception as exc:  # one unit's failure is a row in the account, not a crash
             error = first_error(exc)
@@ -480,6 +527,10 @@ def run_batch(
     outcome with status "gagal".
     """
     options = options or BatchOptions()
+    if "pdf" in options.formats and options.pdf_engine is None:
+        from lakipkit.pdf import default_engine
+
+        options = replace(options, pdf_engine=default_engine())
     data = Path(data_dir).expanduser().resolve()
     output = Path(output_dir).expanduser().resolve()
     todo = list(units) if units is not None else find_units(data, tahun)

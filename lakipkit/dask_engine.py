@@ -20,7 +20,14 @@ from typing import Any
 from distributed import Client, LocalCluster, wait
 from distributed.diagnostics.plugin import WorkerPlugin
 
-from lakipkit.batch import UnitResult, UnitTask, build_unit, warm_up, windowed
+from lakipkit.batch import (
+    UnitResult,
+    UnitTask,
+    build_unit,
+    close_kernels,
+    warm_up,
+    windowed,
+)
 from lakipkit.errors import LakipError
 
 
@@ -30,8 +37,12 @@ class WarmUp(WorkerPlugin):
     name = "lakipkit-warm-up"
 
     def setup(self, worker: Any) -> None:
-        """Run `lakipkit.batch.warm_up` in the worker's process."""
-        warm_up()
+        """Run `lakipkit.batch.warm_up` in the worker's process (kernels start per thread)."""
+        warm_up(start_kernel=False)
+
+    def teardown(self, worker: Any) -> None:
+        """Shut down the kernels the worker's threads started."""
+        close_kernels()
 
 
 class DaskEngine:
