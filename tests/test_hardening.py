@@ -336,7 +336,8 @@ def test_long_unbroken_token_keeps_every_column_on_the_pdf_page():
         compute_capaian(indikator), year.sasaran, year.program, year.kegiatan, "Uji"
     )
     cell = nbformat.v4.new_code_cell("")
-    cell.outputs = [nbformat.v4.new_output("display_data", data={"text/html": table})]
+    html = table._repr_html_() if hasattr(table, "_repr_html_") else str(table)
+    cell.outputs = [nbformat.v4.new_output("display_data", data={"text/html": html})]
     nb = nbformat.v4.new_notebook(
         cells=[nbformat.v4.new_markdown_cell("# BAB I PENDAHULUAN"), cell]
     )
