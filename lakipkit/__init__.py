@@ -40,7 +40,8 @@ from lakipkit.formatting import (
     format_tanggal,
     terbilang,
 )
-from lakipkit.loading import YearData, list_satker, list_years, load_year
+from lakipkit.konsolidasi import Konsolidasi, gabung, load_konsolidasi, read_hierarchy
+from lakipkit.loading import YearData, list_satker, list_years, load_year, read_katalog
 from lakipkit.parsing import parse_angka, parse_nilai, parse_persen, parse_rupiah, parse_tanggal
 from lakipkit.spreadsheet import WorkbookError, import_workbook, write_workbook
 from lakipkit.summary import build_summary
@@ -54,6 +55,7 @@ __all__ = [
     "CapaianSettings",
     "DataValidationError",
     "Finding",
+    "Konsolidasi",
     "LakipError",
     "MissingDataError",
     "ParseError",
@@ -72,15 +74,19 @@ __all__ = [
     "format_rupiah",
     "format_tanggal",
     "import_workbook",
+    "gabung",
     "generate_units",
     "list_satker",
     "list_years",
+    "load_konsolidasi",
     "load_year",
     "parse_angka",
     "parse_nilai",
     "parse_persen",
     "parse_rupiah",
     "parse_tanggal",
+    "read_hierarchy",
+    "read_katalog",
     "rollup",
     "run_periksa",
     "start_year",

@@ -38,9 +38,13 @@ FORMATS = ("html", "pdf")
 EXTRA_FORMATS = ("xlsx", "docx")
 #: Every report file a build may leave (one not rebuilt is removed as stale).
 OUTPUT_FORMATS = (*FORMATS, *EXTRA_FORMATS)
-LAPORAN = ("tahunan", "triwulan")
+LAPORAN = ("tahunan", "triwulan", "konsolidasi")
 TEMPLATE_DIR = Path(__file__).parent / "templates"
-_NOTEBOOK_NAMES = {"tahunan": "laporan.ipynb", "triwulan": "triwulan.ipynb"}
+_NOTEBOOK_NAMES = {
+    "tahunan": "laporan.ipynb",
+    "triwulan": "triwulan.ipynb",
+    "konsolidasi": "konsolidasi.ipynb",
+}
 _FIXED_PARAMETERS = ("tahun", "satker", "data_dir", "output_dir", "triwulan")
 # Timing and path fields that papermill/nbclient write into the executed notebook.
 _VOLATILE_NB_KEYS = ("start_time", "end_time", "duration", "input_path", "output_path")
@@ -93,8 +97,10 @@ def check_laporan(laporan: str, triwulan: int | None) -> int | None:
     rather than ignored, so `--triwulan 3` alone never silently builds the annual report.
     """
     if laporan not in LAPORAN:
-        raise LakipError(f"jenis laporan tidak dikenal: {laporan!r} (pilihan: tahunan, triwulan)")
-    if laporan == "tahunan":
+        raise LakipError(
+            f"jenis laporan tidak dikenal: {laporan!r} (pilihan: {', '.join(LAPORAN)})"
+        )
+    if laporan in ("tahunan", "konsolidasi"):
         if triwulan is not None:
             raise LakipError(
                 f"triwulan {triwulan} hanya untuk laporan triwulan (--laporan triwulan)"
@@ -110,12 +116,16 @@ def check_laporan(laporan: str, triwulan: int | None) -> int | None:
         raise LakipError(str(error)) from error
 
 
-def output_stem(satker: str, tahun: int, triwulan: int | None = None) -> str:
-    """Name the report's files: `laporan-<satker>-<tahun>` or `triwulan-<n>-<satker>-<tahun>`.
+def output_stem(
+    satker: str, tahun: int, triwulan: int | None = None, laporan: str = "tahunan"
+) -> str:
+    """Name the report's files: `laporan-`, `triwulan-<n>-` or `konsolidasi-<satker>-<tahun>`.
 
-    The quarterly report has its own stem, so it never overwrites the annual files that live
-    in the same `<output_dir>/<satker>/<tahun>/` folder.
+    The quarterly and consolidated reports have their own stems, so they never overwrite
+    the annual files that live in the same `<output_dir>/<satker>/<tahun>/` folder.
     """
+    if laporan == "konsolidasi":
+        return f"konsolidasi-{satker}-{tahun}"
     return f"triwulan-{triwulan}-{satker}-{tahun}" if triwulan else f"laporan-{satker}-{tahun}"
 
 
@@ -202,7 +212,7 @@ def build_report(
     say = progress or (lambda message: None)
     data_dir = Path(data_dir).expanduser().resolve()
     target = Path(output_dir).expanduser().resolve() / satker / str(tahun)
-    stem = output_stem(satker, tahun, kuartal)
+    stem = output_stem(satker, tahun, kuartal, laporan)
     skip_slow_format_checkers()
 
     from lakipkit.settings import capaian_settings
@@ -218,7 +228,9 @@ def build_report(
         source,
         {"parameters": params, "formats": sorted(wanted), "laporan": laporan, "pdf": engine},
     )
-    kept = None if paksa else build_cache.reusable(target, stem, key)
+    # a consolidated report reads its children too, which the key does not cover: always built
+    fresh = paksa or laporan == "konsolidasi"
+    kept = None if fresh else build_cache.reusable(target, stem, key)
     if kept is not None:
         with suppress(OSError):
             (target / f"{stem}.failed.ipynb").unlink(missing_ok=True)
@@ -237,11 +249,11 @@ def build_report(
         render_pdf = stack.enter_context(pdf_renderer(engine)) if engine else None
         say(f"memeriksa data {data_dir / satker / str(tahun)}")
         # Data errors surface here as DataValidationError, before the notebook runs.
-        year = _check_data(data_dir, satker, tahun, kuartal)
+        year = _check_data(data_dir, satker, tahun, kuartal, laporan)
         settings = capaian_settings(year.laporan, cap=params.get("cap"), skala=params.get("skala"))
         with locked(target), SignalGuard() as guard:
             remove_leftovers(target)
-            nama = f"triwulan {kuartal}" if kuartal else "laporan"
+            nama = f"triwulan {kuartal}" if kuartal else laporan.replace("tahunan", "laporan")
             staging = Staging(target, guard)
             try:
                 say(f"menjalankan notebook {nama} ({satker} {tahun})")
@@ -271,7 +283,7 @@ def build_report(
                     say(f"ekspor {kind.upper()}")
                     extra = export_extra(kind, html, report_title(year, kuartal))
                     staging.write(f"{stem}.{kind}", extra)
-                summary = None if kuartal else _summary(year, settings)
+                summary = None if kuartal or laporan != "tahunan" else _summary(year, settings)
                 if summary is not None:
                     staging.write("summary.json", summary)
                 guard.check()
@@ -312,7 +324,12 @@ def _result(
 
 
 def report_title(year: Any, triwulan: int | None = None) -> str:
-    """Give the page title: laporan.yaml's `judul`, or 'Pemantauan Kinerja Triwulan III ...'."""
+    """Give the page title: laporan.yaml's `judul`, or 'Pemantauan Kinerja Triwulan III ...'.
+
+    A consolidated report (`konsolidasi.KonsolidasiCek`) carries its own `judul`.
+    """
+    if hasattr(year, "judul"):
+        return str(year.judul)
     if triwulan is None:
         return str(year.laporan.get("judul") or f"LAKIP {year.satker_id} {year.tahun}")
     from lakipkit.triwulan import ROMAWI
@@ -321,13 +338,21 @@ def report_title(year: Any, triwulan: int | None = None) -> str:
     return f"Pemantauan Kinerja Triwulan {ROMAWI[triwulan]} Tahun {year.tahun} | {nama}"
 
 
-def _check_data(data_dir: Path, satker: str, tahun: int, triwulan: int | None) -> Any:
+def _check_data(
+    data_dir: Path, satker: str, tahun: int, triwulan: int | None, laporan: str = "tahunan"
+) -> Any:
     """Load everything the notebook will read, so data errors come before the kernel.
 
     Annual: the year, the earlier years it is compared with and renstra.csv (an earlier year
     with errors fails the build: a comparison must not silently leave a year out).
     Quarterly: the year and anggaran_triwulan.csv. Returns the report's year.
+    Consolidated: the parent, its children's list and the catalogue (a child with errors is
+    left out of the report and named there, so it does not stop the build).
     """
+    if laporan == "konsolidasi":
+        from lakipkit.konsolidasi import check_konsolidasi
+
+        return check_konsolidasi(data_dir, satker, tahun)
     if triwulan is None:
         from lakipkit.tren import load_years, read_renstra
 

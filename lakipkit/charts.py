@@ -218,6 +218,40 @@ def capaian_figures_html(capaian: pd.DataFrame, program: pd.DataFrame, title: st
     return Html("\n".join(parts))
 
 
+def capaian_spread_chart(capaian: pd.DataFrame, labels: pd.Series) -> Figure:
+    """Spread of many units' capaian per indicator: one box per indicator, 100 % line.
+
+    ``capaian`` has ``kode`` and ``capaian`` (one row per unit and indicator, NaN dropped);
+    ``labels`` maps a kode to its text, in the order the boxes are drawn (top to bottom).
+    """
+    kodes = [kode for kode in labels.index if kode in set(capaian["kode"])]
+    groups = capaian.groupby("kode")["capaian"]
+    data = [groups.get_group(kode).to_numpy(dtype=float) for kode in kodes]
+    names = [
+        f"{kode}  {textwrap.shorten(str(labels[kode]), 44, placeholder=' …')}" for kode in kodes
+    ]
+    with rc_context(STYLE):
+        fig = Figure(figsize=(WIDTH_IN, max(1.8, 0.36 * len(kodes) + 1.0)), layout="constrained")
+        ax = fig.add_subplot()
+        y = np.arange(len(kodes))
+        ax.boxplot(
+            data,
+            positions=y,
+            orientation="horizontal",
+            widths=0.55,
+            patch_artist=True,
+            boxprops={"facecolor": "#dce6f0", "edgecolor": _TERCAPAI},
+            medianprops={"color": _TERCAPAI, "linewidth": 1.4},
+            flierprops={"markersize": 2.5, "markeredgecolor": _KOSONG},
+        )
+        ax.set_yticks(y, names)
+        ax.invert_yaxis()
+        ax.axvline(100, color="#333333", linewidth=1, linestyle="--")
+        ax.set_xlabel("Capaian satker (%)")
+        ax.grid(axis="x", color="#dddddd", linewidth=0.6)
+    return fig
+
+
 def penyerapan_chart(anggaran: pd.DataFrame) -> Figure:
     """Penyerapan per kegiatan (`label`, `penyerapan`), with the 100 % line."""
     colors = np.full(len(anggaran), _ANGGARAN)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import re
 import sys
 from collections.abc import Callable, Iterator, Sequence
@@ -162,6 +163,11 @@ def _cmd_build(args: argparse.Namespace) -> int:
     satker = _resolve_satker(args.data, args.satker)
     formats = _formats(args.format)
     parameters = _build_parameters(args)
+    if args.laporan == "konsolidasi":
+        parameters["semua_turunan"] = args.turunan
+        parameters["pekerja"] = getattr(args, "pekerja", None) or os.cpu_count() or 1
+    elif args.turunan:
+        raise LakipError("--turunan hanya untuk --laporan konsolidasi")
     with build_progress(Console(stderr=True)) as progress:
         result = build_report(
             args.data,
@@ -417,8 +423,14 @@ def build_parser() -> argparse.ArgumentParser:
     build.add_argument(
         "--laporan",
         default="tahunan",
-        choices=("tahunan", "triwulan"),
-        help="tahunan (LAKIP, bawaan) atau triwulan (pemantauan kinerja triwulan)",
+        choices=("tahunan", "triwulan", "konsolidasi"),
+        help="tahunan (LAKIP, bawaan), triwulan (pemantauan kinerja triwulan) atau konsolidasi "
+        "(gabungan satker di bawah --satker)",
+    )
+    build.add_argument(
+        "--turunan",
+        action="store_true",
+        help="laporan konsolidasi: himpun seluruh satker di bawahnya, bukan hanya anak langsung",
     )
     build.add_argument("--triwulan", type=int, help="triwulan 1-4, wajib untuk --laporan triwulan")
     build.add_argument(

@@ -26,6 +26,7 @@ from pathlib import Path
 import pandas as pd
 
 from lakipkit.errors import LakipError
+from lakipkit.loading import KATALOG_DIR
 
 #: Tag of the folder's README.md: a folder holding it may be overwritten by a new run.
 PENANDA = "<!-- lakipkit-contoh -->"
@@ -255,7 +256,8 @@ def generate_units(
     target.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}-", dir=target.parent))
     try:
-        _write(staging / "README.md", _readme(units, years, benih))
+        (staging / KATALOG_DIR).mkdir()
+        _write(staging / KATALOG_DIR / "indikator.csv", _katalog_csv())
         planted: list[str] = []
         for unit in units:
             folder = staging / unit.id
@@ -314,6 +316,17 @@ def _nilai(value: float, satuan: str, bulat: bool) -> str:
         return f"{round(value)} {satuan}"
     text = f"{value:.1f}".rstrip("0").rstrip(".").replace(".", ",")
     return f"{text}%" if satuan == "%" else f"{text} {satuan}"
+
+
+def _katalog_csv() -> str:
+    """Write the catalogue the generated units refer to (data/katalog/indikator.csv)."""
+    return _csv(
+        "kode,uraian,satuan,polaritas,rumus,skala,agregasi,bobot,keterangan",
+        [
+            (i.kode, i.uraian, i.satuan, i.polaritas, "", "", i.agregasi, i.bobot, "rekaan")
+            for i in KATALOG
+        ],
+    )
 
 
 def _satker_yaml(unit: Unit) -> str:
@@ -375,7 +388,10 @@ def _write_year(folder: Path, unit: Unit, tahun: int, benih: int, peluang: float
     indikator, realisasi = _indicators(rng, unit)
     _write(
         folder / "indikator.csv",
-        _csv("id,sasaran,uraian,satuan,target,polaritas,rumus,skala,agregasi_triwulan", indikator),
+        _csv(
+            "id,sasaran,uraian,satuan,target,polaritas,rumus,skala,agregasi_triwulan,katalog",
+            indikator,
+        ),
     )
     _write(folder / "realisasi.csv", _csv("indikator,realisasi,keterangan", realisasi))
     anggaran, where = _budget(rng, unit, planted)
@@ -432,13 +448,14 @@ def _indicators(
                 "",
                 "",
                 "",
+                item.kode,
             )
         )
         realisasi.append((ident, "" if kosong else _nilai(nilai, item.satuan, item.bulat), ""))
     if rng.random() < 0.1:
         ident, sasaran, uraian, satuan, target = _LOKAL
         indikator.append((ident, sasaran, uraian, satuan, _nilai(target, satuan, False),
-                          "positif", "", "", ""))  # fmt: skip
+                          "positif", "", "", "", ""))  # fmt: skip
         nilai = min(100.0, rng.gauss(target, 5))
         realisasi.append((ident, _nilai(nilai, satuan, False), "indikator satker sendiri"))
     return indikator, realisasi
@@ -502,10 +519,11 @@ def _readme(
         f"- unit: {len(units)} ({counts})\n"
         f"- tahun: {tahun}\n"
         f"- benih (seed): {benih}\n\n"
-        "Setiap unit memuat indikator katalog yang sama (PK dari atas ke bawah), beberapa\n"
-        "menambah satu indikator sendiri (WA-90). Sebagian realisasi sengaja kosong (belum\n"
-        "ada data) dan sebagian baris anggaran tanpa realisasi; `lakip periksa` menyebutnya\n"
-        "sebagai peringatan.\n\n"
+        "Setiap unit memuat indikator katalog yang sama (`katalog/indikator.csv`, PK dari\n"
+        "atas ke bawah); beberapa menambah satu indikator sendiri (WA-90). Sebagian realisasi\n"
+        "sengaja kosong (belum ada data) dan sebagian baris anggaran tanpa realisasi;\n"
+        "`lakip periksa` menyebutnya sebagai peringatan. Setiap `satker.yaml` menyebut satker\n"
+        "induknya (`satker_induk`).\n\n"
         "## Kontradiksi yang sengaja ditanam\n\n"
         f"{kontradiksi}\n"
     )

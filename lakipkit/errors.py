@@ -39,6 +39,7 @@ KODE: dict[str, str] = {
     "duplicate_id": "id atau kombinasi kunci muncul lebih dari sekali",
     "unknown_reference": "merujuk ke id yang tidak ada",
     "cycle": "hierarki induk membentuk siklus",
+    "katalog_mismatch": "indikator mengubah satuan, polaritas, rumus atau skala indikator katalog",
     "inconsistent": "isian kolom tidak konsisten satu sama lain",
     "missing_column": "kolom wajib tidak ada di header",
     "extra_column": "kolom di header tidak dikenal",

@@ -38,6 +38,7 @@ from lakipkit.errors import DataValidationError, Finding, MissingDataError, Seve
 from lakipkit.formatting import format_rupiah
 from lakipkit.parsing import SKALA, nilai_frame, normalize_satuan, parse_column
 from lakipkit.schemas import (
+    KATALOG,
     REFERENCES,
     TABLES,
     YAML_FILES,
@@ -48,6 +49,8 @@ from lakipkit.schemas import (
 )
 
 SATKER_ID = re.compile(r"[a-z0-9][a-z0-9-]*")
+#: Folder of data/ that holds the shared indicator catalogue, not a satker.
+KATALOG_DIR = "katalog"
 MAX_BYTES = {".csv": 5_000_000, ".yaml": 1_000_000, ".md": 1_000_000}
 #: Most data rows one CSV may hold: far above any unit's budget lines or tables, and below
 #: what the report can lay out (145 000 rows under the byte limit ran for over 10 minutes).
@@ -90,6 +93,7 @@ INDIKATOR_COLUMNS = [
     "target_atas",
     "realisasi_teks",
     "realisasi",
+    "katalog",
 ]
 _TAHUN_BARU = "kelak `lakip tahun-baru` dapat memulai folder tahun baru"
 
@@ -175,11 +179,55 @@ class YearData:
 
 
 def list_satker(data_dir: Path | str) -> list[str]:
-    """Return the satker ids under ``data_dir`` (folders named like a satker id), sorted."""
+    """Return the satker ids under ``data_dir`` (folders named like a satker id), sorted.
+
+    ``katalog/`` holds the shared indicator catalogue, not a satker.
+    """
     data_dir = Path(data_dir)
     if not data_dir.is_dir():
         raise MissingDataError(data_dir, "buat folder data dengan satu sub-folder per satker")
-    return sorted(p.name for p in data_dir.iterdir() if p.is_dir() and SATKER_ID.fullmatch(p.name))
+    return sorted(
+        p.name
+        for p in data_dir.iterdir()
+        if p.is_dir() and SATKER_ID.fullmatch(p.name) and p.name != KATALOG_DIR
+    )
+
+
+def load_profil(data_dir: Path | str, satker: str) -> dict[str, Any]:
+    """Read and check one satker.yaml; raise ``DataValidationError`` listing its errors."""
+    data_dir = Path(data_dir)
+    path = _satker_dir(data_dir, satker) / "satker.yaml"
+    if not path.is_file():
+        raise MissingDataError(path, "buat satker.yaml (lihat data/README.md)")
+    findings: list[Finding] = []
+    profil = _read_yaml(path, data_dir, findings)
+    errors = [f for f in findings if f.severity == "error"]
+    if errors:
+        raise DataValidationError(errors, [f for f in findings if f.severity == "warning"])
+    return profil.data or {}
+
+
+def read_katalog(
+    data_dir: Path | str, findings: list[Finding] | None = None
+) -> pd.DataFrame | None:
+    """Read data/katalog/indikator.csv, typed; None when absent or unreadable.
+
+    Problems go to ``findings`` when given; otherwise errors raise ``DataValidationError``.
+    """
+    data_dir = Path(data_dir)
+    own: list[Finding] = []
+    path = data_dir / KATALOG.file
+    raw = read_table(path, KATALOG, data_dir, own)
+    if raw is not None and not _lacks_columns(raw, KATALOG.model):
+        own += _katalog_rules(raw, str(path))
+    if findings is not None:
+        findings += own
+    elif any(f.severity == "error" for f in own):
+        errors = [f for f in own if f.severity == "error"]
+        raise DataValidationError(errors, [f for f in own if f.severity == "warning"])
+    if raw is None or _lacks_columns(raw, KATALOG.model):
+        return None
+    return typed_frame(raw, KATALOG.model)
 
 
 def list_years(data_dir: Path | str, satker: str) -> list[int]:
@@ -231,6 +279,9 @@ def _load_year(data_dir: Path | str, satker: str, tahun: int) -> YearData:
     findings += _cross_checks(frames, broken, shown)
     findings += _rupiah_checks(frames, shown)
     findings += _yaml_checks(profil, laporan, int(tahun))
+    findings += _induk_checks(data_dir, satker, profil)
+    if "indikator.csv" not in broken:
+        findings += _katalog_checks(data_dir, frames["indikator.csv"], shown["indikator.csv"])
     narasi = _read_narasi(year_dir / "narasi", data_dir, findings, frames)
 
     errors = [f for f in findings if f.severity == "error"]
@@ -899,6 +950,101 @@ def _cross_checks(
         "lebih awal dari tanggal mulai",
         "selesai tidak sebelum mulai",
     )
+    return findings
+
+
+def _induk_checks(data_dir: Path, satker: str, profil: _Yaml) -> list[Finding]:
+    """Check satker_induk: an existing unit, and no unit above this one is this one."""
+    induk = (profil.data or {}).get("satker_induk") or ""
+    if not induk:
+        return []
+    row, parent = profil.lines.get(("satker_induk",)), induk
+    if induk != satker and not (data_dir / induk / "satker.yaml").is_file():
+        message = f"tidak ada satker {induk} (folder berisi satker.yaml) di folder data"
+        expected = "id satker lain di folder data, atau kosong di puncak"
+        return [
+            _finding(
+                profil.file, "unknown_reference", message, expected,
+                row=row, column="satker_induk", value=induk,
+            )
+        ]  # fmt: skip
+    seen = [satker]
+    while induk and induk not in seen:
+        seen.append(induk)
+        try:
+            induk = load_profil(data_dir, induk).get("satker_induk") or ""
+        except (DataValidationError, MissingDataError):
+            return []  # that unit's own check reports its file
+    if not induk:
+        return []
+    chain = " -> ".join([*seen, induk])
+    message = f"membentuk siklus induk ({chain})"
+    expected = "hierarki tanpa putaran: satker puncak tanpa satker_induk"
+    return [
+        _finding(
+            profil.file, "cycle", message, expected, row=row, column="satker_induk", value=parent
+        )
+    ]
+
+
+def _katalog_rules(katalog: pd.DataFrame, file: str) -> list[Finding]:
+    """Check the catalogue's own rows: skala with kualitatif, bobot with a weighted mean."""
+    kualitatif = katalog["polaritas"] == "kualitatif"
+    skala, bobot, rumus = (
+        katalog.get(c, pd.Series("", index=katalog.index, name=c))
+        for c in ("skala", "bobot", "rumus")
+    )
+    tertimbang = katalog["agregasi"] == "rata-rata-tertimbang"
+    return [
+        *_flag(skala[kualitatif & (skala == "")], file, "required_empty",
+               "kosong padahal polaritas kualitatif", "opini_bpk atau predikat_sakip"),
+        *_flag(skala[~kualitatif & (skala != "")], file, "inconsistent",
+               "diisi padahal polaritas bukan kualitatif", "kosong"),
+        *_flag(rumus[(katalog["polaritas"] != "negatif") & (rumus != "")], file, "inconsistent",
+               "diisi padahal polaritas bukan negatif", "kosong"),
+        *_flag(bobot[tertimbang & (bobot == "")], file, "required_empty",
+               "kosong padahal agregasi rata-rata-tertimbang", "pagu atau dpt"),
+        *_flag(bobot[~tertimbang & (bobot != "")], file, "inconsistent",
+               "diisi padahal agregasi bukan rata-rata-tertimbang", "kosong"),
+    ]  # fmt: skip
+
+
+def _katalog_checks(data_dir: Path, indikator: pd.DataFrame, file: str) -> list[Finding]:
+    """Check indikator.csv's catalogue references: known codes, same satuan and polaritas.
+
+    A unit may word the uraian its own way and add indicators of its own (katalog empty);
+    it may not change how a catalogue indicator is measured, or the units could not be
+    combined. The catalogue's own problems are reported too (with its path).
+    """
+    refs = indikator["katalog"]
+    if refs.isna().all():
+        return []
+    findings: list[Finding] = []
+    katalog = read_katalog(data_dir, findings)
+    if katalog is None:
+        return findings + _unknown(refs, [], file, KATALOG.file)
+    findings += _unknown(refs, katalog["kode"].dropna(), file, KATALOG.file)
+    acuan = katalog.drop_duplicates("kode").set_index("kode")
+    known = refs.notna() & refs.isin(acuan.index)
+    negatif = indikator["polaritas"] == "negatif"
+    for column in ("satuan", "polaritas", "rumus", "skala"):
+        own = indikator[column].astype("string")
+        theirs = refs.map(acuan[column]).astype("string")
+        a, b = own.fillna(""), theirs.fillna("")
+        if column == "rumus":  # a negatif indicator without rumus uses sakip
+            a, b = a.mask(negatif & (a == ""), "sakip"), b.mask(negatif & (b == ""), "sakip")
+        if column == "satuan":
+            a, b = a.map(normalize_satuan), b.map(normalize_satuan)
+        differs = known & (a != b)
+        message = (
+            "berbeda dari katalog "
+            + refs[differs]
+            + " ('"
+            + theirs[differs].fillna("kosong")
+            + "')"
+        )
+        expected = f"{column} sama dengan katalog, atau kosongkan kolom katalog (indikator sendiri)"
+        findings += _flag(indikator[column][differs], file, "katalog_mismatch", message, expected)
     return findings
 
 

@@ -165,6 +165,13 @@ class Indikator(_Csv):
     agregasi_triwulan: Series[str] | None = opsional(
         "cara menggabung realisasi triwulan (bawaan: terakhir)", isin=AGREGASI_TRIWULAN
     )
+    katalog: Series[str] | None = opsional(
+        "kode indikator di katalog bersama (data/katalog/indikator.csv); satuan, polaritas, "
+        "rumus dan skala harus sama dengan katalog; kosong = indikator satker sendiri",
+        pattern=ID_PATTERN,
+        unique=True,
+        contoh="KPU-01",
+    )
 
 
 class Realisasi(_Csv):
@@ -380,7 +387,7 @@ class Table:
 
     file: str
     model: type[pa.DataFrameModel]
-    level: str  # "satker" (data/<satker>/) or "tahun" (data/<satker>/<tahun>/)
+    level: str  # "data" (data/), "satker" (data/<satker>/) or "tahun" (data/<satker>/<tahun>/)
     wajib: bool
     min_rows: int
 
@@ -495,8 +502,56 @@ class AnggaranTriwulan(pa.DataFrameModel):
 
 ANGGARAN_TRIWULAN = Table("anggaran_triwulan.csv", AnggaranTriwulan, "tahun", False, 0)
 
+#: How a catalogue indicator's values combine across units (lakipkit.konsolidasi).
+AGREGASI = ("jumlah", "rata-rata", "rata-rata-tertimbang", "minimum", "maksimum")
+#: What weighs a unit in a 'rata-rata-tertimbang': its total pagu, or its DPT (dpt.csv).
+BOBOT = ("pagu", "dpt")
+
+
+class KatalogIndikator(pa.DataFrameModel):
+    """katalog/indikator.csv (next to the satker folders): indicators shared by many units.
+
+    A unit's indikator.csv names one in its ``katalog`` column; its satuan, polaritas, rumus
+    and skala must then be the catalogue's (``lakip periksa`` refuses a change).
+    """
+
+    kode: Series[str] = wajib(
+        "kode indikator katalog, dirujuk kolom katalog di indikator.csv",
+        pattern=ID_PATTERN,
+        unique=True,
+        contoh="KPU-01",
+    )
+    uraian: Series[str] = wajib("rumusan indikator")
+    satuan: Series[str] = wajib("satuan ukur", contoh="%")
+    polaritas: Series[str] = wajib("arah kinerja", isin=POLARITAS)
+    rumus: Series[str] | None = opsional(
+        "rumus capaian polaritas negatif: sakip (bawaan) atau rasio", isin=RUMUS
+    )
+    skala: Series[str] | None = opsional(
+        "skala predikat, wajib untuk polaritas kualitatif", isin=tuple(SKALA)
+    )
+    agregasi: Series[str] = wajib(
+        "cara menggabung nilai antar-satker: jumlah, rata-rata, rata-rata-tertimbang (bobot), "
+        "minimum, maksimum; target dan realisasi digabung dengan cara yang sama",
+        isin=AGREGASI,
+    )
+    bobot: Series[str] | None = opsional(
+        "bobot rata-rata-tertimbang: pagu (jumlah pagu satker) atau dpt (jumlah dpt.csv)",
+        isin=BOBOT,
+    )
+    keterangan: Series[str] | None = opsional("catatan: definisi, sumber data")
+
+    class Config:
+        """Every column declared; text checked, never coerced."""
+
+        strict = True
+        coerce = False
+
+
+KATALOG = Table("katalog/indikator.csv", KatalogIndikator, "data", False, 0)
+
 #: Optional files outside load_year: listed in the data dictionary with the others.
-SIDE_TABLES: tuple[Table, ...] = (RENSTRA, ANGGARAN_TRIWULAN)
+SIDE_TABLES: tuple[Table, ...] = (RENSTRA, ANGGARAN_TRIWULAN, KATALOG)
 
 
 def table(file: str) -> Table:

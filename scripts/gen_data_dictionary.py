@@ -60,7 +60,7 @@ def _allowed(spec) -> str:
 
 def _table_section(table) -> list[str]:
     schema = table.model.to_schema()
-    folder = "data/<satker>/" if table.level == "satker" else "data/<satker>/<tahun>/"
+    folder = {"data": "data/", "satker": "data/<satker>/"}.get(table.level, "data/<satker>/<tahun>/")
     need = "wajib ada" if table.wajib else "opsional"
     if table.min_rows:
         need += f", minimal {table.min_rows} baris data"
