@@ -509,11 +509,7 @@ BOBOT = ("pagu", "dpt")
 
 
 class KatalogIndikator(pa.DataFrameModel):
-    """katalog/indikator.csv (next to the satker folders): indicators shared by many units.
-
-    A unit's indikator.csv names one in its ``katalog`` column; its satuan, polaritas, rumus
-    and skala must then be the catalogue's (``lakip periksa`` refuses a change).
-    """
+    """Indikator bersama banyak satker (dirujuk dari indikator.csv) dan cara menggabungnya."""
 
     kode: Series[str] = wajib(
         "kode indikator katalog, dirujuk kolom katalog di indikator.csv",
