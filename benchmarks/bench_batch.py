@@ -53,7 +53,7 @@ def make_data(root: Path, count: int) -> Path:
     """Write `count` unit-years: lakip contoh if present, else copies of a test fixture."""
     data = root / "data"
     try:
-        from lakipkit.contoh import generate  # noqa: F401  (helper i11a's generator)
+        from lakipkit.contoh import generate_units as generate
     except ImportError:
         generate = None
     if generate is not None:
