@@ -24,7 +24,7 @@ import re
 import warnings
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
-from functools import cache
+from functools import cache, lru_cache
 from html import escape
 from pathlib import Path
 from typing import Any
@@ -199,12 +199,43 @@ def load_profil(data_dir: Path | str, satker: str) -> dict[str, Any]:
     path = _satker_dir(data_dir, satker) / "satker.yaml"
     if not path.is_file():
         raise MissingDataError(path, "buat satker.yaml (lihat data/README.md)")
-    findings: list[Finding] = []
-    profil = _read_yaml(path, data_dir, findings)
+    data, findings = _profil_cached(str(path), str(data_dir), *_stamp(path))
     errors = [f for f in findings if f.severity == "error"]
     if errors:
         raise DataValidationError(errors, [f for f in findings if f.severity == "warning"])
-    return profil.data or {}
+    return dict(data or {})
+
+
+def _stamp(path: Path) -> tuple[int, int]:
+    """Modification time and size: a file read again only when one of them changed."""
+    try:
+        stat = path.stat()
+    except OSError:
+        return (0, -1)
+    return stat.st_mtime_ns, stat.st_size
+
+
+# Units read their parents' satker.yaml and the shared catalogue; a batch or a consolidation
+# reads the same few files hundreds of times in one process, so they are kept per file stamp.
+@lru_cache(maxsize=1024)
+def _profil_cached(
+    path: str, root: str, mtime: int, size: int
+) -> tuple[dict[str, Any] | None, tuple[Finding, ...]]:
+    findings: list[Finding] = []
+    profil = _read_yaml(Path(path), Path(root), findings)
+    return profil.data, tuple(findings)
+
+
+@lru_cache(maxsize=16)
+def _katalog_cached(
+    path: str, root: str, mtime: int, size: int
+) -> tuple[pd.DataFrame | None, tuple[Finding, ...]]:
+    findings: list[Finding] = []
+    raw = read_table(Path(path), KATALOG, Path(root), findings)
+    if raw is None or _lacks_columns(raw, KATALOG.model):
+        return None, tuple(findings)
+    findings += _katalog_rules(raw, path)
+    return typed_frame(raw, KATALOG.model), tuple(findings)
 
 
 def read_katalog(
@@ -215,19 +246,14 @@ def read_katalog(
     Problems go to ``findings`` when given; otherwise errors raise ``DataValidationError``.
     """
     data_dir = Path(data_dir)
-    own: list[Finding] = []
     path = data_dir / KATALOG.file
-    raw = read_table(path, KATALOG, data_dir, own)
-    if raw is not None and not _lacks_columns(raw, KATALOG.model):
-        own += _katalog_rules(raw, str(path))
+    frame, own = _katalog_cached(str(path), str(data_dir), *_stamp(path))
     if findings is not None:
         findings += own
     elif any(f.severity == "error" for f in own):
         errors = [f for f in own if f.severity == "error"]
         raise DataValidationError(errors, [f for f in own if f.severity == "warning"])
-    if raw is None or _lacks_columns(raw, KATALOG.model):
-        return None
-    return typed_frame(raw, KATALOG.model)
+    return None if frame is None else frame.copy()
 
 
 def list_years(data_dir: Path | str, satker: str) -> list[int]:

@@ -547,7 +547,9 @@ class KatalogIndikator(pa.DataFrameModel):
 KATALOG = Table("katalog/indikator.csv", KatalogIndikator, "data", False, 0)
 
 #: Optional files outside load_year: listed in the data dictionary with the others.
-SIDE_TABLES: tuple[Table, ...] = (RENSTRA, ANGGARAN_TRIWULAN, KATALOG)
+SIDE_TABLES: tuple[Table, ...] = (RENSTRA, ANGGARAN_TRIWULAN)
+#: Files shared by every unit under data/ (not part of one satker-year).
+SHARED_TABLES: tuple[Table, ...] = (KATALOG,)
 
 
 def table(file: str) -> Table:

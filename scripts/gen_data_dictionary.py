@@ -17,7 +17,15 @@ from pydantic import BaseModel
 from lakipkit.errors import KODE
 from lakipkit.loading import MAX_BYTES, NARASI
 from lakipkit.parsing import FORMATS
-from lakipkit.schemas import SIDE_TABLES, TABLES, YAML_FILES, Rupiah, Tanggal, columns
+from lakipkit.schemas import (
+    SHARED_TABLES,
+    SIDE_TABLES,
+    TABLES,
+    YAML_FILES,
+    Rupiah,
+    Tanggal,
+    columns,
+)
 
 TARGET = Path(__file__).resolve().parents[1] / "docs" / "data-dictionary.md"
 
@@ -60,7 +68,8 @@ def _allowed(spec) -> str:
 
 def _table_section(table) -> list[str]:
     schema = table.model.to_schema()
-    folder = {"data": "data/", "satker": "data/<satker>/"}.get(table.level, "data/<satker>/<tahun>/")
+    folders = {"data": "data/", "satker": "data/<satker>/"}
+    folder = folders.get(table.level, "data/<satker>/<tahun>/")
     need = "wajib ada" if table.wajib else "opsional"
     if table.min_rows:
         need += f", minimal {table.min_rows} baris data"
@@ -125,7 +134,7 @@ def render() -> str:
     lines = [INTRO, "## Format teks", "", "| format | ditulis seperti |", "|---|---|"]
     lines += [f"| {fmt} | {_md(text)} |" for fmt, text in FORMATS.items()]
     lines += ["| teks | teks bebas |", "", "## File CSV", ""]
-    for table in (*TABLES, *SIDE_TABLES):
+    for table in (*TABLES, *SIDE_TABLES, *SHARED_TABLES):
         lines += _table_section(table)
     lines += ["## File YAML", ""]
     for file, model in YAML_FILES.items():
