@@ -257,15 +257,15 @@ def test_report_tables_speak_indonesian_and_hide_nothing(konsolidasi):
         [td.get_text() for td in tr.find_all("td")]
         for tr in BeautifulSoup(html, "html.parser").find_all("tr")[1:]
     ]
-    assert rows[0][2:7] == ["jumlah", "2 dari 3", "30 kegiatan", "27 kegiatan", "90,00 %"]
+    assert rows[0][2:7] == ["jumlah", "2 dari 3", "30 kegiatan", "27 kegiatan", "90,00%"]
     assert rows[2][2] == "rata-rata tertimbang menurut pagu"
-    assert rows[2][4:7] == ["88,00 %", "86,00 %", "97,73 %"]
+    assert rows[2][4:7] == ["88,00%", "86,00%", "97,73%"]
     assert rows[4][4:] == ["–", "–", "–", TIDAK_DIGABUNG]
     assert "kualitatif tidak digabung" in html
     frame, total = anggaran_anak(konsolidasi)
     budget = BeautifulSoup(kt.anggaran_table(frame, total, "Anggaran"), "html.parser")
     cells = [td.get_text() for td in budget.find_all("tr")[-1].find_all("td")]
-    assert cells[1:] == ["JUMLAH", "Rp 5.000.000.000", "Rp 3.300.000.000", "82,50 %"]
+    assert cells[1:] == ["JUMLAH", "Rp 5.000.000.000", "Rp 3.300.000.000", "82,50%"]
     assert "belum lengkap" in budget.get_text()
     left = kt.left_out_table(konsolidasi, "Belum disertakan")
     assert "KPU Anak D" in left and BELUM_ADA_TAHUN in left
