@@ -26,6 +26,7 @@ from lakipkit.errors import DataValidationError, Finding
 from lakipkit.formatting import format_angka, format_persen, format_rupiah
 from lakipkit.loading import YearData, load_year
 from lakipkit.parsing import nilai_frame, normalize_satuan
+from lakipkit.periode import realisasi_tahunan
 from lakipkit.settings import capaian_settings
 
 #: Every ``Finding.kode`` the audit emits, with what it means.
@@ -39,6 +40,8 @@ KODE_AUDIT: dict[str, str] = {
     "satuan_mismatch": "satuan berbeda dari satuan indikator",
     "realisasi_missing": "indikator PK tanpa realisasi",
     "capaian_implausible": "capaian di luar rentang wajar",
+    "realisasi_periode_mismatch": "realisasi tahunan berbeda dari gabungan realisasi bulanan/"
+    "triwulan menurut agregasi_triwulan indikatornya",
     "rollup_mismatch": "baris anggaran berbeda dari jumlah baris rinciannya",
     "realisasi_unreported": "baris anggaran berpagu tanpa realisasi",
     "persen_terbit_mismatch": "penyerapan tercetak berbeda dari realisasi / pagu",
@@ -115,6 +118,7 @@ def audit_year(year: YearData, settings: AuditSettings | None = None) -> list[Fi
             *_terbit_inconsistent(terbit),
             *_rkt_vs_pk(year, indikator),
             *_realisasi_missing(year, indikator),
+            *_realisasi_periode(year),
             *_capaian_implausible(year, indikator, settings),
             *_rollup(year.anggaran, "anggaran.csv", settings),
             *_rollup(_pendanaan_lines(year.rkt_pendanaan), "rkt_pendanaan.csv", settings),
@@ -537,6 +541,37 @@ def _realisasi_missing(year: YearData, indikator: pd.DataFrame) -> list[Finding]
         expected="realisasi akhir tahun (kosong hanya bila memang belum ada data)",
         message=_concat(
             "indikator PK ", s["id"], " belum punya realisasi: laporan menulis 'belum ada data'"
+        ),
+    )
+
+
+def _realisasi_periode(year: YearData) -> list[Finding]:
+    """Flag a stated year's realisasi that its months or quarters, combined, contradict."""
+    derived = realisasi_tahunan(year.indikator, year.realisasi_bulanan, year.realisasi_triwulan)
+    stated = year.realisasi.set_index("indikator")
+    both = derived.index[derived["realisasi"].notna()].intersection(
+        stated.index[stated["realisasi"].notna()]
+    )
+    hitung, tulis = derived.loc[both, "realisasi"], stated.loc[both, "realisasi"]
+    differs = both[~np.isclose(hitung, tulis, rtol=1e-9, atol=1e-9)]
+    s = pd.DataFrame({"id": differs, "teks": stated.loc[differs, "realisasi_teks"].to_numpy()})
+    return _warnings(
+        "realisasi_periode_mismatch",
+        "realisasi.csv",
+        row=s["id"].map(_row_of(year.realisasi, "indikator")),
+        column="realisasi",
+        value=s["teks"],
+        expected="realisasi yang sama dengan gabungan per periode, atau catatan di keterangan",
+        message=_concat(
+            "realisasi tahunan ",
+            s["id"],
+            " berbeda dari gabungan realisasi ",
+            derived.loc[differs, "sumber"].to_numpy(),
+            " (",
+            derived.loc[differs, "realisasi_teks"].to_numpy(),
+            ", agregasi ",
+            year.indikator.set_index("id").loc[differs, "agregasi_triwulan"].to_numpy(),
+            ")",
         ),
     )
 

@@ -34,9 +34,12 @@ import pandas as pd
 import pandera.pandas as pa
 import yaml
 
+from lakipkit import pohon
 from lakipkit.errors import DataValidationError, Finding, MissingDataError, Severity
 from lakipkit.formatting import format_rupiah
 from lakipkit.parsing import SKALA, nilai_frame, normalize_satuan, parse_column
+from lakipkit.periode import realisasi_tahunan, triwulan_dari_bulan
+from lakipkit.pohon import POHON_COLUMNS
 from lakipkit.schemas import (
     KATALOG,
     REFERENCES,
@@ -47,10 +50,13 @@ from lakipkit.schemas import (
     validate_table,
     validate_yaml,
 )
+from lakipkit.settings import level_names
 
 SATKER_ID = re.compile(r"[a-z0-9][a-z0-9-]*")
 #: Folder of data/ that holds the shared indicator catalogue, not a satker.
 KATALOG_DIR = "katalog"
+#: Files a pohon.csv replaces: references to them then point to its nodes.
+_LEVEL_FILES = ("program.csv", "kegiatan.csv")
 MAX_BYTES = {".csv": 5_000_000, ".yaml": 1_000_000, ".md": 1_000_000}
 #: Most data rows one CSV may hold: far above any unit's budget lines or tables, and below
 #: what the report can lay out (145 000 rows under the byte limit ran for over 10 minutes).
@@ -82,6 +88,8 @@ INDIKATOR_COLUMNS = [
     "program",
     "kegiatan",
     "sasaran",
+    "simpul",
+    "tingkat",
     "uraian",
     "satuan",
     "polaritas",
@@ -106,6 +114,9 @@ class YearData:
 
     Frames keep the index of their file (data row - 2). ``indikator`` follows the frame
     contract in docs/architecture.md (PK indicators merged with sasaran and realisasi);
+    ``pohon`` is the performance tree (``lakipkit.pohon``), from pohon.csv or from
+    program.csv + kegiatan.csv, which ``program`` and ``kegiatan`` then keep as read (with
+    pohon.csv they are derived from its program and kegiatan levels);
     ``tabel`` holds the small tables by name; ``narasi`` maps 'bab1_struktur' or
     'analisis/WA-S01' to raw Markdown; ``findings`` holds the warnings.
     """
@@ -129,6 +140,8 @@ class YearData:
     rkt_pendanaan: pd.DataFrame
     pegawai: pd.DataFrame
     organisasi: pd.DataFrame
+    pohon: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=POHON_COLUMNS))
+    realisasi_bulanan: pd.DataFrame = field(default_factory=pd.DataFrame)
     tabel: dict[str, pd.DataFrame] = field(default_factory=dict)
     narasi: dict[str, str] = field(default_factory=dict)
     findings: tuple[Finding, ...] = ()
@@ -302,31 +315,38 @@ def _load_year(data_dir: Path | str, satker: str, tahun: int) -> YearData:
     broken = {t.file for t in TABLES if raw[t.file] is None and paths[t.file].is_file()}
     broken |= {t.file for t in TABLES if _lacks_columns(raw[t.file], t.model)}
     shown = {file: str(path) for file, path in paths.items()}
-    findings += _cross_checks(frames, broken, shown)
+    findings += _tree_source(frames, shown)
+    tree = _pohon(frames)
+    findings += _cross_checks(frames, broken, shown, tree)
     findings += _rupiah_checks(frames, shown)
     findings += _yaml_checks(profil, laporan, int(tahun))
     findings += _induk_checks(data_dir, satker, profil)
     if "indikator.csv" not in broken:
         findings += _katalog_checks(data_dir, frames["indikator.csv"], shown["indikator.csv"])
-    narasi = _read_narasi(year_dir / "narasi", data_dir, findings, frames)
+    if laporan.data is not None and "pohon.csv" not in broken:
+        findings += _tingkat_checks(raw["pohon.csv"], laporan.data, shown["pohon.csv"])
+    narasi = _read_narasi(year_dir / "narasi", data_dir, findings, frames, tree)
 
     errors = [f for f in findings if f.severity == "error"]
     if errors:
         raise DataValidationError(errors, [f for f in findings if f.severity == "warning"])
+    indikator = _indikator(frames, tree)
     return YearData(
         satker_id=satker,
         tahun=int(tahun),
         satker=profil.data or {},
         laporan=laporan.data or {},
-        indikator=_indikator(frames),
+        indikator=indikator,
         tabel={name: frames[f"{name}.csv"] for name in SMALL_TABLES},
         narasi=narasi,
         findings=tuple(findings),
-        program=frames["program.csv"],
-        kegiatan=frames["kegiatan.csv"],
+        pohon=tree,
+        program=_program(frames, tree),
+        kegiatan=_kegiatan(frames, tree),
         sasaran=frames["sasaran.csv"],
         realisasi=frames["realisasi.csv"],
-        realisasi_triwulan=frames["realisasi_triwulan.csv"],
+        realisasi_triwulan=_triwulan(frames, indikator),
+        realisasi_bulanan=frames["realisasi_bulanan.csv"],
         tabel_terbit=frames["tabel_terbit.csv"],
         anggaran=frames["anggaran.csv"],
         anggaran_terbit=frames["anggaran_terbit.csv"],
@@ -650,12 +670,16 @@ def _key_lines(node: yaml.Node, path: tuple[str | int, ...], lines: Lines) -> li
 
 
 def _read_narasi(
-    narasi_dir: Path, root: Path, findings: list[Finding], frames: dict[str, pd.DataFrame]
+    narasi_dir: Path,
+    root: Path,
+    findings: list[Finding],
+    frames: dict[str, pd.DataFrame],
+    tree: pd.DataFrame,
 ) -> dict[str, str]:
     """Read narasi/**/*.md; warn about names the report will not place."""
     if not narasi_dir.is_dir():
         return {}
-    ids = set(frames["sasaran.csv"]["id"].dropna()) | set(frames["kegiatan.csv"]["id"].dropna())
+    ids = set(frames["sasaran.csv"]["id"].dropna()) | set(tree["id"].dropna())
     expected = "salah satu dari " + ", ".join(NARASI) + ", atau analisis/<id sasaran/kegiatan>"
     narasi: dict[str, str] = {}
     for path in _markdown_files(narasi_dir, findings):
@@ -725,15 +749,94 @@ def _cast(values: pd.Series, fmt: str, wajib: bool) -> pd.Series:
     return values.astype("float64")
 
 
-def _indikator(frames: dict[str, pd.DataFrame]) -> pd.DataFrame:
-    """Build the indikator frame of the contract: PK indicators + sasaran + realisasi."""
+def _triwulan(frames: dict[str, pd.DataFrame], indikator: pd.DataFrame) -> pd.DataFrame:
+    """realisasi_triwulan.csv, plus quarters from the months of indicators it leaves out."""
+    own = frames["realisasi_triwulan.csv"]
+    bulanan = frames["realisasi_bulanan.csv"]
+    bulanan = bulanan[~bulanan["indikator"].isin(own["indikator"])]
+    if not len(bulanan):
+        return own
+    return pd.concat([own, triwulan_dari_bulan(indikator, bulanan)], ignore_index=True)
+
+
+def _pohon(frames: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """Build the performance tree from pohon.csv, or from program.csv + kegiatan.csv."""
+    own = frames["pohon.csv"]
+    if len(own):
+        return pohon.ordered(own[pohon.POHON_COLUMNS[:-1]].astype("string"))
+    return pohon.from_program_kegiatan(frames["program.csv"], frames["kegiatan.csv"])
+
+
+def _sasaran_simpul(sasaran: pd.DataFrame) -> pd.Series:
+    """Find the tree node of each sasaran: induk, else its kegiatan, else its programme."""
+    return (
+        sasaran["induk"]
+        .astype("string")
+        .fillna(sasaran["kegiatan"].astype("string"))
+        .fillna(sasaran["program"].astype("string"))
+    )
+
+
+def _program(frames: dict[str, pd.DataFrame], tree: pd.DataFrame) -> pd.DataFrame:
+    """program.csv as read, or the programme level of pohon.csv in its columns."""
+    if not len(frames["pohon.csv"]):
+        return frames["program.csv"]
+    rows = tree[tree["tingkat"].eq("program")]
+    return pd.DataFrame(
+        {
+            "kode": rows["id"],
+            "kode_anggaran": rows["kode_anggaran"],
+            "huruf": rows["nomor"].fillna(""),
+            "nama": rows["nama"],
+        }
+    ).reset_index(drop=True)
+
+
+def _kegiatan(frames: dict[str, pd.DataFrame], tree: pd.DataFrame) -> pd.DataFrame:
+    """kegiatan.csv as read, or the kegiatan level of pohon.csv (codes of the levels below)."""
+    if not len(frames["pohon.csv"]):
+        return frames["kegiatan.csv"]
+    rows = tree[tree["tingkat"].eq("kegiatan")]
+    return pd.DataFrame(
+        {
+            "id": rows["id"],
+            "program": pohon.ancestor_at(rows["id"], tree, "program"),
+            "huruf": rows["nomor"].fillna(""),
+            "nama": rows["nama"],
+            "kode_anggaran": pohon.with_descendant_codes(tree, rows["id"].tolist()).to_numpy(),
+        }
+    ).reset_index(drop=True)
+
+
+def _indikator(frames: dict[str, pd.DataFrame], tree: pd.DataFrame) -> pd.DataFrame:
+    """Build the indikator frame of the contract: PK indicators + sasaran + realisasi + tree."""
     indikator = frames["indikator.csv"].copy()
     sasaran = frames["sasaran.csv"].set_index("id")
     realisasi = frames["realisasi.csv"].set_index("indikator")
-    indikator["program"] = indikator["sasaran"].map(sasaran["program"]).astype("string")
-    indikator["kegiatan"] = indikator["sasaran"].map(sasaran["kegiatan"]).astype("string")
-    indikator["realisasi_teks"] = indikator["id"].map(realisasi["realisasi_teks"]).astype("string")
-    indikator["realisasi"] = indikator["id"].map(realisasi["realisasi"]).astype("float64")
+    via_sasaran = indikator["sasaran"].map(
+        _sasaran_simpul(sasaran.reset_index()).set_axis(sasaran.index)
+    )
+    indikator["simpul"] = indikator["induk"].astype("string").fillna(via_sasaran.astype("string"))
+    level = pd.Series(tree["tingkat"].to_numpy(), index=tree["id"].to_numpy(), dtype="string")
+    indikator["tingkat"] = indikator["simpul"].map(level).astype("string")
+    indikator["program"] = pohon.ancestor_at(indikator["simpul"], tree, "program")
+    indikator["kegiatan"] = pohon.ancestor_at(indikator["simpul"], tree, "kegiatan")
+    stated = indikator["id"].map(realisasi["realisasi_teks"]).astype("string")
+    periods = realisasi_tahunan(
+        frames["indikator.csv"], frames["realisasi_bulanan.csv"], frames["realisasi_triwulan.csv"]
+    ).reindex(indikator["id"])
+    # a row of realisasi.csv is the year's value (empty = belum ada data); without a row the
+    # year's value is derived from the months or quarters (lakipkit.periode)
+    own_row = indikator["id"].isin(realisasi.index)
+    indikator["realisasi_teks"] = stated.where(
+        own_row, pd.Series(periods["realisasi_teks"].to_numpy(), index=indikator.index)
+    ).astype("string")
+    indikator["realisasi"] = (
+        indikator["id"]
+        .map(realisasi["realisasi"])
+        .astype("float64")
+        .where(own_row, periods["realisasi"].to_numpy())
+    )
     negatif = indikator["polaritas"] == "negatif"
     indikator["rumus"] = indikator["rumus"].mask(negatif & indikator["rumus"].isna(), "sakip")
     indikator["agregasi_triwulan"] = indikator["agregasi_triwulan"].fillna("terakhir")
@@ -908,8 +1011,52 @@ def _realisasi_rules(frame: pd.DataFrame, indikator: pd.DataFrame, file: str) ->
     return _nilai_rules(text, meta, file, is_target=False)
 
 
+def _tree_source(frames: dict[str, pd.DataFrame], shown: dict[str, str]) -> list[Finding]:
+    """Refuse a tree written twice: pohon.csv, or program.csv + kegiatan.csv, not both."""
+    if not len(frames["pohon.csv"]):
+        return []
+    both = [f for f in ("program.csv", "kegiatan.csv") if len(frames[f])]
+    if not both:
+        return []
+    message = f"ditulis bersama {' dan '.join(both)}: pohon kinerja ditulis dua kali"
+    expected = (
+        "pohon.csv saja (program dan kegiatan menjadi barisnya), atau program.csv + kegiatan.csv"
+    )
+    return [_finding(shown["pohon.csv"], "inconsistent", message, expected)]
+
+
+def _tingkat_checks(
+    frame: pd.DataFrame | None, laporan: dict[str, Any], file: str
+) -> list[Finding]:
+    """Each node's tingkat is a level of pengaturan.tingkat, below its parent's level."""
+    if frame is None or not len(frame):
+        return []
+    names = list(level_names(laporan))
+    rank = {name: position for position, name in enumerate(names)}
+    tingkat = frame["tingkat"]
+    findings = _flag(
+        tingkat[~tingkat.isin(names) & tingkat.ne("")],
+        file,
+        "not_allowed",
+        "bukan tingkat dalam pengaturan.tingkat di laporan.yaml",
+        "salah satu dari: " + ", ".join(names),
+    )
+    parent_level = (
+        frame["induk"].map(dict(zip(frame["id"], tingkat, strict=False)))
+        if "induk" in frame
+        else tingkat.where(False)
+    )
+    own, above = tingkat.map(rank), parent_level.map(rank)
+    wrong = own.notna() & above.notna() & (own <= above)
+    message = "tidak lebih rendah dari tingkat induknya (" + parent_level[wrong].astype(str) + ")"
+    return findings + _flag(
+        tingkat[wrong], file, "inconsistent", message,
+        "tingkat di bawah tingkat induk, urutan: " + " > ".join(names),
+    )  # fmt: skip
+
+
 def _cross_checks(
-    frames: dict[str, pd.DataFrame], broken: set[str], shown: dict[str, str]
+    frames: dict[str, pd.DataFrame], broken: set[str], shown: dict[str, str], tree: pd.DataFrame
 ) -> list[Finding]:
     """Check rows against other rows and files, skipping checks whose files are broken."""
     findings: list[Finding] = []
@@ -920,13 +1067,31 @@ def _cross_checks(
     def ids(file: str, column: str = "id") -> pd.Series:
         return frames[file][column].dropna()
 
+    def known(target: str, key: str) -> tuple[str, pd.Series]:
+        """With pohon.csv, programmes and kegiatan are its nodes; the tree has every node."""
+        if target == "pohon.csv" or (len(frames["pohon.csv"]) and target in _LEVEL_FILES):
+            return "pohon.csv", tree["id"]
+        return target, ids(target, key)
+
     references = [
-        (source, column, target, ids(target, key)) for source, column, target, key in REFERENCES
+        (source, column, *known(target, key)) for source, column, target, key in REFERENCES
     ]
     for source, column, target, known in references:
         if ok(source, target):
             findings += _unknown(frames[source][column], known, shown[source], target)
 
+    findings += (
+        _tree(frames["pohon.csv"], "id", "induk", shown["pohon.csv"]) if ok("pohon.csv") else []
+    )
+    indikator = frames["indikator.csv"]
+    both = indikator["sasaran"].notna() & indikator["induk"].notna()
+    findings += _flag(
+        indikator["induk"][both],
+        shown["indikator.csv"],
+        "inconsistent",
+        "diisi bersama kolom sasaran",
+        "isi salah satu: sasaran (indikator di bawah sasaran) atau induk (di bawah simpul pohon)",
+    )
     kegiatan, sasaran = frames["kegiatan.csv"], frames["sasaran.csv"]
     if ok("sasaran.csv", "kegiatan.csv"):
         programs = kegiatan.drop_duplicates("id").set_index("id")["program"]
@@ -940,11 +1105,10 @@ def _cross_checks(
             message,
             "kegiatan dari program yang sama",
         )
-    if ok("kegiatan.csv", "anggaran.csv"):
-        codes = kegiatan["kode_anggaran"].str.split(";").explode().str.strip()
-        findings += _unknown(
-            codes, ids("anggaran.csv", "kode"), shown["kegiatan.csv"], "anggaran.csv"
-        )
+    for file in ("kegiatan.csv", "pohon.csv"):
+        if ok(file, "anggaran.csv") and len(frames["anggaran.csv"]):
+            codes = frames[file]["kode_anggaran"].str.split(";").explode().str.strip()
+            findings += _unknown(codes, ids("anggaran.csv", "kode"), shown[file], "anggaran.csv")
     for file, key in (
         ("anggaran.csv", "kode"),
         ("rkt_pendanaan.csv", "kode"),
@@ -955,7 +1119,7 @@ def _cross_checks(
     for file in ("indikator.csv", "rkt_sasaran_strategis.csv", "rkt_program.csv"):
         if ok(file):
             findings += _indicator_rules(frames[file], shown[file])
-    for file in ("realisasi.csv", "realisasi_triwulan.csv"):
+    for file in ("realisasi.csv", "realisasi_triwulan.csv", "realisasi_bulanan.csv"):
         if ok(file, "indikator.csv"):
             findings += _realisasi_rules(frames[file], frames["indikator.csv"], shown[file])
 

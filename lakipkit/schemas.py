@@ -91,6 +91,42 @@ class _Csv(pa.DataFrameModel):
         coerce = False
 
 
+_KODE_ANGGARAN = rf"{ID_PATTERN}(?:\s*;\s*{ID_PATTERN})*"
+
+
+class Pohon(_Csv):
+    """Pohon kinerja: tujuan, sasaran strategis, program, kegiatan, sub kegiatan, ... (opsional).
+
+    Satu baris per simpul, sedalam yang dipakai unit; tingkat mana pun boleh dilewati.
+    Pengganti program.csv + kegiatan.csv (pakai salah satu).
+    """
+
+    id: Series[str] = wajib(
+        "id simpul, stabil antar tahun (boleh kode resmi)",
+        pattern=ID_PATTERN,
+        unique=True,
+        contoh="2.23.02.2.01",
+    )
+    induk: Series[str] | None = opsional(
+        "id simpul induk (baris lain di file ini); kosong di puncak", pattern=ID_PATTERN
+    )
+    tingkat: Series[str] = wajib(
+        "kunci tingkat dari pengaturan.tingkat di laporan.yaml (bawaan: tujuan, "
+        "sasaran_strategis, program, kegiatan, sub_kegiatan)",
+        pattern=r"[a-z][a-z0-9_]*",
+        contoh="sub_kegiatan",
+    )
+    nomor: Series[str] | None = opsional(
+        "nomor atau kode yang dicetak di depan nama, seperti tertulis", contoh="2.23.02"
+    )
+    nama: Series[str] = wajib("nama tujuan/sasaran/program/kegiatan/sub kegiatan")
+    kode_anggaran: Series[str] | None = opsional(
+        "kode baris anggaran (anggaran.csv) yang dibelanjakan simpul ini, dipisah ';'",
+        pattern=_KODE_ANGGARAN,
+        contoh="2.23.02.2.01.0003",
+    )
+
+
 class Program(_Csv):
     """Program dalam Perjanjian Kinerja (PK)."""
 
@@ -117,7 +153,7 @@ class Kegiatan(_Csv):
     nama: Series[str] = wajib("nama kegiatan")
     kode_anggaran: Series[str] | None = opsional(
         "kode anggaran (anggaran.csv) yang dibelanjakan kegiatan, dipisah ';'",
-        pattern=rf"{ID_PATTERN}(?:\s*;\s*{ID_PATTERN})*",
+        pattern=_KODE_ANGGARAN,
         contoh="3355;3360",
     )
 
@@ -128,12 +164,19 @@ class Kegiatan(_Csv):
 
 
 class Sasaran(_Csv):
-    """Sasaran program (kolom kegiatan kosong) atau sasaran kegiatan."""
+    """Sasaran di bawah simpul pohon kinerja (atau program/kegiatan), atau di puncak."""
 
     id: Series[str] = wajib("id sasaran", pattern=ID_PATTERN, unique=True, contoh="WA-a-S01")
-    program: Series[str] = wajib("kode program (program.csv)", pattern=ID_PATTERN, contoh="WA")
+    program: Series[str] | None = opsional(
+        "kode program (program.csv); kosong bila memakai kolom induk",
+        pattern=ID_PATTERN,
+        contoh="WA",
+    )
     kegiatan: Series[str] | None = opsional(
         "id kegiatan (kegiatan.csv); kosong untuk sasaran program", pattern=ID_PATTERN
+    )
+    induk: Series[str] | None = opsional(
+        "id simpul pohon.csv tempat sasaran ini berada; kosong = di puncak", pattern=ID_PATTERN
     )
     no: Series[str] = wajib("nomor urut sasaran dalam program/kegiatan", format="bulat", contoh="1")
     uraian: Series[str] = wajib("rumusan sasaran")
@@ -143,7 +186,16 @@ class Indikator(_Csv):
     """Indikator kinerja PK dengan satuan, target dan polaritas (id stabil antar tahun)."""
 
     id: Series[str] = wajib("id indikator PK", pattern=ID_PATTERN, unique=True, contoh="WA-01")
-    sasaran: Series[str] = wajib("id sasaran (sasaran.csv)", pattern=ID_PATTERN, contoh="WA-S01")
+    sasaran: Series[str] | None = opsional(
+        "id sasaran (sasaran.csv); kosong bila indikator langsung di bawah simpul (induk)",
+        pattern=ID_PATTERN,
+        contoh="WA-S01",
+    )
+    induk: Series[str] | None = opsional(
+        "id simpul pohon.csv bila indikator tidak di bawah sasaran (mis. IKU di bawah sasaran "
+        "strategis); kosong bila kolom sasaran diisi",
+        pattern=ID_PATTERN,
+    )
     uraian: Series[str] = wajib("rumusan indikator")
     satuan: Series[str] = wajib("satuan ukur", contoh="%")
     target: Series[str] = opsional(
@@ -163,7 +215,9 @@ class Indikator(_Csv):
         "skala predikat, wajib untuk polaritas kualitatif", isin=tuple(SKALA)
     )
     agregasi_triwulan: Series[str] | None = opsional(
-        "cara menggabung realisasi triwulan (bawaan: terakhir)", isin=AGREGASI_TRIWULAN
+        "cara menggabung realisasi per bulan/triwulan menjadi realisasi s.d. triwulan dan "
+        "realisasi tahunan: jumlah, terakhir (bawaan), rata-rata",
+        isin=AGREGASI_TRIWULAN,
     )
     katalog: Series[str] | None = opsional(
         "kode indikator di katalog bersama (data/katalog/indikator.csv); satuan, polaritas, "
@@ -200,6 +254,25 @@ class RealisasiTriwulan(_Csv):
         """Columns that must be unique together."""
 
         unique = ["indikator", "triwulan"]
+
+
+class RealisasiBulanan(_Csv):
+    """Realisasi per bulan, bila ada: realisasi tahunan dihitung darinya (agregasi_triwulan)."""
+
+    indikator: Series[str] = wajib("id indikator (indikator.csv)", pattern=ID_PATTERN)
+    bulan: Series[str] = wajib(
+        "bulan 1-12", isin=tuple(str(b) for b in range(1, 13)), format="bulat", contoh="7"
+    )
+    realisasi: Series[str] | None = opsional(
+        "realisasi bulan itu (bukan kumulatif untuk agregasi jumlah); kosong = belum ada data",
+        format="nilai",
+    )
+    keterangan: Series[str] | None = opsional("catatan")
+
+    class Config:
+        """Columns that must be unique together."""
+
+        unique = ["indikator", "bulan"]
 
 
 class TabelTerbit(_Csv):
@@ -395,14 +468,16 @@ class Table:
 TABLES: tuple[Table, ...] = (
     Table("pegawai.csv", Pegawai, "satker", False, 0),
     Table("organisasi.csv", Organisasi, "satker", False, 0),
-    Table("program.csv", Program, "tahun", True, 1),
-    Table("kegiatan.csv", Kegiatan, "tahun", True, 1),
-    Table("sasaran.csv", Sasaran, "tahun", True, 1),
+    Table("pohon.csv", Pohon, "tahun", False, 0),
+    Table("program.csv", Program, "tahun", False, 0),
+    Table("kegiatan.csv", Kegiatan, "tahun", False, 0),
+    Table("sasaran.csv", Sasaran, "tahun", False, 0),
     Table("indikator.csv", Indikator, "tahun", True, 1),
-    Table("realisasi.csv", Realisasi, "tahun", True, 0),
+    Table("realisasi.csv", Realisasi, "tahun", False, 0),
     Table("realisasi_triwulan.csv", RealisasiTriwulan, "tahun", False, 0),
+    Table("realisasi_bulanan.csv", RealisasiBulanan, "tahun", False, 0),
     Table("tabel_terbit.csv", TabelTerbit, "tahun", False, 0),
-    Table("anggaran.csv", Anggaran, "tahun", True, 1),
+    Table("anggaran.csv", Anggaran, "tahun", False, 0),
     Table("anggaran_terbit.csv", AnggaranTerbit, "tahun", False, 0),
     Table("pk_anggaran.csv", PkAnggaran, "tahun", False, 0),
     Table("rkt_sasaran_strategis.csv", RktSasaranStrategis, "tahun", False, 0),
@@ -423,9 +498,12 @@ REFERENCES: tuple[tuple[str, str, str, str], ...] = (
     ("kegiatan.csv", "program", "program.csv", "kode"),
     ("sasaran.csv", "program", "program.csv", "kode"),
     ("sasaran.csv", "kegiatan", "kegiatan.csv", "id"),
+    ("sasaran.csv", "induk", "pohon.csv", "id"),
     ("indikator.csv", "sasaran", "sasaran.csv", "id"),
+    ("indikator.csv", "induk", "pohon.csv", "id"),
     ("realisasi.csv", "indikator", "indikator.csv", "id"),
     ("realisasi_triwulan.csv", "indikator", "indikator.csv", "id"),
+    ("realisasi_bulanan.csv", "indikator", "indikator.csv", "id"),
     ("pk_anggaran.csv", "program", "program.csv", "kode"),
     ("rkt_program.csv", "program", "program.csv", "kode"),
     ("rkt_program.csv", "indikator_pk", "indikator.csv", "id"),

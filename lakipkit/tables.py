@@ -36,6 +36,7 @@ from lakipkit.formatting import (
     format_rupiah,
     format_tanggal,
 )
+from lakipkit.pohon import headings, tree_of, tree_order
 
 GROUP = "kelompok"
 GROUP_LEVEL = "tingkat"
@@ -198,8 +199,9 @@ def indicator_table(
     kind: str = "capaian",
     desimal: int = 2,
     groups: bool = True,
+    pohon: pd.DataFrame | None = None,
 ) -> ReportTable:
-    """Render PK indicators grouped by programme ("A. PROGRAM ...") and kegiatan ("a. ...").
+    """Render PK indicators grouped by the performance tree ("A. PROGRAM ...", "a. ...").
 
     `capaian` is `compute_capaian`'s frame (or `YearData.indikator` for `kind="pk"`), in PK
     order. `kind`: "pk" (target only), "ringkas" (target, realisasi, capaian: the Ikhtisar)
@@ -208,13 +210,20 @@ def indicator_table(
     brackets where a cap changed it; `desimal` is the setting's rounding. A target not set
     yet prints "belum ditetapkan", a missing realisasi "belum ada data". Sasaran number and
     text are printed on their first indicator only;
-    `groups=False` leaves out the programme/kegiatan heading rows (a kegiatan's own table).
+    `groups=False` leaves out the heading rows (a kegiatan's own table). Headings follow
+    `pohon` (`YearData.pohon`, any depth; built from `program` and `kegiatan` when None): one
+    per level of each indicator's node, none for an indicator that hangs under no node.
     """
     info = sasaran.set_index("id")
-    first = _changes(capaian["sasaran"]) | _changes(capaian["kegiatan"])
+    simpul, tree = tree_of(capaian, program, kegiatan, pohon)
+    if groups:  # under its node in tree order (file order within a node)
+        capaian = capaian.iloc[tree_order(simpul, tree).argsort(kind="stable")]
+        simpul = simpul.loc[capaian.index]
+    first = _changes(capaian["sasaran"]) | _changes(simpul)
+    nomor = capaian["sasaran"].map(info["no"]).astype("Int64").astype("string")
     body = pd.DataFrame(
         {
-            "no": capaian["sasaran"].map(info["no"]).astype("string").where(first, "") + ".",
+            "no": nomor.where(first, "") + ".",
             "sasaran": capaian["sasaran"].map(info["uraian"]).where(first, ""),
             "indikator": capaian["uraian"],
             "target": capaian["target_teks"].map(partial(format_nilai, kosong=BELUM_DITETAPKAN)),
@@ -255,26 +264,7 @@ def indicator_table(
     )
     if not groups:
         return render_table(body, columns, title, values=values)
-    programs = program.set_index("kode")
-    kegiatans = kegiatan.set_index("id")
-    program_label = (
-        capaian["program"].map(programs["huruf"])
-        + ". "
-        + capaian["program"].map(programs["nama"]).str.upper()
-    )
-    kegiatan_label = (
-        capaian["kegiatan"].map(kegiatans["huruf"])
-        + ". "
-        + capaian["kegiatan"].map(kegiatans["nama"])
-    )
-    body = _with_headers(
-        body,
-        [
-            (_changes(capaian["program"]), program_label, 1),
-            (_changes(capaian["kegiatan"]) & capaian["kegiatan"].notna(), kegiatan_label, 2),
-        ],
-    )
-    return render_table(body, columns, title, values=values)
+    return render_table(_with_headers(body, headings(simpul, tree)), columns, title, values=values)
 
 
 def capaian_text(capaian: pd.DataFrame, desimal: int = 2) -> pd.Series:

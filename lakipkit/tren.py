@@ -26,9 +26,9 @@ from lakipkit.formatting import format_angka, format_nilai, format_persen
 from lakipkit.loading import YearData, list_years, load_year, read_table, typed_frame
 from lakipkit.narrative import paragraph
 from lakipkit.parsing import nilai_frame, normalize_satuan
+from lakipkit.periode import combine_realisasi
 from lakipkit.schemas import RENSTRA, RenstraTarget
 from lakipkit.tables import ROW_CLASS, Column, render_table
-from lakipkit.triwulan import combine_realisasi
 
 MUNCUL = "muncul"
 HILANG = "hilang"

@@ -27,13 +27,11 @@ from lakipkit.capaian import (
 from lakipkit.errors import DataValidationError, Finding
 from lakipkit.formatting import format_angka, format_nilai, format_persen
 from lakipkit.loading import read_table, typed_frame
+from lakipkit.periode import JUMLAH, TERAKHIR, combine_realisasi, nilai_teks
 from lakipkit.schemas import ANGGARAN_TRIWULAN, AnggaranTriwulan
 from lakipkit.tables import BELUM_DITETAPKAN, ROW_CLASS, Column, capaian_text, render_table
 
 TRIWULAN = (1, 2, 3, 4)
-JUMLAH = "jumlah"
-TERAKHIR = "terakhir"
-RATA_RATA = "rata-rata"
 
 
 def check_triwulan(triwulan: int) -> int:
@@ -41,59 +39,6 @@ def check_triwulan(triwulan: int) -> int:
     if triwulan not in TRIWULAN:
         raise ValueError(f"triwulan {triwulan!r} tidak sah: pilih 1, 2, 3 atau 4")
     return int(triwulan)
-
-
-def nilai_teks(angka: pd.Series, satuan: pd.Series) -> pd.Series:
-    """Write numbers with their satuan as a person would: '82,5%', '7 kegiatan'; NA if none."""
-    satuan = satuan.astype("string").fillna("")
-    sep = pd.Series(np.where(satuan.eq("%") | satuan.eq(""), "", " "), index=angka.index)
-    teks = angka.map(format_angka).astype("string") + sep + satuan
-    return teks.where(angka.notna()).astype("string")
-
-
-def combine_realisasi(laporan: pd.DataFrame, aturan: pd.Series) -> pd.DataFrame:
-    """Combine the realisasi reported over several periods into one value per indicator.
-
-    ``laporan`` has one row per report: ``indikator``, ``urutan`` (the period: a triwulan or
-    a year), ``realisasi`` (number, NaN for a grade), ``realisasi_teks`` (<NA> = not
-    reported) and ``satuan``. ``aturan`` gives each indicator's rule (``jumlah``,
-    ``terakhir``, ``rata-rata``), indexed by indicator id; the result has the same index and
-    ``realisasi``, ``realisasi_teks``, ``periode_dilaporkan`` (how many reports) and
-    ``periode_terakhir``. A grade only combines as ``terakhir``; the other rules give NaN.
-    """
-    ada = laporan[laporan["realisasi_teks"].notna()].sort_values("urutan", kind="stable")
-    per = ada.groupby("indikator", sort=False)
-    hasil = pd.DataFrame(
-        {
-            JUMLAH: per["realisasi"].sum(min_count=1),
-            RATA_RATA: per["realisasi"].mean(),
-            TERAKHIR: per["realisasi"].last(),
-            "teks_terakhir": per["realisasi_teks"].last(),
-            "satuan": per["satuan"].last(),
-            "periode_dilaporkan": per.size(),
-            "periode_terakhir": per["urutan"].max(),
-        }
-    ).reindex(aturan.index)
-    rule = aturan.to_numpy(dtype=object)
-    realisasi = np.select(
-        [rule == JUMLAH, rule == RATA_RATA],
-        [hasil[JUMLAH].to_numpy(dtype=float), hasil[RATA_RATA].to_numpy(dtype=float)],
-        hasil[TERAKHIR].to_numpy(dtype=float),
-    )
-    realisasi = pd.Series(realisasi, index=aturan.index, dtype="float64")
-    teks = (
-        hasil["teks_terakhir"]
-        .astype("string")
-        .where(aturan.eq(TERAKHIR), nilai_teks(realisasi, hasil["satuan"]))
-    )
-    return pd.DataFrame(
-        {
-            "realisasi": realisasi,
-            "realisasi_teks": teks,
-            "periode_dilaporkan": hasil["periode_dilaporkan"].fillna(0).astype("int64"),
-            "periode_terakhir": hasil["periode_terakhir"].astype("Int64"),
-        }
-    )
 
 
 def realisasi_to_date(

@@ -86,6 +86,7 @@ display(
                 year.kegiatan,
                 f"Perjanjian Kinerja Tahun {tahun}: Target, Realisasi dan Capaian",
                 kind="ringkas",
+                pohon=year.pohon,
             )
         },
         year.satker,
@@ -197,6 +198,7 @@ display(
                 year.kegiatan,
                 f"Perjanjian Kinerja Tahun {tahun}",
                 kind="pk",
+                pohon=year.pohon,
             ),
             "pk_anggaran.csv": tables.pk_budget_table(
                 year.pk_anggaran, f"Anggaran Program dalam Perjanjian Kinerja Tahun {tahun}"
@@ -224,6 +226,7 @@ display(
         year.kegiatan,
         "Indikator Kinerja, Target, Realisasi dan Capaian",
         kind="capaian",
+        pohon=year.pohon,
         desimal=settings.desimal,
     )
 )
@@ -347,6 +350,7 @@ display(
         year.kegiatan,
         f"Perjanjian Kinerja Tahun {tahun} {year.satker['nama']}",
         kind="pk",
+        pohon=year.pohon,
     )
 )
 display(tables.pk_budget_table(year.pk_anggaran, f"Anggaran Perjanjian Kinerja Tahun {tahun}"))

@@ -161,7 +161,7 @@ CASES = [
         "catatan",
     ),
     Case("empty file", write(REAL, ""), "empty_file", REAL, None, None),
-    Case("header only", header_only(SAS), "no_rows", SAS, 2, None),
+    Case("header only", header_only(IND), "no_rows", IND, 2, None),
     Case("50 MB file", grow(ANG, 50 * 2**20), "file_too_large", ANG, None, None),
     Case(
         "malformed row",
@@ -671,12 +671,12 @@ def test_missing_satker_folder_says_what_to_create(data_dir):
 
 
 def test_missing_required_files_are_all_named(data_dir):
-    (data_dir / SATKER / "2023" / "sasaran.csv").unlink()
+    (data_dir / SATKER / "2023" / "indikator.csv").unlink()
     (data_dir / SATKER / "2023" / "laporan.yaml").unlink()
     with pytest.raises(MissingDataError) as caught:
         load_year(data_dir, SATKER, 2023)
     message = str(caught.value)
-    assert "sasaran.csv" in message and "laporan.yaml" in message
+    assert "indikator.csv" in message and "laporan.yaml" in message
     assert "docs/data-dictionary.md" in message
 
 

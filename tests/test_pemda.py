@@ -1,0 +1,139 @@
+"""The invented Pemda unit: a performance tree, monthly realisasi, its own settings and bands.
+
+tests/fixtures/data/disarpus-kabupaten-contoh (README there) is shaped like a Pemda LKjIP:
+pohon.csv instead of program.csv/kegiatan.csv, IKU under sasaran strategis, sub kegiatan,
+monthly realisasi, cap 100 % and six coloured bands; no staff or organisation files.
+"""
+
+import json
+import re
+from html import unescape
+from pathlib import Path
+
+import pytest
+
+from lakipkit import cli
+from lakipkit.capaian import compute_capaian
+from lakipkit.loading import load_year
+from lakipkit.settings import capaian_settings, level_names
+from lakipkit.summary import build_summary
+from lakipkit.tables import indicator_table
+
+DATA = Path(__file__).resolve().parent / "fixtures" / "data"
+SATKER = "disarpus-kabupaten-contoh"
+#: Words of the other unit (KPU Kota Bontang) that must never reach this unit's report.
+OTHER_UNIT = ("KPU", "Bontang", "Pemilu", "Komisi Pemilihan", "pemilih", "TIDAK DISEBUT")
+
+
+@pytest.fixture(scope="module")
+def year():
+    return load_year(DATA, SATKER, 2024)
+
+
+@pytest.fixture(scope="module")
+def capaian(year):
+    return compute_capaian(year.indikator, capaian_settings(year.laporan)).set_index("id")
+
+
+def _text(html: str) -> str:
+    return unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html)))
+
+
+def test_tree_has_five_levels_in_tree_order(year):
+    assert list(level_names(year.laporan).values()) == [
+        "Tujuan",
+        "Sasaran Strategis",
+        "Program",
+        "Kegiatan",
+        "Sub Kegiatan",
+    ]
+    assert year.pohon["kedalaman"].max() == 4
+    assert year.pohon["id"].iloc[:3].tolist() == ["T1", "SS1", "2.23.02"]
+    # the programme under no sasaran strategis stands at the top
+    assert year.pohon.set_index("id").loc["2.23.01", "kedalaman"] == 0
+    assert year.program["kode"].tolist() == ["2.23.02", "2.24.02", "2.23.01"]
+
+
+def test_indicators_hang_at_every_level(year):
+    by_id = year.indikator.set_index("id")
+    assert by_id.loc["IKU-01", "tingkat"] == "sasaran_strategis"
+    assert by_id.loc["P-01", "tingkat"] == "program"
+    assert by_id.loc["SK-01", "tingkat"] == "sub_kegiatan"
+    assert by_id.loc["SK-01", "kegiatan"] == "2.23.02.2.01"
+    assert by_id.loc["SK-01", "program"] == "2.23.02"
+    assert by_id.loc["IKU-01", ["program", "kegiatan"]].isna().all()
+
+
+def test_realisasi_from_months_by_each_rule(year):
+    by_id = year.indikator.set_index("id")
+    assert by_id.loc["SK-01", "realisasi"] == 1250  # jumlah of 12 months
+    assert by_id.loc["P-02", "realisasi"] == 73  # rata-rata
+    assert by_id.loc["IKU-03", "realisasi"] == 70  # terakhir (months left empty skipped)
+    assert by_id.loc["P-01", "realisasi"] == 39500  # realisasi.csv states it: kept
+    quarters = year.realisasi_triwulan.set_index(["indikator", "triwulan"])["realisasi"]
+    assert quarters[("SK-01", 1)] == 150 and quarters[("P-02", 4)] == 82
+
+
+def test_cap_and_own_bands(capaian):
+    assert capaian.loc["P-01", "capaian"] == pytest.approx(109.72, abs=0.01)
+    assert capaian.loc["P-01", "capaian_dicetak"] == 100
+    assert capaian.loc["P-01", "status"] == "tercapai"
+    assert capaian.loc["IKU-02", "predikat"] == "Sangat Tinggi"
+    assert capaian.loc["SK-04", "predikat"] == "Tuntas"
+
+
+def test_summary_figures(year):
+    summary = build_summary(year, capaian_settings(year.laporan))
+    assert summary["pengaturan"] == {"cap": 100.0, "skala": "unit"}
+    assert summary["indikator"]["jumlah"] == 9
+    assert summary["indikator"]["tercapai"] == 5
+    assert summary["anggaran"]["pagu"] == 4_115_000_000
+    assert summary["anggaran"]["penyerapan_persen"] == 96.11
+
+
+def test_tabel_3_1_groups_by_the_tree_and_prints_the_capped_capaian(year, capaian):
+    html = indicator_table(
+        capaian.reset_index(), year.sasaran, year.program, year.kegiatan, "T", pohon=year.pohon
+    )
+    text = _text(html)
+    assert text.count("MENINGKATNYA BUDAYA GEMAR MEMBACA MASYARAKAT") == 1  # one heading each
+    assert "2.23.02.2.01.0003 Pengembangan Koleksi Perpustakaan" in text
+    assert "100,00 % (109,72 %)" in text
+    assert "(maks." not in text  # no extra column
+    assert not any(word in text for word in OTHER_UNIT)
+    tujuan = text.index("1. MENINGKATNYA")
+    assert tujuan < text.index("1.1 Meningkatnya") < text.index("2.23.02 Program Pembinaan")
+
+
+def test_periksa_passes_and_summary_runs_from_the_command_line(capsys):
+    args = ["--data", str(DATA), "--satker", SATKER, "--tahun", "2024"]
+    assert cli.main(["periksa", *args]) == 0
+    assert "0 galat, 1 peringatan" in capsys.readouterr().out
+    assert cli.main(["summary", *args]) == 0
+    assert json.loads(capsys.readouterr().out)["satker"] == SATKER
+
+
+@pytest.mark.slow
+def test_report_builds_as_html_and_pdf_without_the_other_units_wording(tmp_path):
+    from pypdf import PdfReader
+
+    from lakipkit.build import build_report
+
+    result = build_report(DATA, SATKER, 2024, tmp_path, formats=("html", "pdf"))
+    html = next(p for p in result.paths if p.suffix == ".html").read_text(encoding="utf-8")
+    text = _text(re.sub(r"<style.*?</style>", "", html, flags=re.S))
+    assert "Dinas Perpustakaan dan Kearsipan Kabupaten Contoh" in text
+    assert "100,00 % (109,72 %)" in text
+    assert not [word for word in OTHER_UNIT if word in text]
+    pdf = next(p for p in result.paths if p.suffix == ".pdf")
+    pages = " ".join(page.extract_text() for page in PdfReader(pdf).pages)
+    assert "Pengembangan Koleksi Perpustakaan" in pages
+    assert not [word for word in OTHER_UNIT if word in pages]
+
+
+def test_periksa_warns_when_a_stated_year_value_contradicts_its_months(year):
+    from lakipkit.audit import audit_year
+
+    [finding] = [f for f in audit_year(year) if f.kode == "realisasi_periode_mismatch"]
+    assert (finding.file, finding.row, finding.value) == ("realisasi.csv", 4, "39500 orang")
+    assert "38.550 orang" in finding.message and "jumlah" in finding.message
