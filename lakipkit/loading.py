@@ -1067,14 +1067,14 @@ def _cross_checks(
     def ids(file: str, column: str = "id") -> pd.Series:
         return frames[file][column].dropna()
 
-    def known(target: str, key: str) -> tuple[str, pd.Series]:
+    def existing(target: str, key: str) -> tuple[str, pd.Series]:
         """With pohon.csv, programmes and kegiatan are its nodes; the tree has every node."""
         if target == "pohon.csv" or (len(frames["pohon.csv"]) and target in _LEVEL_FILES):
             return "pohon.csv", tree["id"]
         return target, ids(target, key)
 
     references = [
-        (source, column, *known(target, key)) for source, column, target, key in REFERENCES
+        (source, column, *existing(target, key)) for source, column, target, key in REFERENCES
     ]
     for source, column, target, known in references:
         if ok(source, target):
