@@ -20,8 +20,9 @@ Severity = Literal["error", "warning"]
 #: Every ``Finding.kode`` the loader emits, with what it means (printed in the data dictionary).
 KODE: dict[str, str] = {
     "invalid_number": "teks bukan angka yang sah",
-    "ambiguous_number": "titik tunggal diikuti tepat tiga angka (mis. 1.234): ribuan atau desimal?",
-    "mixed_separators": "koma dan titik dipakai sekaligus dengan urutan yang salah (mis. 1,234.5)",
+    "ambiguous_number": "titik atau koma tunggal diikuti tepat tiga angka (mis. 1.234 atau "
+    "1,234): ribuan atau desimal?",
+    "mixed_separators": "koma dan titik dipakai sekaligus dengan urutan yang salah (mis. 97,5.0)",
     "mixed_decimal": "satu kolom memakai koma desimal di satu baris dan titik di baris lain",
     "invalid_rupiah": "teks bukan jumlah rupiah utuh",
     "invalid_integer": "teks bukan bilangan bulat",

@@ -1,8 +1,10 @@
 """Strict parsing of numbers, rupiah, values with satuan, ranges, grades and dates.
 
-People write numbers the Indonesian way (``40.719.755.000``, ``97,5%``) or plainly
-(``97.5%``). What is unambiguous is read; what is ambiguous (``1.234``), mixed
-(``1,234.5``) or garbage is refused with a ``ParseError`` that says what was expected.
+People write numbers the Indonesian way (``40.719.755.000``, ``97,5%``), plainly
+(``97.5%``) or paste them from web pages and spreadsheets in the English way
+(``1,004,422,800``, ``1,234.5``, ``Rp1,004,422,800.00``). What only one reading fits is
+read; what two readings fit (``1.234`` and ``1,234``: thousands or decimals?), mixed
+(``97,5.0``) or garbage is refused with a ``ParseError`` that says why and what is expected.
 Column helpers parse each distinct text once and map the result back (no loop over rows).
 """
 
@@ -27,7 +29,9 @@ SKALA: dict[str, tuple[str, ...]] = {
 }
 
 _EXPECT_ANGKA = "angka seperti 97,5% atau 97.5% (ribuan: 1.234.567)"
-_EXPECT_RUPIAH = "rupiah utuh seperti 40.719.755.000, 2685536000 atau Rp 2.685.536.000,-"
+_EXPECT_RUPIAH = (
+    "rupiah utuh seperti 40.719.755.000, 2685536000, Rp 2.685.536.000,- atau 1,004,422,800"
+)
 _EXPECT_NILAI = (
     "angka dengan satuan (95%, 12 kali, 2 laporan), rentang (70-80% atau 70 s.d. 80%) "
     "atau predikat (WTP, WDP, TW, TMP; AA, A, BB, B, CC, C, D)"
@@ -45,9 +49,14 @@ _RANGE_RE = re.compile(
     re.IGNORECASE,
 )
 _RUPIAH_RE = re.compile(
-    r"(?P<sign>-)?\s*(?:Rp\.?\s*)?(?P<num>\d{1,3}(?:\.\d{3})+|\d+)(?:,-|,00)?",
+    r"(?P<sign>-)?\s*(?:Rp\.?\s*)?"
+    r"(?:(?P<num>\d{1,3}(?:\.\d{3})+|\d+)(?:,-|,00?)?|(?P<en>\d{1,3}(?:,\d{3})+)(?:\.00?)?)",
     re.ASCII | re.IGNORECASE,
 )
+#: English grouping as pasted from web pages: commas between thousands (two groups or more,
+#: or one group before a decimal point), an optional decimal point.
+_ENGLISH_RE = re.compile(r"\d{1,3}(?:,\d{3}){2,}(?:\.\d+)?|\d{1,3},\d{3}\.\d+", re.ASCII)
+_AMBIGU = "tanpa pemisah ribuan (1234), ribuan lengkap (1.234.000) atau desimal dengan koma (1,5)"
 _ISO_DATE_RE = re.compile(r"(\d{4})-(\d{2})-(\d{2})", re.ASCII)
 _ID_DATE_RE = re.compile(r"(\d{1,2})\s+([^\W\d_]+)\s+(\d{4})")
 
@@ -95,9 +104,19 @@ def _number(token: str, teks: str) -> tuple[float, str | None]:
             "ambiguous_number",
             teks,
             "ambigu: satu titik diikuti tepat tiga angka bisa berarti ribuan atau desimal",
-            "tanpa pemisah ribuan (1234), ribuan lengkap (1.234.000) "
-            "atau desimal dengan koma (1,234)",
+            _AMBIGU,
         )
+    if re.fullmatch(r"[1-9]\d{0,2},\d{3}", token, re.ASCII):
+        raise ParseError(
+            "ambiguous_number",
+            teks,
+            "ambigu: satu koma diikuti tepat tiga angka bisa berarti desimal (cara Indonesia) "
+            "atau ribuan (cara Inggris, mis. salinan dari halaman web)",
+            _AMBIGU,
+        )
+    if _ENGLISH_RE.fullmatch(token):
+        whole, _, decimals = token.partition(".")
+        return float(f"{whole.replace(',', '')}.{decimals or 0}"), "." if decimals else None
     if re.fullmatch(r"\d{1,3}(?:\.\d{3})+(?:,\d+)?", token, re.ASCII):
         whole, _, decimals = token.partition(",")
         return float(f"{whole.replace('.', '')}.{decimals or 0}"), "," if decimals else None
@@ -146,8 +165,9 @@ def _read_rupiah(teks: str) -> tuple[int, None]:
     match = _RUPIAH_RE.fullmatch(teks)
     if not match:
         raise ParseError("invalid_rupiah", teks, "bukan jumlah rupiah yang sah", _EXPECT_RUPIAH)
-    _refuse_long(match["num"], "invalid_rupiah", teks, _EXPECT_RUPIAH)
-    value = int(match["num"].replace(".", ""))
+    digits = match["num"] or match["en"]
+    _refuse_long(digits, "invalid_rupiah", teks, _EXPECT_RUPIAH)
+    value = int(digits.replace(".", "").replace(",", ""))
     return (-value if match["sign"] else value), None
 
 

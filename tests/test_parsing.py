@@ -2,6 +2,8 @@ import datetime as dt
 
 import pandas as pd
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from lakipkit.errors import ParseError
 from lakipkit.parsing import (
@@ -32,6 +34,10 @@ from lakipkit.parsing import (
         ("1.234,5", 1234.5),
         ("1234", 1234),
         ("1234,567", 1234.567),
+        ("0,125", 0.125),
+        ("1,004,422,800", 1_004_422_800),  # pasted from a web page: only thousands fit
+        ("1,234.5", 1234.5),
+        ("1,004,422.75", 1_004_422.75),
         ("  12 ", 12),
         ("-3,5", -3.5),
     ],
@@ -46,9 +52,11 @@ def test_parse_angka_accepts(text, expected):
         ("1.234", "ambiguous_number", ["ambigu", "ribuan", "desimal"]),
         ("12.500", "ambiguous_number", ["ambigu"]),
         ("1234.567", "ambiguous_number", ["ambigu"]),
-        ("1,234.5", "mixed_separators", ["koma dan titik"]),
+        ("1,234", "ambiguous_number", ["ambigu", "koma", "ribuan", "desimal"]),
+        ("12,500", "ambiguous_number", ["ambigu"]),
         ("97,5.0", "mixed_separators", ["koma dan titik"]),
-        ("1,234,567", "invalid_number", ["bukan angka"]),
+        ("1.234,567,8", "mixed_separators", ["koma dan titik"]),
+        ("1,23,456", "invalid_number", ["bukan angka"]),
         ("1..2", "invalid_number", ["bukan angka"]),
         ("abc", "invalid_number", ["bukan angka"]),
         ("12 kali", "invalid_number", ["bukan angka"]),
@@ -73,6 +81,9 @@ def test_parse_angka_refuses(text, kode, words):
         ("Rp. 2.685.536.000,-", 2_685_536_000),
         ("Rp 40.719.755.000", 40_719_755_000),
         ("rp2.685.536.000,00", 2_685_536_000),
+        ("Rp1.004.422.800,00", 1_004_422_800),
+        ("1,004,422,800", 1_004_422_800),
+        ("Rp 1,004,422,800.00", 1_004_422_800),
         ("2685536000", 2_685_536_000),
         ("1.234", 1234),  # a rupiah column holds whole rupiah: the dot is a thousands separator
         ("-5.000", -5000),  # read; a negative amount is refused later, with its own kode
@@ -83,7 +94,8 @@ def test_parse_rupiah_accepts(text, expected):
 
 
 @pytest.mark.parametrize(
-    "text", ["2.685.536 000", "12.202365.835", "1.234,56", "Rp", "dua juta", "1,234,567", "12.34"]
+    "text",
+    ["2.685.536 000", "12.202365.835", "1.234,56", "Rp", "dua juta", "1,234.567", "12.34", "1,2"],
 )
 def test_parse_rupiah_refuses(text):
     with pytest.raises(ParseError) as caught:
@@ -272,3 +284,44 @@ def test_nilai_frame_splits_values_into_columns():
     assert frame.loc[5, "predikat"] == "WTP" and pd.isna(frame.loc[5, "angka"])
     assert (frame.loc[6, "angka"], frame.loc[6, "atas"]) == (70, 80)
     assert frame.loc[[4, 7], "bentuk"].isna().all()
+
+
+# -- numbers as they are pasted: properties ----------------------------------------------------
+
+
+def _grouped(value: int, sep: str) -> str:
+    return f"{value:,}".replace(",", sep)
+
+
+@given(st.integers(min_value=1_000_000, max_value=10**15))
+def test_whole_amounts_read_the_same_in_every_pasted_form(value):
+    forms = [
+        str(value),
+        _grouped(value, "."),
+        _grouped(value, ","),
+        f"Rp{_grouped(value, '.')},00",
+        f"Rp {_grouped(value, ',')}.00",
+        f"Rp. {_grouped(value, '.')},-",
+    ]
+    assert {parse_rupiah(form) for form in forms} == {value}
+    assert {parse_angka(form) for form in forms[:3]} == {float(value)}
+
+
+@given(st.integers(min_value=1, max_value=999), st.integers(min_value=0, max_value=999))
+def test_one_separator_before_three_digits_is_refused_as_ambiguous(whole, part):
+    for sep in ".,":
+        with pytest.raises(ParseError) as caught:
+            parse_angka(f"{whole}{sep}{part:03d}")
+        assert caught.value.kode == "ambiguous_number"
+        assert "ambigu" in caught.value.message
+
+
+@given(
+    st.integers(min_value=1000, max_value=10**9),
+    st.integers(min_value=1, max_value=99),
+)
+def test_decimals_read_the_same_in_indonesian_and_english_grouping(whole, cents):
+    indonesian = f"{_grouped(whole, '.')},{cents:02d}"
+    english = f"{_grouped(whole, ',')}.{cents:02d}"
+    assert parse_angka(indonesian) == pytest.approx(parse_angka(english))
+    assert parse_angka(english) == pytest.approx(whole + cents / 100)
