@@ -13,6 +13,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import operator
+import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -49,6 +50,7 @@ KODE_AUDIT: dict[str, str] = {
     "penyerapan_implausible": "penyerapan di luar rentang wajar",
     "pk_anggaran_mismatch": "pagu program dalam PK berbeda dari baris program RKT",
     "total_terbit_mismatch": "jumlah anggaran yang dinyatakan berbeda dari yang dihitung",
+    "opsional_kosong": "bagian opsional belum ada (informasi: apa yang ditambahkannya)",
 }
 
 #: Columns of `findings_frame`.
@@ -58,7 +60,19 @@ FINDING_COLUMNS = ["severity", "kode", "file", "row", "column", "value", "expect
 #: are compared with rkt_pendanaan.csv; the others with anggaran.csv.
 SUMBER_RKT = r"(?i)RKT\b"
 
-_LABEL = {"error": "galat", "warning": "peringatan"}
+_LABEL = {"error": "galat", "warning": "peringatan", "info": "info"}
+#: Optional parts told as information: files that stand for it (any one is enough) and the
+#: key of ``satker_baru.optional_parts`` that says what it adds.
+_OPSIONAL: tuple[tuple[tuple[str, ...], str], ...] = (
+    (("realisasi.csv", "realisasi_bulanan.csv", "realisasi_triwulan.csv"), "realisasi.csv"),
+    (("pohon.csv", "program.csv"), "pohon.csv"),
+    (("sasaran.csv",), "sasaran.csv"),
+    (("anggaran.csv",), "anggaran.csv"),
+    (("narasi",), "narasi/"),
+    (("../pegawai.csv",), "../pegawai.csv"),
+    (("../organisasi.csv",), "../organisasi.csv"),
+    (("../renstra.csv",), "../renstra.csv"),
+)
 _TERBIT = "tabel_terbit.csv"
 
 
@@ -162,6 +176,31 @@ def check_year(
     return sort_findings([*year.findings, *audit])
 
 
+def missing_optional(data_dir: Path | str, satker: str, tahun: int) -> list[Finding]:
+    """Say, as information, which optional parts of a unit-year are absent and what each adds.
+
+    Nothing here is an error or a warning: a first report builds without them.
+    """
+    from lakipkit.satker_baru import optional_parts
+
+    folder = Path(data_dir) / satker / str(tahun)
+    adds = optional_parts()
+    return [
+        Finding(
+            "info",
+            os.path.normpath(folder / key),
+            None,
+            None,
+            None,
+            "",
+            f"belum ada; bila diisi, laporan mendapat {adds[key]}",
+            "opsional_kosong",
+        )
+        for files, key in _OPSIONAL
+        if not any((folder / name).exists() for name in files)
+    ]
+
+
 def sort_findings(findings: Iterable[Finding]) -> list[Finding]:
     """Order by file, then row (whole-file findings first); ties keep their order."""
     return sorted(findings, key=lambda f: (f.file, -1 if f.row is None else f.row))
@@ -201,6 +240,9 @@ def run_periksa(
     lines = [f"Pemeriksaan data {satker} tahun {tahun}", ""]
     if findings:
         lines += [format_findings(findings), ""]
+    if info := missing_optional(data_dir, satker, tahun):
+        lines += ["Bagian opsional yang belum ada (informasi, bukan kesalahan):"]
+        lines += [format_findings(info), ""]
     lines.append(f"Hasil: {galat} galat, {peringatan} peringatan.")
     if ketat and peringatan and not galat:
         lines.append("Mode ketat: peringatan dihitung sebagai kegagalan.")

@@ -298,6 +298,16 @@ def _cmd_periksa(args: argparse.Namespace) -> int:
     return code
 
 
+def _cmd_satker_baru(args: argparse.Namespace) -> int:
+    from lakipkit.satker_baru import start_satker
+
+    paths = start_satker(args.data, args.satker_id, args.tahun)
+    print(f"satker {args.satker_id} dibuat: {len(paths)} file di {args.data / args.satker_id}")
+    print(f"isi yang kosong (lihat {args.data / args.satker_id / str(args.tahun)}/README.md),")
+    print(f"lalu: lakip periksa --satker {args.satker_id} --tahun {args.tahun}")
+    return 0
+
+
 def _cmd_tahun_baru(args: argparse.Namespace) -> int:
     from lakipkit.tahun_baru import source_files, start_year
 
@@ -388,6 +398,16 @@ def build_parser() -> argparse.ArgumentParser:
     baru.add_argument("--satker", help="id satker; bawaan: satu-satunya satker")
     baru.add_argument("--data", type=Path, default=Path("data"), help="folder data (bawaan: data)")
     baru.set_defaults(func=_cmd_tahun_baru)
+
+    satker_baru = sub.add_parser(
+        "satker-baru", help="mulai unit baru: file minimal dengan petunjuk (docs/memulai.md)"
+    )
+    satker_baru.add_argument("satker_id", help="id unit baru, mis. dinas-perpustakaan-x")
+    satker_baru.add_argument("--tahun", type=int, required=True, help="tahun pertama, mis. 2025")
+    satker_baru.add_argument(
+        "--data", type=Path, default=Path("data"), help="folder data (bawaan: data)"
+    )
+    satker_baru.set_defaults(func=_cmd_satker_baru)
 
     xlsx = sub.add_parser("xlsx", help="tulis buku kerja Excel berisi semua data satu tahun")
     _where(xlsx)

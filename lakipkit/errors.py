@@ -15,7 +15,8 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
-Severity = Literal["error", "warning"]
+#: "info" says what an optional part would add; it never fails a check (``lakip periksa``).
+Severity = Literal["error", "warning", "info"]
 
 #: Every ``Finding.kode`` the loader emits, with what it means (printed in the data dictionary).
 KODE: dict[str, str] = {

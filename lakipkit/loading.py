@@ -752,10 +752,12 @@ def _cast(values: pd.Series, fmt: str, wajib: bool) -> pd.Series:
 def _triwulan(frames: dict[str, pd.DataFrame], indikator: pd.DataFrame) -> pd.DataFrame:
     """realisasi_triwulan.csv, plus quarters from the months of indicators it leaves out."""
     own = frames["realisasi_triwulan.csv"]
+    reported = own.loc[own["realisasi_teks"].notna(), "indikator"]
     bulanan = frames["realisasi_bulanan.csv"]
-    bulanan = bulanan[~bulanan["indikator"].isin(own["indikator"])]
+    bulanan = bulanan[~bulanan["indikator"].isin(reported)]
     if not len(bulanan):
         return own
+    own = own[~own["indikator"].isin(bulanan["indikator"])]  # its empty quarters give way
     return pd.concat([own, triwulan_dari_bulan(indikator, bulanan)], ignore_index=True)
 
 

@@ -1018,6 +1018,9 @@ def validate_yaml(
             elif isinstance(parse_error, ValueError):  # a model's own rule says what is wrong
                 kode, message = "invalid_key", str(parse_error)
                 expected = _yaml_field(model, loc)
+            elif error.get("input", "") is None and error["type"].endswith("_type"):
+                kode, message = "required_empty", "kosong padahal wajib diisi"
+                expected = _yaml_field(model, loc)
             else:
                 kode, message = _YAML_MESSAGES.get(error["type"], ("invalid_key", "tidak sah"))
                 expected = _yaml_field(model, loc)

@@ -27,7 +27,7 @@ from lakipkit.loading import YearData, load_year
 from lakipkit.tren import read_renstra, renstra_targets
 
 #: Files whose rows are kept as they are: the structure of the PK.
-STRUKTUR = ("program.csv", "kegiatan.csv", "sasaran.csv")
+STRUKTUR = ("pohon.csv", "program.csv", "kegiatan.csv", "sasaran.csv")
 #: Files whose rows are kept with the ``target`` column taken from renstra.csv or emptied.
 TARGET = ("indikator.csv", "rkt_sasaran_strategis.csv", "rkt_program.csv")
 #: Files whose rows are kept with these value columns emptied: budget lines keep kode, induk,
@@ -239,7 +239,11 @@ def _write_year(
             continue  # README.md, written below
         written.append(out)
     ids = sumber.indikator["id"].astype(str)
-    for name, frame in empty_realisasi(ids).items():
+    # an indicator whose year value came from its months keeps no realisasi.csv row
+    stated = sumber.realisasi["indikator"].astype(str)
+    for name, frame in empty_realisasi(
+        ids, stated if len(sumber.realisasi_bulanan) else ids
+    ).items():
         _write_csv(target / name, frame)
         written.append(target / name)
     readme = target / "README.md"
@@ -278,11 +282,16 @@ def new_csv(name: str, frame: pd.DataFrame, targets: pd.Series) -> pd.DataFrame:
     return frame.iloc[:0]
 
 
-def empty_realisasi(ids: pd.Series) -> dict[str, pd.DataFrame]:
-    """realisasi.csv and realisasi_triwulan.csv with every indicator id and empty values."""
+def empty_realisasi(ids: pd.Series, tahunan: pd.Series | None = None) -> dict[str, pd.DataFrame]:
+    """realisasi.csv and realisasi_triwulan.csv with every indicator id and empty values.
+
+    ``tahunan`` limits realisasi.csv to those ids (default: all): an indicator without a row
+    there takes its year's value from its months or quarters.
+    """
     per_triwulan = pd.MultiIndex.from_product([ids, ["1", "2", "3", "4"]])
+    yearly = ids if tahunan is None else tahunan
     return {
-        "realisasi.csv": pd.DataFrame({"indikator": ids, "realisasi": "", "keterangan": ""}),
+        "realisasi.csv": pd.DataFrame({"indikator": yearly, "realisasi": "", "keterangan": ""}),
         "realisasi_triwulan.csv": pd.DataFrame(
             {
                 "indikator": per_triwulan.get_level_values(0),
