@@ -374,8 +374,8 @@ def format_number(value: float, fmt: str | None, decimal: str = ",", percent: bo
         text = "0"
     if decimal == ",":
         text = text.replace(".", ",")
-    elif re.fullmatch(r"-?\d+\.\d{3}", text):
-        text += "0"  # '1.234' would read as ambiguous; '1.2340' is a decimal
+    if re.fullmatch(r"-?\d+[.,]\d{3}", text):
+        text += "0"  # '1.234' or '1,234' would read as ambiguous; '1.2340' is a decimal
     return text + "%" if percent else text
 
 
