@@ -137,3 +137,58 @@ def test_periksa_warns_when_a_stated_year_value_contradicts_its_months(year):
     [finding] = [f for f in audit_year(year) if f.kode == "realisasi_periode_mismatch"]
     assert (finding.file, finding.row, finding.value) == ("realisasi.csv", 4, "39500 orang")
     assert "38.550 orang" in finding.message and "jumlah" in finding.message
+
+
+def _copy(tmp_path):
+    import shutil
+
+    shutil.copytree(DATA / SATKER, tmp_path / SATKER)
+    return tmp_path, tmp_path / SATKER / "2024"
+
+
+def _errors(data):
+    from lakipkit.errors import DataValidationError
+
+    with pytest.raises(DataValidationError) as raised:
+        load_year(data, SATKER, 2024)
+    return {(f.file.rsplit("/", 1)[-1], f.row, f.column, f.kode) for f in raised.value.findings}
+
+
+def test_tree_mistakes_are_named_by_file_row_and_column(tmp_path):
+    data, year = _copy(tmp_path)
+    pohon = year / "pohon.csv"
+    text = pohon.read_text(encoding="utf-8")
+    text = text.replace("SS1,T1,sasaran_strategis", "SS1,T1,eselon")  # unknown level
+    text = text.replace("2.24.02,SS2,program", "2.24.02,2.24.02.2.01,program")  # cycle, level
+    pohon.write_text(text, encoding="utf-8")
+    indikator = year / "indikator.csv"
+    indikator.write_text(
+        indikator.read_text(encoding="utf-8").replace("P-01,S-2.23.02,,", "P-01,S-2.23.02,T1,"),
+        encoding="utf-8",
+    )
+    found = _errors(data)
+    assert ("pohon.csv", 3, "tingkat", "not_allowed") in found
+    assert ("pohon.csv", 10, "induk", "cycle") in found
+    assert ("pohon.csv", 10, "tingkat", "inconsistent") in found  # a programme under a kegiatan
+    assert ("indikator.csv", 5, "induk", "inconsistent") in found
+
+
+def test_pohon_and_program_csv_together_are_refused(tmp_path):
+    data, year = _copy(tmp_path)
+    (year / "program.csv").write_text("kode,kode_anggaran,huruf,nama\nX,X1,A,Program X\n")
+    assert ("pohon.csv", None, None, "inconsistent") in _errors(data)
+
+
+def test_k_l_level_names_from_the_data(tmp_path):
+    data, year = _copy(tmp_path)
+    laporan = year / "laporan.yaml"
+    text = laporan.read_text(encoding="utf-8")
+    text = text.replace(
+        "{kunci: sub_kegiatan, nama: Sub Kegiatan}", "{kunci: ro, nama: Rincian Output}"
+    )
+    laporan.write_text(text, encoding="utf-8")
+    pohon = year / "pohon.csv"
+    pohon.write_text(pohon.read_text(encoding="utf-8").replace(",sub_kegiatan,", ",ro,"))
+    loaded = load_year(data, SATKER, 2024)
+    assert level_names(loaded.laporan)["ro"] == "Rincian Output"
+    assert set(loaded.pohon["tingkat"]) >= {"program", "kegiatan", "ro"}
