@@ -197,8 +197,16 @@ def missing_optional(data_dir: Path | str, satker: str, tahun: int) -> list[Find
             "opsional_kosong",
         )
         for files, key in _OPSIONAL
-        if not any((folder / name).exists() for name in files)
+        if not any(_exists(folder / name) for name in files)
     ]
+
+
+def _exists(path: Path) -> bool:
+    """Whether a path exists; an unreadable folder is not 'missing' (the loader says why)."""
+    try:
+        return path.exists()
+    except OSError:
+        return True
 
 
 def sort_findings(findings: Iterable[Finding]) -> list[Finding]:

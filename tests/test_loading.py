@@ -27,7 +27,7 @@ def year() -> YearData:
 
 
 def test_list_satker_and_years():
-    assert list_satker(FIXTURE) == ["contoh-satker", "disarpus-kabupaten-contoh"]
+    assert list_satker(FIXTURE) == ["contoh-satker"]
     assert list_years(FIXTURE, "contoh-satker") == [2023]
     with pytest.raises(MissingDataError):
         list_satker(FIXTURE / "tidak-ada")

@@ -1,6 +1,6 @@
 """The invented Pemda unit: a performance tree, monthly realisasi, its own settings and bands.
 
-tests/fixtures/data/disarpus-kabupaten-contoh (README there) is shaped like a Pemda LKjIP:
+tests/fixtures/pemda/disarpus-kabupaten-contoh (README there) is shaped like a Pemda LKjIP:
 pohon.csv instead of program.csv/kegiatan.csv, IKU under sasaran strategis, sub kegiatan,
 monthly realisasi, cap 100 % and six coloured bands; no staff or organisation files.
 """
@@ -19,7 +19,7 @@ from lakipkit.settings import capaian_settings, level_names
 from lakipkit.summary import build_summary
 from lakipkit.tables import indicator_table
 
-DATA = Path(__file__).resolve().parent / "fixtures" / "data"
+DATA = Path(__file__).resolve().parent / "fixtures" / "pemda"
 SATKER = "disarpus-kabupaten-contoh"
 #: Words of the other unit (KPU Kota Bontang) that must never reach this unit's report.
 OTHER_UNIT = ("KPU", "Bontang", "Pemilu", "Komisi Pemilihan", "pemilih", "TIDAK DISEBUT")
