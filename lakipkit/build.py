@@ -27,7 +27,8 @@ from threading import Thread
 from typing import Any
 
 from lakipkit import cache as build_cache
-from lakipkit.display import SCREEN_CLASS
+from lakipkit.display import CHAPTER_HEADING as _CHAPTER
+from lakipkit.display import SCREEN_CLASS, SCREEN_ONLY_CLASS, chapter_key
 from lakipkit.errors import BuildError, LakipError
 from lakipkit.kernel import WarmKernel
 from lakipkit.outputs import SignalGuard, Staging, locked, prepare_folder, remove_leftovers
@@ -520,24 +521,6 @@ def _summary(year: Any, settings: Any) -> bytes:
 
 # -- document assembly: chapters, numbering, lists of contents/tables/figures ----------------
 
-_ROMAN = {"I": 1, "V": 5, "X": 10, "L": 50}
-_CHAPTER = re.compile(r"^\s*BAB\s+([IVXL]+)\b", re.IGNORECASE)
-
-
-def _roman_to_int(numeral: str) -> int:
-    values = [_ROMAN[c] for c in numeral.upper()]
-    return sum(-v if v < nxt else v for v, nxt in zip(values, [*values[1:], 0], strict=True))
-
-
-def chapter_key(heading_text: str) -> str | None:
-    """`BAB III ...` -> "3", `LAMPIRAN ...` -> "L", anything else (front matter) -> None."""
-    match = _CHAPTER.match(heading_text)
-    if match:
-        return str(_roman_to_int(match.group(1)))
-    if heading_text.strip().upper().startswith("LAMPIRAN"):
-        return "L"
-    return None
-
 
 def _slug(text: str) -> str:
     slug = re.sub(r"[^0-9a-z]+", "-", text.lower()).strip("-")
@@ -553,8 +536,8 @@ def assemble_document(html: str) -> str:
     - each `<span class="nomor" data-jenis="Tabel">` gets its label, numbered per chapter
       (`Tabel 3.1`; `Tabel 1` before Bab I; `Tabel L.1` in the Lampiran), and its table or
       figure an id (`tabel-3-1`);
-    - the notebook-only `<style class="lakip-layar">` blocks go, their wrapper `<div>` and the
-      cover's `div.sampul` are unwrapped;
+    - the notebook-only `<style class="lakip-layar">` blocks and `.hanya-layar` notes go, the
+      wrapper `<div class="lakip-layar">` and the cover's `div.sampul` are unwrapped;
     - headings get stable ids; `<nav data-daftar="isi|tabel|gambar">` is filled with links;
     - a page without chapters (the quarterly report) has no front matter: all its sections
       go into `<div class="isi">`; a page without a Daftar Isi loses the link to it.
@@ -566,8 +549,8 @@ def assemble_document(html: str) -> str:
     if main is None:
         raise LakipError("HTML laporan tidak memiliki <main> (templat lakip rusak?)")
     # What only the notebook screen needs: the scoped stylesheet, the cover's own wrapper.
-    for style in main.find_all("style", class_=SCREEN_CLASS):
-        style.decompose()
+    for element in main.find_all(["style", "p"], class_=[SCREEN_CLASS, SCREEN_ONLY_CLASS]):
+        element.decompose()
     for wrapper in main.find_all("div", class_=[SCREEN_CLASS, "sampul"]):
         wrapper.unwrap()
     _drop_empty_headings(main)

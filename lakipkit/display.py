@@ -26,7 +26,10 @@ SCREEN_CLASS = "lakip-layar"
 _CSS = Path(__file__).parent / "templates" / "lakip" / "lakip.css"
 # Rules for the whole page, not for a piece shown in a cell output.
 _PAGE_ONLY = re.compile(r"^(main\.laporan|\.ke-daftar-isi)\b")
+#: Class of a note shown in the notebook only (e.g. where the build fills a list later).
+SCREEN_ONLY_CLASS = "hanya-layar"
 _NOMOR_KOSONG = re.compile(r'(<span class="nomor" data-jenis="[^"]*">)(</span>)')
+_CAPTION = re.compile(r'(<span class="nomor" data-jenis="([^"]*)">)(</span>)([^<]*)')
 
 
 @cache
@@ -51,8 +54,10 @@ def screen_css() -> str:
         if scoped:
             body = re.sub(r"\s*([{};:,])\s*", r"\1", re.sub(r"\s+", " ", body))
             rules.append(",".join(scoped) + body)
-    # JupyterLab stripes and highlights table rows; the report does not.
+    # JupyterLab stripes and highlights table rows; the report does not. The lists the build
+    # fills (Daftar Isi, Tabel, Gambar) are not shown empty: a note says when they are made.
     rules.append(f"{scope} table.tabel tbody tr{{background:none}}")
+    rules.append(f"{scope} h1:has(+ nav.daftar:empty),{scope} nav.daftar:empty{{display:none}}")
     return "\n".join(rules)
 
 
@@ -178,3 +183,64 @@ class ReportFigure(_Captioned):
 
     def _copy(self, html: str) -> ReportFigure:
         return ReportFigure(html, self.caption, self.figure)
+
+
+_ROMAN = {"I": 1, "V": 5, "X": 10, "L": 50}
+#: A chapter heading, `BAB III ...`, with its roman numeral (the build numbers by it).
+CHAPTER_HEADING = re.compile(r"^\s*BAB\s+([IVXL]+)\b", re.IGNORECASE)
+
+
+def _roman_to_int(numeral: str) -> int:
+    values = [_ROMAN[c] for c in numeral.upper()]
+    return sum(-v if v < nxt else v for v, nxt in zip(values, [*values[1:], 0], strict=True))
+
+
+def chapter_key(heading_text: str) -> str | None:
+    """`BAB III ...` -> "3", `LAMPIRAN ...` -> "L", anything else (front matter) -> None."""
+    match = CHAPTER_HEADING.match(heading_text)
+    if match:
+        return str(_roman_to_int(match.group(1)))
+    if heading_text.strip().upper().startswith("LAMPIRAN"):
+        return "L"
+    return None
+
+
+class Penomoran:
+    """Number tables and figures in a notebook as the build numbers them in the report.
+
+    The build numbers captions per chapter when it assembles the page (`Tabel 3.1`, `Tabel 1`
+    before Bab I, `Tabel L.1` in the Lampiran); a notebook shows each output when its cell
+    runs, so this counter follows the chapters as the notebook opens them (`bab`) and fills
+    each caption's number. A caption shown again in its chapter (a cell run twice) keeps its
+    number.
+    """
+
+    def __init__(self) -> None:
+        self._bab: str | None = None
+        self._nomor: dict[tuple[str, str | None, str], str] = {}
+        self._hitung: dict[tuple[str, str | None], int] = {}
+
+    def bab(self, judul: str) -> Html:
+        """Open a chapter ('BAB III AKUNTABILITAS KINERJA', 'LAMPIRAN'): its `h1` heading."""
+        self._bab = chapter_key(judul)
+        return Html(f"<h1>{escape(judul)}</h1>")
+
+    def _number(self, match: re.Match[str]) -> str:
+        jenis, title = match.group(2), match.group(4)
+        key = (jenis, self._bab, title.strip())
+        if key not in self._nomor:
+            count = self._hitung[(jenis, self._bab)] = self._hitung.get((jenis, self._bab), 0) + 1
+            self._nomor[key] = f"{self._bab}.{count}" if self._bab else str(count)
+        label = escape(f"{jenis} {self._nomor[key]}")
+        return f"{match.group(1)}{label}{match.group(3)}{title}"
+
+    def __call__(self, piece: str) -> Html:
+        """Return `piece` (a table, figure or HTML holding some) with its captions numbered."""
+        html = _CAPTION.sub(self._number, str.__str__(piece))
+        return piece._copy(html) if isinstance(piece, _Captioned) else Html(html)
+
+    def tampilkan(self, *pieces: str) -> None:
+        """Show each piece numbered, in order (IPython's `display`)."""
+        from IPython.display import display
+
+        display(*(self(piece) for piece in pieces))

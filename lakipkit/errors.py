@@ -69,7 +69,18 @@ KODE: dict[str, str] = {
 
 
 class LakipError(Exception):
-    """Root of every error lakipkit raises on purpose."""
+    """Root of every error lakipkit raises on purpose.
+
+    In a notebook IPython shows its message alone (`_render_traceback_`), not a traceback:
+    the message already says what is wrong and how to fix it.
+    """
+
+    def _render_traceback_(self) -> list[str]:
+        return str(self).splitlines() or [type(self).__name__]
+
+
+class ParameterError(LakipError, ValueError):
+    """A notebook parameter or command argument names something that does not exist."""
 
 
 @dataclass(frozen=True)

@@ -963,6 +963,17 @@ def _nilai_rules(
     return findings + _flag(text[other], file, "satuan_mismatch", message, expected, "warning")
 
 
+def check_realisasi_text(indikator: pd.DataFrame, teks: str) -> list[Finding]:
+    """Check a realisasi written for one indicator row as realisasi.csv is checked.
+
+    ``indikator`` is one row of `YearData.indikator`; returns the findings (a satuan other
+    than the indicator's is one, a value of the wrong kind another), empty when it is fine.
+    """
+    text = pd.Series([teks], index=indikator.index[:1], name="realisasi")
+    meta = indikator.iloc[:1]
+    return _nilai_rules(text, meta, "realisasi.csv", is_target=False)
+
+
 def _indicator_rules(frame: pd.DataFrame, file: str) -> list[Finding]:
     """Check skala and rumus against polaritas, then the target (indikator and RKT files)."""
     polaritas, skala = frame["polaritas"], frame["skala"]

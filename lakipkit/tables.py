@@ -26,7 +26,7 @@ from lakipkit.anggaran import (
     totals_by_source,
 )
 from lakipkit.capaian import STATUS_BELUM_ADA_DATA, summarise_capaian
-from lakipkit.display import Html, ReportTable
+from lakipkit.display import SCREEN_ONLY_CLASS, Html, ReportTable
 from lakipkit.errors import Finding
 from lakipkit.formatting import (
     daftar,
@@ -72,6 +72,25 @@ def contents_placeholder(kind: str, title: str) -> Html:
     anchor = f"daftar-{kind}"
     return Html(
         f'<h1 id="{anchor}">{escape(title)}</h1>\n<nav class="daftar" data-daftar="{kind}"></nav>'
+    )
+
+
+def contents_lists() -> Html:
+    """Daftar Isi, Daftar Tabel and Daftar Gambar: headings and the lists the build fills.
+
+    In a notebook the empty lists are hidden and one note says when they are made.
+    """
+    return Html(
+        "\n".join(
+            contents_placeholder(kind, title)
+            for kind, title in (
+                ("isi", "DAFTAR ISI"),
+                ("tabel", "DAFTAR TABEL"),
+                ("gambar", "DAFTAR GAMBAR"),
+            )
+        )
+        + f'\n<p class="{SCREEN_ONLY_CLASS} catatan">Daftar Isi, Daftar Tabel dan Daftar Gambar '
+        "disusun saat laporan dibangun (lakip build).</p>"
     )
 
 

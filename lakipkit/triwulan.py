@@ -11,7 +11,9 @@ The rules, the pace used to call an indicator at risk, and the optional quarterl
 from __future__ import annotations
 
 from functools import partial
+from html import escape
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -24,6 +26,7 @@ from lakipkit.capaian import (
     CapaianSettings,
     compute_capaian,
 )
+from lakipkit.display import Html
 from lakipkit.errors import DataValidationError, Finding
 from lakipkit.formatting import format_angka, format_nilai, format_persen
 from lakipkit.loading import read_table, typed_frame
@@ -209,6 +212,26 @@ def status_laju(capaian: pd.DataFrame) -> pd.Series:
         ),
         index=capaian.index,
         dtype="string",
+    )
+
+
+def at_risk(capaian: pd.DataFrame) -> pd.DataFrame:
+    """Return the indicators at risk (`capaian_to_date`'s ``berisiko`` True), in PK order.
+
+    The one rule for "berisiko", used by the quarterly report and the exploration notebook:
+    below the pace of its target by the quarter. An indicator without quarterly data or
+    without a target is not at risk but "belum ada data" / "target belum ditetapkan".
+    """
+    return capaian.loc[capaian["berisiko"].fillna(False).astype(bool)]
+
+
+def heading_html(profile: dict[str, Any], triwulan: int, tahun: int) -> Html:
+    """Title of the quarterly report with the unit's name, and its running page title."""
+    judul = f"Pemantauan Kinerja Triwulan {ROMAWI[check_triwulan(triwulan)]} Tahun {tahun}"
+    nama, singkat = str(profile.get("nama", "")), str(profile.get("nama_singkat", ""))
+    return Html(
+        f'<h1>{escape(judul)}<span class="sub">{escape(nama)}</span></h1>'
+        f'<p class="judul-berjalan">{escape(judul)} | {escape(singkat)}</p>'
     )
 
 

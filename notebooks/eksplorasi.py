@@ -24,9 +24,10 @@
 # %% tags=["parameters"]
 # program, kegiatan, indikator: id yang ditelusuri (None = yang pertama di PK).
 # realisasi_coba: nilai realisasi "bagaimana jika" untuk indikator itu, ditulis seperti di CSV.
+# data_dir: None = folder data/ di folder kerja atau di atasnya (atau $LAKIP_DATA).
 tahun = 2024
 satker = "kpu-kota-bontang"
-data_dir = "../data"
+data_dir = None
 triwulan = 4
 cap = None
 skala = None
@@ -36,20 +37,21 @@ indikator = None
 realisasi_coba = None
 
 # %%
-from pathlib import Path
-
+# Parameter diperiksa dulu: kesalahan tampil sebagai satu kalimat, bukan traceback.
 import pandas as pd
 
-from lakipkit import tables, tren
+from lakipkit import parameters, tables, tren
 from lakipkit import triwulan as tw
 from lakipkit.capaian import compute_capaian, summarise_capaian
-from lakipkit.loading import load_year
-from lakipkit.parsing import parse_nilai
 from lakipkit.settings import capaian_settings
 
-data = Path(data_dir).expanduser().resolve()
-year = load_year(data, satker, tahun)
+year = settings = capaian = None  # sel yang gagal tidak menyisakan tahun sebelumnya
+data = parameters.data_folder(data_dir)
+triwulan = parameters.check_triwulan(triwulan)
+year = parameters.load(data, satker, tahun, skala)
 settings = capaian_settings(year.laporan, cap=cap, skala=skala)
+program, kegiatan, indikator = parameters.drill_down(year, program, kegiatan, indikator)
+dicoba = parameters.what_if(year, indikator, realisasi_coba)
 capaian = compute_capaian(year.indikator, settings)
 kolom = ["id", "uraian", "target_teks", "realisasi_teks", "capaian", "status", "predikat"]
 pd.set_option("display.max_colwidth", 80)
@@ -67,8 +69,7 @@ capaian.loc[capaian["status"].ne("tercapai"), kolom]
 
 # %%
 sd = tw.capaian_to_date(year.indikator, year.realisasi_triwulan, triwulan, settings)
-sd.loc[
-    sd["berisiko"].fillna(True),
+tw.at_risk(sd)[
     [
         "id",
         "uraian",
@@ -78,7 +79,7 @@ sd.loc[
         "target_laju_teks",
         "capaian_laju",
         "berisiko",
-    ],
+    ]
 ]
 
 # %% [markdown]
@@ -88,14 +89,10 @@ sd.loc[
 summarise_capaian(capaian, ["program"])
 
 # %%
-program_dipilih = program or year.program["kode"].iloc[0]
-summarise_capaian(capaian[capaian["program"].eq(program_dipilih)], ["kegiatan"])
+summarise_capaian(capaian[capaian["program"].eq(program)], ["kegiatan"])
 
 # %%
-kegiatan_dipilih = (
-    kegiatan or year.kegiatan.loc[year.kegiatan["program"].eq(program_dipilih), "id"].iloc[0]
-)
-capaian.loc[capaian["kegiatan"].eq(kegiatan_dipilih), ["sasaran", *kolom]]
+capaian.loc[capaian["kegiatan"].eq(kegiatan), ["sasaran", *kolom]]
 
 # %% [markdown]
 # ## 4. Capaian dibanding penyerapan anggaran per kegiatan
@@ -111,10 +108,6 @@ tables.efficiency_frame(capaian, year.anggaran, year.kegiatan)[
 # capaian dihitung dengan aturan yang sama seperti laporan (compute_capaian).
 
 # %%
-dipilih = year.indikator[year.indikator["id"].eq(indikator or year.indikator["id"].iloc[0])]
-contoh = realisasi_coba or dipilih["target_teks"].iloc[0]  # <NA>: target belum ditetapkan
-coba = None if pd.isna(contoh) else parse_nilai(contoh)
-dicoba = dipilih if coba is None else dipilih.assign(realisasi=coba.angka, realisasi_teks=coba.teks)
 compute_capaian(dicoba, settings)[kolom]
 
 # %% [markdown]

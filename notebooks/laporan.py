@@ -16,29 +16,32 @@
 
 # %% tags=["parameters"]
 # Parameter laporan (papermill menggantinya; `lakip build` mengisi data_dir dan output_dir).
+# data_dir: None = folder data/ di folder kerja atau di atasnya (atau $LAKIP_DATA); output_dir
+# tidak dipakai di sini.
 # cap, skala: None = seperti pengaturan di laporan.yaml; isi (mis. cap = 120 atau "tanpa",
 # skala = "lima_tingkat") untuk mengganti pengaturan itu sekali jalan (docs/formulas.md).
 # lampiran_pemeriksaan: True menambahkan lampiran temuan pemeriksaan data.
 tahun = 2024
 satker = "kpu-kota-bontang"
-data_dir = "../data"
-output_dir = "../output"
+data_dir = None
+output_dir = None
 cap = None
 skala = None
 lampiran_pemeriksaan = False
 
 # %%
 # Semua angka, tabel dan teks berasal dari data/<satker>/<tahun>/; sel hanya memanggil lakipkit.
-from pathlib import Path
-
-from IPython.display import display
-
-from lakipkit import audit, charts, narrative, tables, tren
+# Parameter diperiksa dulu: kesalahan tampil sebagai satu kalimat, bukan traceback.
+from lakipkit import audit, charts, narrative, parameters, tables, tren
 from lakipkit.anggaran import totals, totals_by_source
 from lakipkit.capaian import compute_capaian
+from lakipkit.display import Penomoran
 from lakipkit.settings import capaian_settings
 
-data = Path(data_dir).expanduser().resolve()
+years = year = settings = capaian = None  # sel yang gagal tidak menyisakan tahun sebelumnya
+data = parameters.data_folder(data_dir)
+parameters.check_tahun(data, satker, tahun)
+parameters.check_skala(skala)
 # Tahun laporan dan sampai empat tahun sebelumnya (Bab III.A membandingkannya).
 years = tren.load_years(data, satker, tahun)
 year = years[-1]
@@ -49,15 +52,17 @@ jumlah = totals(year.anggaran)
 efisiensi = tables.efficiency_frame(capaian, year.anggaran, year.kegiatan)
 penandatangan = narrative.official(year.satker, year.laporan["penandatangan"]["peran"])
 nama = year.satker["nama_singkat"]
+# Tabel dan gambar bernomor per bab seperti di laporan jadi (Tabel 3.1, Gambar 3.1).
+nomor = Penomoran()
 
 # %%
-display(narrative.cover_html(year.satker, tahun, year.laporan.get("judul")))
-
-# %% [markdown]
-# # KATA PENGANTAR
+narrative.cover_html(year.satker, tahun, year.laporan.get("judul"))
 
 # %%
-display(
+nomor.bab("KATA PENGANTAR")
+
+# %%
+nomor.tampilkan(
     narrative.signed_section_html(
         year.narasi.get("kata_pengantar", ""),
         penandatangan,
@@ -67,15 +72,19 @@ display(
 )
 
 # %%
-display(tables.contents_placeholder("isi", "DAFTAR ISI"))
-display(tables.contents_placeholder("tabel", "DAFTAR TABEL"))
-display(tables.contents_placeholder("gambar", "DAFTAR GAMBAR"))
-
-# %% [markdown]
-# # IKHTISAR EKSEKUTIF
+nomor.tampilkan(narrative.render_narrative(year.narasi.get("kata_pengantar", "")))
+nomor.tampilkan(
+    narrative.signature_html(penandatangan, year.laporan["tempat"], year.laporan["tanggal"])
+)
 
 # %%
-display(
+tables.contents_lists()
+
+# %%
+nomor.bab("IKHTISAR EKSEKUTIF")
+
+# %%
+nomor.tampilkan(
     narrative.render_narrative(
         year.narasi.get("ikhtisar", ""),
         {
@@ -92,7 +101,7 @@ display(
         year.satker,
     )
 )
-display(
+nomor.tampilkan(
     narrative.paragraph(
         narrative.describe_capaian(capaian, tahun)
         + " "
@@ -100,36 +109,38 @@ display(
     )
 )
 
+# %%
+nomor.bab("BAB I PENDAHULUAN")
+
 # %% [markdown]
-# # BAB I PENDAHULUAN
 # ## A. Latar Belakang
 
 # %%
-display(narrative.render_narrative(year.narasi.get("bab1_latar_belakang", "")))
+narrative.render_narrative(year.narasi.get("bab1_latar_belakang", ""))
 
 # %% [markdown]
 # ## B. Maksud dan Tujuan
 
 # %%
-display(narrative.render_narrative(year.narasi.get("bab1_maksud_tujuan", "")))
+narrative.render_narrative(year.narasi.get("bab1_maksud_tujuan", ""))
 
 # %% [markdown]
 # ## C. Kedudukan, Tugas dan Fungsi
 
 # %%
-display(narrative.render_narrative(year.narasi.get("bab1_kedudukan", ""), {}, year.satker))
+narrative.render_narrative(year.narasi.get("bab1_kedudukan", ""), {}, year.satker)
 
 # %% [markdown]
 # ## D. Landasan Hukum
 
 # %%
-display(narrative.legal_basis_html(year.satker))
+narrative.legal_basis_html(year.satker)
 
 # %% [markdown]
 # ## E. Struktur Organisasi
 
 # %%
-display(
+nomor(
     narrative.render_narrative(
         year.narasi.get("bab1_struktur", ""),
         {
@@ -147,14 +158,16 @@ display(
 # ## F. Sistematika Penyajian
 
 # %%
-display(narrative.render_narrative(year.narasi.get("bab1_sistematika", "")))
+narrative.render_narrative(year.narasi.get("bab1_sistematika", ""))
+
+# %%
+nomor.bab("BAB II PERENCANAAN DAN PERJANJIAN KINERJA")
 
 # %% [markdown]
-# # BAB II PERENCANAAN DAN PERJANJIAN KINERJA
 # ## A. Rencana Strategis
 
 # %%
-display(
+nomor(
     narrative.render_narrative(
         year.narasi.get("bab2_renstra", ""),
         {
@@ -172,7 +185,7 @@ display(
 # ## B. Rencana Kinerja Tahunan
 
 # %%
-display(
+nomor(
     narrative.render_narrative(
         year.narasi.get("bab2_rkt", ""),
         {
@@ -187,7 +200,7 @@ display(
 # ## C. Perjanjian Kinerja
 
 # %%
-display(
+nomor(
     narrative.render_narrative(
         year.narasi.get("bab2_pk", ""),
         {
@@ -207,18 +220,20 @@ display(
     )
 )
 
+# %%
+nomor.bab("BAB III AKUNTABILITAS KINERJA")
+
 # %% [markdown]
-# # BAB III AKUNTABILITAS KINERJA
 # ## A. Pengukuran Capaian Kinerja
 
 # %%
-display(
+nomor.tampilkan(
     narrative.render_narrative(
         year.narasi.get("bab3_pengukuran", ""),
         {"metode": narrative.method_html(year.indikator, settings)},
     )
 )
-display(
+nomor.tampilkan(
     tables.indicator_table(
         capaian,
         year.sasaran,
@@ -230,8 +245,8 @@ display(
         desimal=settings.desimal,
     )
 )
-display(narrative.paragraph(narrative.describe_capaian(capaian, tahun)))
-display(
+nomor.tampilkan(narrative.paragraph(narrative.describe_capaian(capaian, tahun)))
+nomor.tampilkan(
     charts.capaian_figures_html(capaian, year.program, "Capaian Indikator Kinerja terhadap Target")
 )
 
@@ -241,7 +256,7 @@ display(
 # %%
 # PermenPANRB 53/2014: capaian tahun ini dibandingkan dengan tahun-tahun sebelumnya dan
 # dengan target akhir Renstra; tanpa tahun sebelumnya, satu kalimat mengatakannya.
-display(
+nomor.tampilkan(
     tren.comparison_html(years, renstra, settings)
     or narrative.paragraph(
         f"Laporan ini belum memuat realisasi tahun-tahun sebelum {tahun}, sehingga "
@@ -253,7 +268,7 @@ display(
 # ## B. Analisis Capaian Kinerja
 
 # %%
-display(
+nomor.tampilkan(
     narrative.analysis_html(
         capaian,
         year.sasaran,
@@ -289,13 +304,13 @@ display(
         year.satker,
     )
 )
-display(narrative.render_narrative(year.narasi.get("bab3_kesimpulan", "")))
+nomor.tampilkan(narrative.render_narrative(year.narasi.get("bab3_kesimpulan", "")))
 
 # %% [markdown]
 # ## C. Akuntabilitas Keuangan
 
 # %%
-display(
+nomor.tampilkan(
     narrative.render_narrative(
         year.narasi.get("bab3_keuangan", ""),
         {
@@ -308,26 +323,28 @@ display(
         },
     )
 )
-display(tables.source_table(year.anggaran, "Anggaran per Sumber Dana"))
-display(
+nomor.tampilkan(tables.source_table(year.anggaran, "Anggaran per Sumber Dana"))
+nomor.tampilkan(
     charts.figure_html(
         charts.penyerapan_chart(tables.budget_lines(year.anggaran)),
         "Penyerapan Anggaran per Kegiatan",
     )
 )
-display(tables.efficiency_table(efisiensi, "Efisiensi: Capaian Kinerja dan Penyerapan Anggaran"))
-display(
+nomor.tampilkan(
+    tables.efficiency_table(efisiensi, "Efisiensi: Capaian Kinerja dan Penyerapan Anggaran")
+)
+nomor.tampilkan(
     charts.figure_html(
         charts.efisiensi_chart(efisiensi),
         "Capaian Kinerja dan Penyerapan Anggaran per Kegiatan",
     )
 )
 
-# %% [markdown]
-# # BAB IV PENUTUP
+# %%
+nomor.bab("BAB IV PENUTUP")
 
 # %%
-display(
+nomor.tampilkan(
     narrative.signed_section_html(
         year.narasi.get("bab4_penutup", ""),
         penandatangan,
@@ -336,13 +353,15 @@ display(
     )
 )
 
+# %%
+nomor.bab("LAMPIRAN")
+
 # %% [markdown]
-# # LAMPIRAN
 # ## Perjanjian Kinerja
 
 # %%
-display(narrative.pk_statement_html(year.satker, year.laporan, tahun))
-display(
+nomor.tampilkan(narrative.pk_statement_html(year.satker, year.laporan, tahun))
+nomor.tampilkan(
     tables.indicator_table(
         year.indikator,
         year.sasaran,
@@ -353,23 +372,25 @@ display(
         pohon=year.pohon,
     )
 )
-display(tables.pk_budget_table(year.pk_anggaran, f"Anggaran Perjanjian Kinerja Tahun {tahun}"))
-display(narrative.pk_signatures_html(year.satker, year.laporan))
+nomor.tampilkan(
+    tables.pk_budget_table(year.pk_anggaran, f"Anggaran Perjanjian Kinerja Tahun {tahun}")
+)
+nomor.tampilkan(narrative.pk_signatures_html(year.satker, year.laporan))
 
 # %% [markdown]
 # ## Rencana Kinerja Tahunan
 
 # %%
-display(
+nomor.tampilkan(
     tables.rkt_program_table(
         year.rkt_program, year.program, f"Sasaran Program dan Kegiatan RKT {tahun}"
     )
 )
-display(tables.rkt_funding_table(year.rkt_pendanaan, f"Rencana Pendanaan RKT {tahun}"))
+nomor.tampilkan(tables.rkt_funding_table(year.rkt_pendanaan, f"Rencana Pendanaan RKT {tahun}"))
 
 # %%
 if lampiran_pemeriksaan:
-    display(
+    nomor.tampilkan(
         narrative.findings_html(
             audit.sort_findings(
                 [*year.findings, *audit.audit_year(year, audit.AuditSettings(capaian=settings))]

@@ -17,87 +17,74 @@
 # %% tags=["parameters"]
 # Parameter laporan triwulan (papermill menggantinya; `lakip build` mengisi data_dir dan
 # output_dir, yang tidak dipakai di sini). triwulan: 1-4, realisasi dihitung s.d. akhir
-# triwulan itu. cap dan skala seperti notebook laporan tahunan.
+# triwulan itu. data_dir: None = folder data/ di folder kerja atau di atasnya (atau
+# $LAKIP_DATA). cap dan skala seperti notebook laporan tahunan.
 tahun = 2024
 satker = "kpu-kota-bontang"
 triwulan = 4
-data_dir = "../data"
-output_dir = "../output"
+data_dir = None
+output_dir = None
 cap = None
 skala = None
 
 # %%
 # Aturan penggabungan triwulan dan laju: docs/tahunan.md. Sel hanya memanggil lakipkit.
-from html import escape
-from pathlib import Path
-
-from IPython.display import HTML, display
-
-from lakipkit import charts, narrative
+# Parameter diperiksa dulu: kesalahan tampil sebagai satu kalimat, bukan traceback.
+from lakipkit import charts, narrative, parameters
 from lakipkit import triwulan as tw
-from lakipkit.loading import load_year
+from lakipkit.display import Penomoran
 from lakipkit.settings import capaian_settings
 
-data = Path(data_dir).expanduser().resolve()
-year = load_year(data, satker, tahun)
+year = settings = capaian = None  # sel yang gagal tidak menyisakan tahun sebelumnya
+data = parameters.data_folder(data_dir)
+triwulan = parameters.check_triwulan(triwulan)
+year = parameters.load(data, satker, tahun, skala)
 settings = capaian_settings(year.laporan, cap=cap, skala=skala)
 capaian = tw.capaian_to_date(year.indikator, year.realisasi_triwulan, triwulan, settings)
+berisiko = tw.at_risk(capaian)
 rencana = tw.read_anggaran_triwulan(data, satker, tahun)
 romawi = tw.ROMAWI[triwulan]
-judul = f"Pemantauan Kinerja Triwulan {romawi} Tahun {tahun}"
+nomor = Penomoran()  # Tabel 1, 2, ... dan Gambar 1, ... seperti di laporan jadi
 
 # %%
-display(HTML(f'<h1>{judul}<span class="sub">{escape(year.satker["nama"])}</span></h1>'))
-display(HTML(narrative.paragraph(f"{judul} | {year.satker['nama_singkat']}", "judul-berjalan")))
-display(HTML(narrative.paragraph(tw.describe_triwulan(capaian, triwulan, tahun))))
+nomor.tampilkan(
+    tw.heading_html(year.satker, triwulan, tahun),
+    narrative.paragraph(tw.describe_triwulan(capaian, triwulan, tahun)),
+)
 
 # %% [markdown]
 # ## A. Capaian Kinerja sampai dengan Triwulan Ini
 
 # %%
-display(
-    HTML(
-        tw.capaian_table(capaian, triwulan, f"Capaian Kinerja s.d. Triwulan {romawi} Tahun {tahun}")
-    )
-)
-display(
-    HTML(
-        charts.figure_html(
-            charts.capaian_chart(capaian), f"Capaian s.d. Triwulan {romawi} terhadap Target Tahunan"
-        )
-    )
+nomor.tampilkan(
+    tw.capaian_table(capaian, triwulan, f"Capaian Kinerja s.d. Triwulan {romawi} Tahun {tahun}"),
+    charts.figure_html(
+        charts.capaian_chart(capaian), f"Capaian s.d. Triwulan {romawi} terhadap Target Tahunan"
+    ),
 )
 
 # %% [markdown]
 # ## B. Indikator Berisiko Tidak Mencapai Target
 
 # %%
-display(
-    HTML(
-        tw.capaian_table(
-            capaian[capaian["berisiko"].fillna(False)],
-            triwulan,
-            f"Indikator Berisiko s.d. Triwulan {romawi} Tahun {tahun}",
-        )
-        if capaian["berisiko"].any()
-        else narrative.paragraph(f"Tidak ada indikator berisiko s.d. Triwulan {romawi}.")
-    )
+nomor(
+    tw.capaian_table(berisiko, triwulan, f"Indikator Berisiko s.d. Triwulan {romawi} Tahun {tahun}")
+    if len(berisiko)
+    else narrative.paragraph(f"Tidak ada indikator berisiko s.d. Triwulan {romawi}.")
 )
 
 # %% [markdown]
 # ## C. Realisasi Anggaran sampai dengan Triwulan Ini
 
 # %%
-display(
-    HTML(
-        tw.anggaran_table(
-            tw.penyerapan_to_date(year.anggaran, rencana, triwulan),
-            triwulan,
-            f"Rencana dan Realisasi Anggaran s.d. Triwulan {romawi} Tahun {tahun}",
-        )
-        if len(rencana)
-        else narrative.paragraph(
-            f"Tidak ada data anggaran triwulan (anggaran_triwulan.csv) untuk tahun {tahun}."
-        )
+nomor(
+    tw.anggaran_table(
+        tw.penyerapan_to_date(year.anggaran, rencana, triwulan),
+        triwulan,
+        f"Rencana dan Realisasi Anggaran s.d. Triwulan {romawi} Tahun {tahun}",
+    )
+    if len(rencana)
+    else narrative.paragraph(
+        f"Tidak ada data anggaran triwulan (anggaran_triwulan.csv) untuk tahun {tahun}."
     )
 )

@@ -10,7 +10,8 @@ from IPython.core.interactiveshell import InteractiveShell
 from lakipkit import charts, narrative, tables
 from lakipkit.build import assemble_document
 from lakipkit.capaian import CapaianSettings, compute_capaian
-from lakipkit.display import SCREEN_CLASS, Html, ReportFigure, ReportTable, screen_css
+from lakipkit.display import SCREEN_CLASS, Html, Penomoran, ReportFigure, ReportTable, screen_css
+from lakipkit.errors import ParameterError
 from lakipkit.loading import load_year
 
 DATA = Path(__file__).resolve().parent.parent / "data"
@@ -160,3 +161,39 @@ def test_year_repr_is_one_line_and_html_a_short_summary(year):
 
 def test_report_table_type_is_exported():
     assert tables.ReportTable is ReportTable
+
+
+def test_numbering_follows_chapters_like_the_build_and_survives_a_rerun(year, capaian):
+    nomor = Penomoran()
+    pk = tables.pk_budget_table(year.pk_anggaran, "PK")
+    assert nomor(pk).number == "Tabel 1"  # before Bab I
+    assert nomor.bab("BAB III AKUNTABILITAS KINERJA") == "<h1>BAB III AKUNTABILITAS KINERJA</h1>"
+    first = nomor(tables.budget_table(year.anggaran, "Anggaran"))
+    chart = nomor(charts.figure_html(charts.capaian_chart(capaian), "Capaian"))
+    again = nomor(tables.budget_table(year.anggaran, "Anggaran"))  # the cell run twice
+    assert (first.number, chart.number, again.number) == ("Tabel 3.1", "Gambar 3.1", "Tabel 3.1")
+    assert isinstance(first, ReportTable) and first.frame is not None
+    nested = nomor(narrative.render_narrative("Teks.", {"x": pk}))
+    assert isinstance(nested, Html) and "Tabel 3.2</span> PK" in nested
+    nomor.bab("LAMPIRAN")
+    assert nomor(pk).number == "Tabel L.1"
+
+
+def test_contents_lists_are_hidden_on_screen_and_only_the_build_fills_them():
+    lists = tables.contents_lists()
+    assert "nav.daftar:empty" in screen_css()
+    assert 'class="hanya-layar catatan">Daftar Isi, Daftar Tabel dan Daftar Gambar' in lists
+    page = assemble_document(f"<main>{lists._repr_html_()}<h1>BAB I X</h1></main>")
+    assert "hanya-layar" not in page and "disusun saat" not in page
+    assert '<a class="depan" href="#daftar-isi">DAFTAR ISI</a>' in page
+
+
+def test_lakip_errors_show_in_a_notebook_as_their_message_only():
+    shell = InteractiveShell.instance()
+    error = ParameterError("tahun 2030 tidak ada untuk satker x; tahun yang ada: 2024")
+    assert error._render_traceback_() == [str(error)]
+    assert isinstance(error, ValueError)
+    result = shell.run_cell(
+        "from lakipkit.errors import ParameterError\nraise ParameterError('a; b')"
+    )
+    assert isinstance(result.error_in_exec, ParameterError)
