@@ -158,15 +158,13 @@ def what_if(year: YearData, indikator: str, realisasi: str | None) -> pd.DataFra
     """Return the chosen indicator's row with `realisasi` as written, checked like the CSV.
 
     The text must read as a value of the indicator's kind (number, range, grade) in its
-    satuan; None gives the row with its target as realisasi (what meeting the target gives).
+    satuan; None gives the row with its target as realisasi (what meeting the target gives),
+    or the row as recorded when the target is not set yet.
     """
     row = year.indikator.loc[year.indikator["id"].eq(indikator)]
     teks = realisasi if realisasi is not None else row["target_teks"].iloc[0]
     if teks is None or pd.isna(teks):
-        raise ParameterError(
-            f"indikator {indikator} belum memiliki target; isi realisasi_coba (satuan "
-            f"{row['satuan'].iloc[0]})"
-        )
+        return row  # no target to meet and nothing tried: capaian cannot be computed
     try:
         nilai = parse_nilai(str(teks))
     except ParseError as error:

@@ -20,7 +20,7 @@ from matplotlib.figure import Figure
 from lakipkit.anggaran import compute_penyerapan
 from lakipkit.capaian import STATUS_BELUM_ADA_DATA, CapaianSettings, compute_capaian
 from lakipkit.charts import STYLE, WIDTH_IN, Chart, figure_html
-from lakipkit.display import Html
+from lakipkit.display import Html, ReportTable
 from lakipkit.errors import DataValidationError, Finding
 from lakipkit.formatting import format_angka, format_nilai, format_persen
 from lakipkit.loading import YearData, list_years, load_year, read_table, typed_frame
@@ -432,7 +432,7 @@ def _poin(values: pd.Series) -> pd.Series:
     return values.map(lambda v: format_angka(v, 2))
 
 
-def comparison_table(banding: pd.DataFrame, title: str) -> str:
+def comparison_table(banding: pd.DataFrame, title: str) -> ReportTable:
     """Tabulate realisasi and capaian of this year and last (`compare_indikator`).
 
     A realisasi missing in a year that has the indicator prints "belum ada data"; one of a
@@ -466,7 +466,7 @@ def comparison_table(banding: pd.DataFrame, title: str) -> str:
     return render_table(body, columns, title, notes)
 
 
-def yearly_table(capaian: pd.DataFrame, title: str) -> str:
+def yearly_table(capaian: pd.DataFrame, title: str) -> ReportTable:
     """Tabulate capaian per indicator and year (`capaian_by_year`); '–' where none."""
     tahun = sorted(capaian["tahun"].unique())
     terbaru = capaian.sort_values("tahun", ascending=False, kind="stable").drop_duplicates("id")
@@ -482,7 +482,7 @@ def yearly_table(capaian: pd.DataFrame, title: str) -> str:
     return render_table(body, columns, title)
 
 
-def renstra_table(kemajuan: pd.DataFrame, title: str) -> str:
+def renstra_table(kemajuan: pd.DataFrame, title: str) -> ReportTable:
     """Tabulate realisasi to date against the Renstra end target (`progress_renstra`)."""
     body = pd.DataFrame(
         {
@@ -514,7 +514,7 @@ def renstra_table(kemajuan: pd.DataFrame, title: str) -> str:
     return render_table(body, columns, title, notes)
 
 
-def changes_table(perubahan: pd.DataFrame, title: str) -> str:
+def changes_table(perubahan: pd.DataFrame, title: str) -> ReportTable:
     """Tabulate indicators that appeared, disappeared or changed satuan (`indikator_changes`)."""
     body = pd.DataFrame(
         {
@@ -537,7 +537,7 @@ def changes_table(perubahan: pd.DataFrame, title: str) -> str:
     return render_table(body, columns, title)
 
 
-def budget_table(anggaran: pd.DataFrame, nilai: str, title: str) -> str:
+def budget_table(anggaran: pd.DataFrame, nilai: str, title: str) -> ReportTable:
     """Tabulate ``pagu`` (rupiah) or ``penyerapan`` (%) per budget line and year.
 
     ``anggaran`` is `compare_anggaran`; one measure per table keeps five years on a page.

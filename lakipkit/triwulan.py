@@ -26,7 +26,7 @@ from lakipkit.capaian import (
     CapaianSettings,
     compute_capaian,
 )
-from lakipkit.display import Html
+from lakipkit.display import Html, ReportTable
 from lakipkit.errors import DataValidationError, Finding
 from lakipkit.formatting import format_angka, format_nilai, format_persen
 from lakipkit.loading import read_table, typed_frame
@@ -248,7 +248,7 @@ def describe_triwulan(capaian: pd.DataFrame, triwulan: int, tahun: int) -> str:
     )
 
 
-def capaian_table(capaian: pd.DataFrame, triwulan: int, title: str) -> str:
+def capaian_table(capaian: pd.DataFrame, triwulan: int, title: str) -> ReportTable:
     """Tabulate indicators to the end of TW n (`capaian_to_date`): rule, capaian, pace."""
     tw = ROMAWI[check_triwulan(triwulan)]
     status = status_laju(capaian)
@@ -287,7 +287,7 @@ def capaian_table(capaian: pd.DataFrame, triwulan: int, title: str) -> str:
     return render_table(body, columns, title, notes)
 
 
-def anggaran_table(penyerapan: pd.DataFrame, triwulan: int, title: str) -> str:
+def anggaran_table(penyerapan: pd.DataFrame, triwulan: int, title: str) -> ReportTable:
     """Tabulate budget to the end of TW n (`penyerapan_to_date`) against pagu and plan."""
     tw = ROMAWI[check_triwulan(triwulan)]
     lengkap = penyerapan["realisasi_lengkap"].fillna(False).to_numpy(dtype=bool)

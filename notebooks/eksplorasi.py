@@ -19,12 +19,16 @@
 #
 # Buka di JupyterLab (`.venv/bin/jupyter lab notebooks/eksplorasi.ipynb`), ubah parameter di
 # sel berikut, lalu jalankan semua sel. Notebook ini hanya membaca `data/`; tidak ada yang
-# ditulis. Untuk laporan resmi gunakan `lakip build`.
+# ditulis. Untuk laporan resmi gunakan `lakip build`. Setiap tabel menyimpan datanya di
+# `.frame` (mis. `eksplorasi.below_target(capaian, settings).frame`) untuk disaring atau
+# disalin ke lembar kerja.
 
 # %% tags=["parameters"]
 # program, kegiatan, indikator: id yang ditelusuri (None = yang pertama di PK).
-# realisasi_coba: nilai realisasi "bagaimana jika" untuk indikator itu, ditulis seperti di CSV.
+# realisasi_coba: nilai realisasi "bagaimana jika" untuk indikator itu, ditulis seperti di CSV
+# dengan satuan indikator (mis. "13 kali"); None = realisasi sama dengan target.
 # data_dir: None = folder data/ di folder kerja atau di atasnya (atau $LAKIP_DATA).
+# cap, skala: None = seperti pengaturan di laporan.yaml.
 tahun = 2024
 satker = "kpu-kota-bontang"
 data_dir = None
@@ -38,11 +42,11 @@ realisasi_coba = None
 
 # %%
 # Parameter diperiksa dulu: kesalahan tampil sebagai satu kalimat, bukan traceback.
-import pandas as pd
+from IPython.display import display
 
-from lakipkit import parameters, tables, tren
+from lakipkit import eksplorasi, parameters, tables, tren
 from lakipkit import triwulan as tw
-from lakipkit.capaian import compute_capaian, summarise_capaian
+from lakipkit.capaian import compute_capaian
 from lakipkit.settings import capaian_settings
 
 year = settings = capaian = None  # sel yang gagal tidak menyisakan tahun sebelumnya
@@ -53,70 +57,70 @@ settings = capaian_settings(year.laporan, cap=cap, skala=skala)
 program, kegiatan, indikator = parameters.drill_down(year, program, kegiatan, indikator)
 dicoba = parameters.what_if(year, indikator, realisasi_coba)
 capaian = compute_capaian(year.indikator, settings)
-kolom = ["id", "uraian", "target_teks", "realisasi_teks", "capaian", "status", "predikat"]
-pd.set_option("display.max_colwidth", 80)
+display(year)
 
 # %% [markdown]
 # ## 1. Indikator di bawah target atau tanpa data
 
 # %%
-capaian.loc[capaian["status"].ne("tercapai"), kolom]
+eksplorasi.below_target(capaian, settings)
 
 # %% [markdown]
-# ## 2. Indikator berisiko menurut realisasi triwulan (atau belum ada data triwulan)
-# Laju: indikator `jumlah` dibandingkan dengan target × triwulan/4, indikator `terakhir` dan
-# `rata-rata` dengan target tahunan (docs/tahunan.md).
+# ## 2. Indikator berisiko menurut realisasi triwulan
+# Aturan yang sama dengan laporan triwulan: indikator `jumlah` dibandingkan dengan target ×
+# triwulan/4, indikator `terakhir` dan `rata-rata` dengan target tahunan (docs/tahunan.md).
 
 # %%
 sd = tw.capaian_to_date(year.indikator, year.realisasi_triwulan, triwulan, settings)
-tw.at_risk(sd)[
-    [
-        "id",
-        "uraian",
-        "agregasi_triwulan",
-        "target_teks",
-        "realisasi_teks",
-        "target_laju_teks",
-        "capaian_laju",
-        "berisiko",
-    ]
-]
+eksplorasi.at_risk(sd, triwulan, tahun)
 
 # %% [markdown]
 # ## 3. Telusuri: program → kegiatan → indikator
+# Ganti `program`, `kegiatan` atau `indikator` di sel parameter untuk menelusuri yang lain.
 
 # %%
-summarise_capaian(capaian, ["program"])
-
-# %%
-summarise_capaian(capaian[capaian["program"].eq(program)], ["kegiatan"])
-
-# %%
-capaian.loc[capaian["kegiatan"].eq(kegiatan), ["sasaran", *kolom]]
+display(
+    eksplorasi.per_program(capaian, year, settings),
+    eksplorasi.per_kegiatan(capaian, year, program, settings),
+    eksplorasi.of_kegiatan(capaian, program, kegiatan, settings),
+)
 
 # %% [markdown]
 # ## 4. Capaian dibanding penyerapan anggaran per kegiatan
 
 # %%
-tables.efficiency_frame(capaian, year.anggaran, year.kegiatan)[
-    ["label", "kode", "capaian", "penyerapan", "efisiensi", "kategori"]
-]
+display(
+    tables.efficiency_table(
+        tables.efficiency_frame(capaian, year.anggaran, year.kegiatan),
+        "Capaian Kinerja dan Penyerapan Anggaran per Kegiatan",
+    ),
+    eksplorasi.unlinked_kegiatan(year),
+)
+
+# %% [markdown]
+# ### Kegiatan yang menyerap anggaran tanpa hasil penuh
+
+# %%
+eksplorasi.spending_without_result(capaian, year, settings)
 
 # %% [markdown]
 # ## 5. Bagaimana jika: capaian dari realisasi lain
 # Isi `indikator` dan `realisasi_coba` di sel parameter (mis. `"WA-04"` dan `"13 kali"`);
-# capaian dihitung dengan aturan yang sama seperti laporan (compute_capaian).
+# capaian dihitung dengan aturan yang sama seperti laporan, termasuk batas capaian (`cap`).
 
 # %%
-compute_capaian(dicoba, settings)[kolom]
+eksplorasi.what_if(
+    compute_capaian(dicoba, settings),
+    capaian.loc[capaian["id"].eq(indikator)],
+    settings,
+)
 
 # %% [markdown]
-# ## 6. Dibanding tahun-tahun sebelumnya
-# Kosong bila hanya ada satu tahun di `data/<satker>/`.
+# ## 6. Dibanding tahun sebelumnya
 
 # %%
 tahun_tahun = tren.load_years(data, satker, tahun)
-tren.compare_indikator(tahun_tahun, settings, tren.read_renstra(data, satker))
-
-# %%
-tren.indikator_changes(tahun_tahun)
+display(
+    eksplorasi.movers(tahun_tahun, settings),
+    eksplorasi.indicator_changes(tahun_tahun),
+)
