@@ -129,7 +129,7 @@ def test_notebooks_run_for_a_year_just_started(fresh_year, tmp_path):
         "target belum ditetapkan, sehingga capaian belum dapat dihitung"
         in texts["eksplorasi.ipynb"]
     )
-    assert "dan 31 belum ada data realisasi triwulan" in texts["triwulan.ipynb"]
+    assert "31 belum memiliki target" in texts["triwulan.ipynb"]
     assert "Tabel 3.1" in texts["laporan.ipynb"]
 
 
