@@ -183,7 +183,7 @@ def test_contents_lists_are_hidden_on_screen_and_only_the_build_fills_them():
     lists = tables.contents_lists()
     assert "nav.daftar:empty" in screen_css()
     assert 'class="hanya-layar catatan">Daftar Isi, Daftar Tabel dan Daftar Gambar' in lists
-    page = assemble_document(f"<main>{lists._repr_html_()}<h1>BAB I X</h1></main>")
+    page = assemble_document(f"<main>{lists._repr_html_()}<h1>BAB I X</h1><p>Teks.</p></main>")
     assert "hanya-layar" not in page and "disusun saat" not in page
     assert '<a class="depan" href="#daftar-isi">DAFTAR ISI</a>' in page
 
