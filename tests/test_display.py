@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from IPython.core.formatters import DisplayFormatter
 from IPython.core.interactiveshell import InteractiveShell
 
 from lakipkit import charts, narrative, tables
@@ -29,7 +30,7 @@ def capaian(year):
 
 def _shown(obj):
     """What IPython's display machinery produces for `obj` (mime type -> data)."""
-    data, _ = InteractiveShell.instance().display_formatter.format(obj)
+    data, _ = DisplayFormatter().format(obj)
     return data
 
 
@@ -189,11 +190,14 @@ def test_contents_lists_are_hidden_on_screen_and_only_the_build_fills_them():
 
 
 def test_lakip_errors_show_in_a_notebook_as_their_message_only():
-    shell = InteractiveShell.instance()
     error = ParameterError("tahun 2030 tidak ada untuk satker x; tahun yang ada: 2024")
     assert error._render_traceback_() == [str(error)]
     assert isinstance(error, ValueError)
-    result = shell.run_cell(
-        "from lakipkit.errors import ParameterError\nraise ParameterError('a; b')"
-    )
-    assert isinstance(result.error_in_exec, ParameterError)
+    shell = InteractiveShell.instance()
+    try:
+        result = shell.run_cell(
+            "from lakipkit.errors import ParameterError\nraise ParameterError('a; b')"
+        )
+        assert isinstance(result.error_in_exec, ParameterError)
+    finally:
+        InteractiveShell.clear_instance()  # the in-process kernel tests want their own
