@@ -522,10 +522,16 @@ def program_table(program: pd.DataFrame, anggaran: pd.DataFrame, title: str) -> 
     if lines.empty:
         lines = anggaran
     parents = anggaran.set_index("kode")
-    programs = program.set_index("kode_anggaran")
+    # Only programmes with their own budget code name a budget line (a tree built from
+    # pohon.csv may leave kode_anggaran empty on every programme).
+    programs = (
+        program.dropna(subset=["kode_anggaran"])
+        .drop_duplicates("kode_anggaran")
+        .set_index("kode_anggaran")
+    )
     induk = lines["induk"].fillna(lines["kode"])
-    name = induk.map(programs["nama"]).fillna(induk.map(parents["uraian"]))
-    huruf = induk.map(programs["huruf"])
+    name = induk.map(programs["nama"]).astype("string").fillna(induk.map(parents["uraian"]))
+    huruf = induk.map(programs["huruf"]).astype("string")
     label = (
         (huruf + ". ").fillna("")
         + name.astype("string")

@@ -17,7 +17,7 @@ from lakipkit.capaian import compute_capaian
 from lakipkit.loading import load_year
 from lakipkit.settings import capaian_settings, level_names
 from lakipkit.summary import build_summary
-from lakipkit.tables import indicator_table
+from lakipkit.tables import indicator_table, program_table
 
 DATA = Path(__file__).resolve().parent / "fixtures" / "pemda"
 SATKER = "disarpus-kabupaten-contoh"
@@ -103,6 +103,15 @@ def test_tabel_3_1_groups_by_the_tree_and_prints_the_capped_capaian(year, capaia
     assert not any(word in text for word in OTHER_UNIT)
     tujuan = text.index("1. MENINGKATNYA")
     assert tujuan < text.index("1.1 Meningkatnya") < text.index("2.23.02 Program Pembinaan")
+
+
+def test_tabel_2_1_heads_budget_lines_by_their_parent_when_programmes_have_no_code(year):
+    # pohon.csv leaves kode_anggaran empty on the programmes: the budget lines are headed by
+    # their parent line's uraian, never an error or an empty heading.
+    text = _text(program_table(year.program, year.anggaran, "Program dan Kegiatan"))
+    assert "Program Pembinaan Perpustakaan (2.23.02, pagu" in text
+    assert "Pembudayaan Gemar Membaca" in text
+    assert "nan" not in text and "<NA>" not in text
 
 
 def test_periksa_passes_and_summary_runs_from_the_command_line(capsys):
