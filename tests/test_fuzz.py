@@ -115,31 +115,52 @@ def _check_findings(error: DataValidationError) -> None:
 
 
 def render_report(data: Path) -> tuple[str, object]:
-    """Run the report notebook's cells here and export the page as `lakip build` does."""
+    """Run the report notebook's cells here and export the page as `lakip build` does.
+
+    Like IPython: what a cell shows is each `display(...)` call (also lakipkit's own, through
+    IPython.display) and the value of its last expression.
+    """
+    import ast
+
+    import IPython.display
     from IPython.core.formatters import DisplayFormatter
 
     formatter = DisplayFormatter()
     source = nbformat.read(NOTEBOOK, as_version=4)
     namespace: dict = {}
     cells = []
-    for cell in source.cells:
-        if cell.cell_type != "code":
-            cells.append(cell)
-            continue
-        shown = []
+    real_display = IPython.display.display
+    try:
+        for cell in source.cells:
+            if cell.cell_type != "code":
+                cells.append(cell)
+                continue
+            shown = []
 
-        def display(*objects, _shown=shown, **kwargs):
-            for obj in objects:
-                data_, _ = formatter.format(obj)
-                _shown.append(nbformat.v4.new_output("display_data", data=data_))
+            def display(*objects, _shown=shown, **kwargs):
+                for obj in objects:
+                    data_, _ = formatter.format(obj)
+                    _shown.append(nbformat.v4.new_output("display_data", data=data_))
 
-        exec(cell.source, namespace)  # noqa: S102 - the project's own notebook
-        if "parameters" in cell.metadata.get("tags", []):
-            namespace.update(tahun=TAHUN, satker=SATKER, data_dir=str(data), output_dir="")
-        namespace["display"] = display
-        out = nbformat.v4.new_code_cell(cell.source)
-        out.outputs = shown
-        cells.append(out)
+            IPython.display.display = display
+            namespace["display"] = display
+            tree = ast.parse(cell.source)
+            last = tree.body.pop() if tree.body and isinstance(tree.body[-1], ast.Expr) else None
+            exec(compile(tree, "<cell>", "exec"), namespace)  # noqa: S102 - the project's own notebook
+            if last is not None:
+                value = eval(compile(ast.Expression(last.value), "<cell>", "eval"), namespace)  # noqa: S307
+                if value is not None:
+                    data_, _ = formatter.format(value)
+                    shown.append(
+                        nbformat.v4.new_output("execute_result", data=data_, execution_count=1)
+                    )
+            if "parameters" in cell.metadata.get("tags", []):
+                namespace.update(tahun=TAHUN, satker=SATKER, data_dir=str(data), output_dir="")
+            out = nbformat.v4.new_code_cell(cell.source)
+            out.outputs = shown
+            cells.append(out)
+    finally:
+        IPython.display.display = real_display
     nb = nbformat.v4.new_notebook(cells=cells, metadata=source.metadata)
     year = namespace["year"]
     return export_html(nb, title=report_title(year)), year
