@@ -130,6 +130,7 @@ class WarmKernel:
         """Shut the kernel down."""
         from jupyter_core.utils import run_sync
 
+        _cancel_pending_cells()
         if self._kc is not None:
             self._kc.stop_channels()
             self._kc = None
@@ -226,6 +227,26 @@ class WarmKernel:
             kc=self._kc,
             cwd=str(notebook.parent) if self.inprocess else None,
         )
+
+
+def _cancel_pending_cells() -> None:
+    """Cancel the cell an interrupt (Ctrl-C, SIGTERM) left waiting on the kernel.
+
+    Left alone, it ends with "Kernel died" once the kernel is shut down, and asyncio prints
+    that traceback at exit, after the build's one-line message.
+    """
+    import asyncio
+
+    from jupyter_core.utils import ensure_event_loop
+
+    loop = ensure_event_loop()
+    if loop.is_running() or loop.is_closed():
+        return
+    pending = [task for task in asyncio.all_tasks(loop) if not task.done()]
+    for task in pending:
+        task.cancel()
+    if pending:
+        loop.run_until_complete(asyncio.gather(*pending, return_exceptions=True))
 
 
 def _quiet_event_pipe_gc(record: logging.LogRecord) -> bool:

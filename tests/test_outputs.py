@@ -254,20 +254,40 @@ def test_signals_during_the_commit_wait_until_every_file_is_in_place(tmp_path):
 @pytest.mark.slow
 @pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
 def test_lakip_build_interrupted_mid_notebook_exits_non_zero_and_changes_nothing(tmp_path, signum):
+    """The signal reaches `lakip build` while its kernel is running a cell.
+
+    The report notebook, with one cell added after its parameters that marks it has started
+    and then waits, stands in for a long notebook: polling for an output file instead would
+    race a build that runs the whole notebook in a few seconds.
+    """
     out = tmp_path / "out"
     target = out / SATKER / str(TAHUN)
     target.mkdir(parents=True)
     (target / f"{STEM}.html").write_text("laporan lama")
-    lakip = [PYTHON, "-m", "lakipkit.cli", "build", "--tahun", str(TAHUN), "--satker", SATKER]
+    started = tmp_path / "notebook-berjalan"
+    slow = nbformat.read(build.notebook_path(), as_version=4)
+    waiting = f"import pathlib, time\npathlib.Path({str(started)!r}).touch()\ntime.sleep(300)"
+    after = next(i for i, c in enumerate(slow.cells) if "parameters" in c.metadata.get("tags", []))
+    slow.cells.insert(after + 1, nbformat.v4.new_code_cell(waiting))
+    notebook = tmp_path / "notebooks" / "laporan.ipynb"
+    notebook.parent.mkdir()
+    nbformat.write(slow, str(notebook))
+    cli = (
+        "import sys, pathlib; import lakipkit.build as b; "
+        f"b.notebook_path = lambda laporan='tahunan': pathlib.Path({str(notebook)!r}); "
+        "from lakipkit.cli import main; sys.exit(main(sys.argv[1:]))"
+    )
+    args = ["build", "--tahun", str(TAHUN), "--satker", SATKER, "--data", str(FIXTURE_DATA)]
     process = subprocess.Popen(
-        [*lakip, "--data", str(FIXTURE_DATA), "--output", str(out), "--format", "html"],
+        [PYTHON, "-c", cli, *args, "--output", str(out), "--format", "html"],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
     )
-    while not list(target.glob(".*.running.ipynb")) and process.poll() is None:
-        time.sleep(0.02)
-    assert process.poll() is None, "the build ended before its notebook started running"
+    deadline = time.monotonic() + 240
+    while not started.exists() and process.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert started.exists(), f"the notebook never started: {process.poll()=}"
     process.send_signal(signum)
     _, err = process.communicate(timeout=120)
     assert process.returncode == 128 + signum, err
