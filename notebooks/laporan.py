@@ -72,12 +72,6 @@ nomor.tampilkan(
 )
 
 # %%
-nomor.tampilkan(narrative.render_narrative(year.narasi.get("kata_pengantar", "")))
-nomor.tampilkan(
-    narrative.signature_html(penandatangan, year.laporan["tempat"], year.laporan["tanggal"])
-)
-
-# %%
 tables.contents_lists()
 
 # %%

@@ -356,6 +356,24 @@ def test_2024_html_has_every_chapter_the_key_figures_and_numbered_tables(report_
 
 
 @pytest.mark.slow
+def test_2024_html_prints_every_written_paragraph_once(report_2024):
+    """A paragraph of the narasi files printed twice is a copy error the reader sees."""
+    soup = BeautifulSoup(report_2024.html.read_text(encoding="utf-8"), "html.parser")
+    def words(text: str) -> str:
+        return " ".join(re.sub(r"[*_]", "", text).split())
+
+    printed = [words(p.get_text(" ")) for p in soup.find_all("p")]
+    written = [
+        words(BeautifulSoup(paragraph, "html.parser").get_text(" "))
+        for path in sorted((DATA / "kpu-kota-bontang" / "2024" / "narasi").rglob("*.md"))
+        for paragraph in path.read_text(encoding="utf-8").split("\n\n")
+        if len(paragraph) > 60 and paragraph[0].isalpha()
+    ]
+    assert len(written) > 20
+    assert [w[:60] for w in written if sum(w in p for p in printed) > 1] == []
+
+
+@pytest.mark.slow
 def test_2024_html_shows_no_code_runs_no_script_and_loads_nothing(report_2024):
     html = report_2024.html.read_text(encoding="utf-8")
     lowered = html.lower()
