@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 
 from lakipkit.anggaran import compute_penyerapan, rollup, totals, totals_by_source
-from lakipkit.capaian import CapaianSettings, compute_capaian
+from lakipkit.capaian import STATUS_TIDAK_TERCAPAI, CapaianSettings, compute_capaian
 from lakipkit.errors import DataValidationError, Finding
 from lakipkit.formatting import format_angka, format_persen, format_rupiah
 from lakipkit.loading import YearData, load_year
@@ -50,6 +50,8 @@ KODE_AUDIT: dict[str, str] = {
     "penyerapan_implausible": "penyerapan di luar rentang wajar",
     "pk_anggaran_mismatch": "pagu program dalam PK berbeda dari baris program RKT",
     "total_terbit_mismatch": "jumlah anggaran yang dinyatakan berbeda dari yang dihitung",
+    "penjelasan_missing": "indikator di bawah target tanpa penyebab atau alternatif solusi "
+    "(penjelasan.csv)",
     "opsional_kosong": "bagian opsional belum ada (informasi: apa yang ditambahkannya)",
 }
 
@@ -72,6 +74,9 @@ _OPSIONAL: tuple[tuple[tuple[str, ...], str], ...] = (
     (("../pegawai.csv",), "../pegawai.csv"),
     (("../organisasi.csv",), "../organisasi.csv"),
     (("../renstra.csv",), "../renstra.csv"),
+    (("../riwayat.csv",), "../riwayat.csv"),
+    (("standar.csv",), "standar.csv"),
+    (("penjelasan.csv",), "penjelasan.csv"),
 )
 _TERBIT = "tabel_terbit.csv"
 
@@ -132,6 +137,7 @@ def audit_year(year: YearData, settings: AuditSettings | None = None) -> list[Fi
             *_terbit_inconsistent(terbit),
             *_rkt_vs_pk(year, indikator),
             *_realisasi_missing(year, indikator),
+            *_penjelasan_missing(year, indikator),
             *_realisasi_periode(year),
             *_capaian_implausible(year, indikator, settings),
             *_rollup(year.anggaran, "anggaran.csv", settings),
@@ -591,6 +597,48 @@ def _realisasi_missing(year: YearData, indikator: pd.DataFrame) -> list[Finding]
         expected="realisasi akhir tahun (kosong hanya bila memang belum ada data)",
         message=_concat(
             "indikator PK ", s["id"], " belum punya realisasi: laporan menulis 'belum ada data'"
+        ),
+    )
+
+
+def _penjelasan_missing(year: YearData, indikator: pd.DataFrame) -> list[Finding]:
+    """Flag indicators below target whose causes or alternative solutions are not written.
+
+    PermenPANRB 53/2014 asks Bab III to explain a missed target and the remedies; the report
+    prints what penjelasan.csv gives and says once what it does not.
+    """
+    below = indikator[indikator["status"].eq(STATUS_TIDAK_TERCAPAI)]
+    given = year.penjelasan.set_index("indikator").reindex(below["id"])
+    row = below["id"].map(_row_of(year.penjelasan, "indikator"))
+    penyebab = given["penyebab"].notna().to_numpy()
+    solusi = given["solusi"].notna().to_numpy()
+    s = below[~(penyebab & solusi)]
+    row = row[s.index]
+    kurang = pd.Series(
+        np.select(
+            [~penyebab & ~solusi, ~penyebab],
+            ["penyebab dan alternatif solusi", "penyebab"],
+            "alternatif solusi",
+        ),
+        index=below.index,
+    )[s.index]
+    column = np.where(
+        row.isna(), "indikator", np.where(kurang.eq("alternatif solusi"), "solusi", "penyebab")
+    )
+    return _warnings(
+        "penjelasan_missing",
+        "penjelasan.csv",
+        row=row,
+        column=column,
+        value=s["id"].where(row.isna()),
+        expected="penyebab tidak tercapainya target dan alternatif solusinya",
+        message=_concat(
+            "indikator ",
+            s["id"],
+            " di bawah target (capaian ",
+            _teks(s["capaian"], format_persen),
+            ") belum punya ",
+            kurang,
         ),
     )
 

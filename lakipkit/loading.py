@@ -45,6 +45,8 @@ from lakipkit.schemas import (
     REFERENCES,
     TABLES,
     YAML_FILES,
+    Penjelasan,
+    Standar,
     Table,
     columns,
     validate_table,
@@ -102,6 +104,7 @@ INDIKATOR_COLUMNS = [
     "realisasi_teks",
     "realisasi",
     "katalog",
+    "kode_anggaran",
 ]
 _TAHUN_BARU = "kelak `lakip tahun-baru` dapat memulai folder tahun baru"
 
@@ -142,6 +145,8 @@ class YearData:
     organisasi: pd.DataFrame
     pohon: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=POHON_COLUMNS))
     realisasi_bulanan: pd.DataFrame = field(default_factory=pd.DataFrame)
+    penjelasan: pd.DataFrame = field(default_factory=lambda: typed_frame(None, Penjelasan))
+    standar: pd.DataFrame = field(default_factory=lambda: typed_frame(None, Standar))
     tabel: dict[str, pd.DataFrame] = field(default_factory=dict)
     narasi: dict[str, str] = field(default_factory=dict)
     findings: tuple[Finding, ...] = ()
@@ -347,6 +352,8 @@ def _load_year(data_dir: Path | str, satker: str, tahun: int) -> YearData:
         realisasi=frames["realisasi.csv"],
         realisasi_triwulan=_triwulan(frames, indikator),
         realisasi_bulanan=frames["realisasi_bulanan.csv"],
+        penjelasan=frames["penjelasan.csv"],
+        standar=frames["standar.csv"],
         tabel_terbit=frames["tabel_terbit.csv"],
         anggaran=frames["anggaran.csv"],
         anggaran_terbit=frames["anggaran_terbit.csv"],
@@ -1118,7 +1125,7 @@ def _cross_checks(
             message,
             "kegiatan dari program yang sama",
         )
-    for file in ("kegiatan.csv", "pohon.csv"):
+    for file in ("kegiatan.csv", "pohon.csv", "indikator.csv"):
         if ok(file, "anggaran.csv") and len(frames["anggaran.csv"]):
             codes = frames[file]["kode_anggaran"].str.split(";").explode().str.strip()
             findings += _unknown(codes, ids("anggaran.csv", "kode"), shown[file], "anggaran.csv")

@@ -107,6 +107,10 @@ def optional_parts() -> dict[str, str]:
         "../pegawai.csv": "tabel pegawai di Bab I",
         "../organisasi.csv": "bagan struktur organisasi di Bab I",
         "../renstra.csv": "perbandingan capaian dengan target Renstra",
+        "../riwayat.csv": "realisasi tahun-tahun sebelum folder tahun pertama: perbandingan "
+        "dengan tahun sebelumnya",
+        "standar.csv": "perbandingan realisasi dengan standar nasional",
+        "penjelasan.csv": "penyebab keberhasilan/kegagalan dan alternatif solusi per indikator",
     }
 
 

@@ -226,6 +226,12 @@ class Indikator(_Csv):
         unique=True,
         contoh="KPU-01",
     )
+    kode_anggaran: Series[str] | None = opsional(
+        "kode baris anggaran (anggaran.csv) yang membiayai indikator ini, beberapa dipisah ';'; "
+        "kosong = kode simpulnya (kegiatan/program di kegiatan.csv, program.csv, pohon.csv)",
+        pattern=_KODE_ANGGARAN,
+        contoh="6867",
+    )
 
 
 class Realisasi(_Csv):
@@ -353,6 +359,35 @@ class RktSasaranStrategis(_Csv):
     target: Series[str] | None = opsional("target; kosong = tidak tercetak di RKT", format="nilai")
     polaritas: Series[str] = wajib("arah kinerja", isin=POLARITAS)
     skala: Series[str] | None = opsional("skala predikat (kualitatif)", isin=tuple(SKALA))
+    indikator_pk: Series[str] | None = opsional(
+        "id indikator PK (indikator.csv) yang realisasinya mengukur IKU ini, bila satuannya "
+        "sama; kosong = realisasi IKU tidak ada dalam data",
+        pattern=ID_PATTERN,
+    )
+
+
+class Penjelasan(_Csv):
+    """Penyebab keberhasilan/kegagalan dan alternatif solusi per indikator (opsional)."""
+
+    indikator: Series[str] = wajib("id indikator (indikator.csv)", pattern=ID_PATTERN, unique=True)
+    penyebab: Series[str] | None = opsional(
+        "penyebab keberhasilan atau kegagalan mencapai target, sebagai kalimat laporan"
+    )
+    solusi: Series[str] | None = opsional(
+        "alternatif solusi atau upaya yang dilakukan/akan dilakukan bila target belum tercapai"
+    )
+
+
+class Standar(_Csv):
+    """Standar nasional per indikator, bila ada (opsional)."""
+
+    indikator: Series[str] = wajib("id indikator (indikator.csv)", pattern=ID_PATTERN, unique=True)
+    standar: Series[str] = wajib(
+        "nilai standar nasional dengan satuan indikatornya", format="nilai", contoh="75%"
+    )
+    sumber: Series[str] | None = opsional(
+        "dasar standar itu (peraturan, SPM, rata-rata nasional)", contoh="SPM Perpustakaan"
+    )
 
 
 class RktProgram(_Csv):
@@ -483,6 +518,8 @@ TABLES: tuple[Table, ...] = (
     Table("rkt_sasaran_strategis.csv", RktSasaranStrategis, "tahun", False, 0),
     Table("rkt_program.csv", RktProgram, "tahun", False, 0),
     Table("rkt_pendanaan.csv", RktPendanaan, "tahun", False, 0),
+    Table("penjelasan.csv", Penjelasan, "tahun", False, 0),
+    Table("standar.csv", Standar, "tahun", False, 0),
     Table("produk_hukum.csv", ProdukHukum, "tahun", False, 0),
     Table("ppid.csv", Ppid, "tahun", False, 0),
     Table("mitra.csv", Mitra, "tahun", False, 0),
@@ -507,6 +544,9 @@ REFERENCES: tuple[tuple[str, str, str, str], ...] = (
     ("pk_anggaran.csv", "program", "program.csv", "kode"),
     ("rkt_program.csv", "program", "program.csv", "kode"),
     ("rkt_program.csv", "indikator_pk", "indikator.csv", "id"),
+    ("rkt_sasaran_strategis.csv", "indikator_pk", "indikator.csv", "id"),
+    ("penjelasan.csv", "indikator", "indikator.csv", "id"),
+    ("standar.csv", "indikator", "indikator.csv", "id"),
     ("mitra.csv", "kegiatan", "kegiatan.csv", "id"),
 )
 
@@ -580,6 +620,32 @@ class AnggaranTriwulan(pa.DataFrameModel):
 
 ANGGARAN_TRIWULAN = Table("anggaran_triwulan.csv", AnggaranTriwulan, "tahun", False, 0)
 
+
+class Riwayat(pa.DataFrameModel):
+    """riwayat.csv (satker level, optional): realisasi of years before the unit's first folder."""
+
+    indikator: Series[str] = wajib(
+        "id indikator PK (indikator.csv) yang stabil antar tahun", pattern=ID_PATTERN, contoh="P-01"
+    )
+    tahun: Series[str] = wajib("tahun realisasi", format="bulat", pattern=r"\d{4}", contoh="2023")
+    target: Series[str] | None = opsional(
+        "target tahun itu, dengan satuan; kosong = tidak diketahui", format="nilai"
+    )
+    realisasi: Series[str] = wajib(
+        "realisasi tahun itu, dengan satuan", format="nilai", contoh="34800 orang"
+    )
+    sumber: Series[str] | None = opsional("dokumen asal angka itu", contoh="LKjIP 2023")
+
+    class Config:
+        """Every column declared; text checked, never coerced; one row per indicator-year."""
+
+        strict = True
+        coerce = False
+        unique = ["indikator", "tahun"]
+
+
+RIWAYAT = Table("riwayat.csv", Riwayat, "satker", False, 0)
+
 #: How a catalogue indicator's values combine across units (lakipkit.konsolidasi).
 AGREGASI = ("jumlah", "rata-rata", "rata-rata-tertimbang", "minimum", "maksimum")
 #: What weighs a unit in a 'rata-rata-tertimbang': its total pagu, or its DPT (dpt.csv).
@@ -625,7 +691,7 @@ class KatalogIndikator(pa.DataFrameModel):
 KATALOG = Table("katalog/indikator.csv", KatalogIndikator, "data", False, 0)
 
 #: Optional files outside load_year: listed in the data dictionary with the others.
-SIDE_TABLES: tuple[Table, ...] = (RENSTRA, ANGGARAN_TRIWULAN)
+SIDE_TABLES: tuple[Table, ...] = (RENSTRA, RIWAYAT, ANGGARAN_TRIWULAN)
 #: Files shared by every unit under data/ (not part of one satker-year).
 SHARED_TABLES: tuple[Table, ...] = (KATALOG,)
 

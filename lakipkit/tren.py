@@ -28,7 +28,7 @@ from lakipkit.narrative import paragraph
 from lakipkit.parsing import nilai_frame, normalize_satuan
 from lakipkit.periode import combine_realisasi
 from lakipkit.schemas import RENSTRA, RenstraTarget
-from lakipkit.tables import ROW_CLASS, Column, render_table
+from lakipkit.tables import ROW_CLASS, Column, capaian_text, render_table
 
 MUNCUL = "muncul"
 HILANG = "hilang"
@@ -205,6 +205,7 @@ def compare_indikator(
         "realisasi",
         "capaian",
         "capaian_terbatas",
+        "capaian_dicetak",
         "status",
     ]
     kini = semua[semua["tahun"].eq(tahun[-1])].set_index("id")[kolom]
@@ -358,7 +359,8 @@ def tren_chart(capaian: pd.DataFrame, sasaran: str) -> Figure:
     """
     rows = capaian[capaian["sasaran"].eq(sasaran)]
     tahun = sorted(capaian["tahun"].unique())
-    nilai = rows.pivot(index="tahun", columns="id", values="capaian").reindex(
+    dicetak = "capaian_dicetak" if "capaian_dicetak" in rows else "capaian"
+    nilai = rows.pivot(index="tahun", columns="id", values=dicetak).reindex(
         index=tahun, columns=pd.unique(rows["id"])
     )
     with rc_context(STYLE):
@@ -422,6 +424,17 @@ def _persen(values: pd.Series) -> pd.Series:
     return values.map(format_persen)
 
 
+def _dicetak(frame: pd.DataFrame, suffix: str = "") -> pd.Series:
+    """Format the capaian the report prints (capped per settings), the uncapped in brackets."""
+    pair = pd.DataFrame(
+        {
+            "capaian": frame[f"capaian{suffix}"],
+            "capaian_dicetak": frame.get(f"capaian_dicetak{suffix}", frame[f"capaian{suffix}"]),
+        }
+    )
+    return capaian_text(pair)
+
+
 def _realisasi(teks: pd.Series, ada: pd.Series) -> pd.Series:
     """Realisasi as written; 'belum ada data' where the indicator exists, else '–'."""
     kosong = pd.Series(np.where(ada, STATUS_BELUM_ADA_DATA, "–"), index=teks.index)
@@ -445,9 +458,9 @@ def comparison_table(banding: pd.DataFrame, title: str) -> ReportTable:
             "id": banding["id"],
             "indikator": banding["uraian"],
             "realisasi_lalu": _realisasi(banding["realisasi_teks_lalu"], ket.ne("baru")),
-            "capaian_lalu": _persen(banding["capaian_lalu"]),
+            "capaian_lalu": _dicetak(banding, "_lalu"),
             "realisasi": _realisasi(banding["realisasi_teks"], ket.ne("tidak ada lagi")),
-            "capaian": _persen(banding["capaian"]),
+            "capaian": _dicetak(banding),
             "perubahan": _poin(banding["perubahan_capaian"]),
             "keterangan": banding["keterangan"],
         }
@@ -463,6 +476,11 @@ def comparison_table(banding: pd.DataFrame, title: str) -> ReportTable:
         Column("keterangan", "Keterangan", width="15%"),
     ]
     notes = f"Perubahan: capaian {kini} dikurangi capaian {lalu}, dalam poin persentase."
+    if "capaian_dicetak" in banding and banding["capaian_dicetak"].ne(banding["capaian"]).any():
+        notes = (
+            f"Perubahan: capaian {kini} dikurangi capaian {lalu} sebelum dibatasi (nilai dalam "
+            "kurung), dalam poin persentase."
+        )
     return render_table(body, columns, title, notes)
 
 
@@ -470,7 +488,8 @@ def yearly_table(capaian: pd.DataFrame, title: str) -> ReportTable:
     """Tabulate capaian per indicator and year (`capaian_by_year`); '–' where none."""
     tahun = sorted(capaian["tahun"].unique())
     terbaru = capaian.sort_values("tahun", ascending=False, kind="stable").drop_duplicates("id")
-    nilai = capaian.pivot(index="id", columns="tahun", values="capaian").reindex(terbaru["id"])
+    dicetak = "capaian_dicetak" if "capaian_dicetak" in capaian else "capaian"
+    nilai = capaian.pivot(index="id", columns="tahun", values=dicetak).reindex(terbaru["id"])
     body = pd.DataFrame({"id": terbaru["id"].to_numpy(), "indikator": terbaru["uraian"].to_numpy()})
     for t in tahun:
         body[str(t)] = _persen(nilai[t]).to_numpy()

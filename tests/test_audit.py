@@ -352,6 +352,8 @@ REAL_2024 = [
     ("total_terbit_mismatch", "anggaran_terbit.csv", 4, "pagu"),  # APBD 25.657.789.000
     ("total_terbit_mismatch", "anggaran_terbit.csv", 6, "pagu"),  # DIPA vs RKT 2.3.1 lines
     ("total_terbit_mismatch", "anggaran_terbit.csv", 7, "pagu"),  # RKT 2.3.1 Total vs lines
+    ("penjelasan_missing", "penjelasan.csv", 2, "solusi"),  # WA-13: the seed states no remedy
+    ("penjelasan_missing", "penjelasan.csv", 3, "solusi"),  # CQ-14: idem
     ("rollup_mismatch", "rkt_pendanaan.csv", 10, "pagu"),  # RKT 2.3.1 WA vs 3355 + 3360
     ("target_rkt_mismatch", "rkt_program.csv", 3, "target"),  # WA-01 100% vs 95%
     ("target_rkt_mismatch", "rkt_program.csv", 9, "target"),  # WA-03 20 vs 2 kegiatan
