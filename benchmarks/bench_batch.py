@@ -28,6 +28,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import shutil
 import subprocess
 import sys
@@ -124,9 +125,15 @@ def _rss(pid: int) -> int:
     return 0
 
 
-def loop(data: Path, out: Path, units: list[Unit], formats: str) -> float:
-    """Seconds per unit of the sequential loop of `lakip build` commands."""
-    start = time.perf_counter()
+def children_cpu() -> float:
+    """CPU seconds of every finished child process (and theirs: kernels, browsers)."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def loop(data: Path, out: Path, units: list[Unit], formats: str) -> tuple[float, float]:
+    """Seconds per unit of the sequential loop of `lakip build` commands, and CPU s/unit."""
+    start, cpu = time.perf_counter(), children_cpu()
     for unit in units:
         subprocess.run(
             [LAKIP, "build", "--data", str(data), "--satker", unit.satker, "--tahun",
@@ -134,13 +141,17 @@ def loop(data: Path, out: Path, units: list[Unit], formats: str) -> float:
             check=True,
             capture_output=True,
         )  # fmt: skip
-    return (time.perf_counter() - start) / len(units)
+    return (time.perf_counter() - start) / len(units), (children_cpu() - cpu) / len(units)
 
 
 def batch(engine, data: Path, out: Path, units: list[Unit], formats: tuple[str, ...]):
-    """Seconds of one batch, peak memory per worker, failures."""
+    """Seconds of one batch, peak memory per worker, failures, CPU seconds per unit.
+
+    The CPU time is counted once the workers have stopped (and stopped their kernels): a
+    pool's and a LocalCluster's processes are children of this one.
+    """
     with MemorySampler() as memory:
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), children_cpu()
         try:
             outcomes = run_batch(
                 data, out, engine, BatchOptions(formats=formats), units=units, force=True
@@ -149,7 +160,7 @@ def batch(engine, data: Path, out: Path, units: list[Unit], formats: tuple[str, 
             engine.close()
         seconds = time.perf_counter() - start
     failed = [o for o in outcomes if o.status == "gagal"]
-    return seconds, memory.worst(), failed
+    return seconds, memory.worst(), failed, (children_cpu() - cpu) / len(units)
 
 
 def site(out: Path, built: Path, count: int) -> tuple[float, int]:
@@ -201,34 +212,41 @@ def main(argv: list[str] | None = None) -> int:
         print(f"data: {data} ({len(units)} unit-years)")
 
         def loop_and_pool(name: str, formats: tuple[str, ...]) -> None:
-            per_unit = loop(data, root / f"loop-{name}", sample, ",".join(formats))
+            per_unit, loop_cpu = loop(data, root / f"loop-{name}", sample, ",".join(formats))
             figures[f"loop {name} s/unit"] = per_unit
+            figures[f"loop {name} cpu s/unit"] = loop_cpu
             scaled = per_unit * len(units)
             print(f"  loop {name}: {per_unit:.2f} s per unit (sample {len(sample)}), "
-                  f"scaled to {len(units)}: {scaled:.1f} s  [{uptime()}]")  # fmt: skip
-            seconds, memory, failed = batch(
+                  f"scaled to {len(units)}: {scaled:.1f} s, cpu {loop_cpu:.2f} s/unit  "
+                  f"[{uptime()}]")  # fmt: skip
+            seconds, memory, failed, cpu = batch(
                 LocalPool(args.pekerja), data, root / f"pool-{name}", units, formats
             )
             figures[f"pool {name} s"] = seconds
+            figures[f"pool {name} cpu s/unit"] = cpu
             figures[f"pool {name} peak GiB/worker"] = memory / GIB
             print(f"  pool {name}: {seconds:.1f} s for {len(units)} ({seconds / len(units):.2f} "
-                  f"s/unit), peak {memory / GIB:.2f} GiB/worker, failed {len(failed)}  "
-                  f"[{uptime()}]")  # fmt: skip
+                  f"s/unit), cpu {cpu:.2f} s/unit, peak {memory / GIB:.2f} GiB/worker, "
+                  f"failed {len(failed)}  [{uptime()}]")  # fmt: skip
             figures[f"speed-up {name}"] = scaled / seconds
-            print(f"  speed-up {name}: {scaled / seconds:.2f}x")
+            # What the machine's other users cannot change: CPU spent per unit.
+            figures[f"cpu loop/pool {name}"] = loop_cpu / cpu
+            print(f"  speed-up {name}: {scaled / seconds:.2f}x (cpu per unit: loop / pool "
+                  f"{loop_cpu / cpu:.2f})")  # fmt: skip
 
         # HTML-only, Dask and the site first: the PDF runs are the longest.
         loop_and_pool("html", ("html",))
         if not args.tanpa_dask:
             from lakipkit.dask_engine import DaskEngine
 
-            seconds, memory, failed = batch(
+            seconds, memory, failed, cpu = batch(
                 DaskEngine(workers=args.pekerja), data, root / "dask-html", units, ("html",)
             )
             figures["dask html s"] = seconds
+            figures["dask html cpu s/unit"] = cpu
             figures["dask html peak GiB/worker"] = memory / GIB
             figures["dask html / pool html"] = seconds / figures["pool html s"]
-            print(f"  dask html: {seconds:.1f} s, peak {memory / GIB:.2f} GiB/worker, failed "
+            print(f"  dask html: {seconds:.1f} s, cpu {cpu:.2f} s/unit, peak {memory / GIB:.2f} GiB/worker, failed "
                   f"{len(failed)}, dask/pool {seconds / figures['pool html s']:.2f}  "
                   f"[{uptime()}]")  # fmt: skip
             same = all(

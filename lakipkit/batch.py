@@ -26,6 +26,7 @@ machine) or `lakipkit.dask_engine.DaskEngine` (a Dask cluster).
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import json
 import os
@@ -177,11 +178,15 @@ def read_unit(data_dir: str | os.PathLike[str], unit: Unit) -> dict[str, bytes]:
 
     That is the satker's own folder without its later years (the annual report compares a
     year with the years before it, never after) and everything under `data_dir` that is not
-    another satker's folder (shared files such as an indicator catalogue). Hidden files and
-    folders are left out.
+    another satker's folder (shared files such as an indicator catalogue), plus the
+    satker.yaml of each unit above it (`satker_induk`), which the data check follows. Hidden
+    files and folders are left out.
     """
     root = Path(data_dir)
     files: dict[str, bytes] = {}
+    for parent in _ancestors(root, unit.satker):
+        name = f"{parent}/satker.yaml"
+        files[name] = (root / name).read_bytes()
     for entry in sorted(root.iterdir()):
         if entry.name.startswith("."):
             continue
@@ -199,6 +204,30 @@ def read_unit(data_dir: str | os.PathLike[str], unit: Unit) -> dict[str, bytes]:
                 continue
             files[relative.as_posix()] = path.read_bytes()
     return files
+
+
+def _ancestors(root: Path, satker: str) -> list[str]:
+    """The units above `satker` through satker.yaml's `satker_induk`, nearest first.
+
+    Stops at a missing or unreadable satker.yaml or a loop: the unit's own data check then
+    reports it, from the same files.
+    """
+    import yaml
+
+    found: list[str] = []
+    current = satker
+    while True:
+        try:
+            profil = yaml.safe_load((root / current / "satker.yaml").read_text("utf-8"))
+        except (OSError, ValueError, yaml.YAMLError):
+            return found
+        induk = profil.get("satker_induk") if isinstance(profil, dict) else None
+        if not isinstance(induk, str) or not induk or induk == satker or induk in found:
+            return found
+        if not (root / induk / "satker.yaml").is_file():
+            return found
+        found.append(induk)
+        current = induk
 
 
 def _is_satker(folder: Path) -> bool:
@@ -308,6 +337,8 @@ def warm_up(start_kernel: bool = True) -> None:
     import weasyprint  # noqa: F401
 
     build._html_exporter()
+    # What is imported now stays for every unit: the garbage collector need not scan it again.
+    gc.freeze()
 
 
 def build_unit(task: UnitTask) -> UnitResult:
@@ -319,9 +350,13 @@ def build_unit(task: UnitTask) -> UnitResult:
     bytes are those of a build in place.
     """
     from lakipkit.build import build_report
+    from lakipkit.memo import DATA
 
     start = time.perf_counter()
     unit, options = task.unit, task.options
+    # Each unit is read from its own temporary folder: what earlier units left in the memo
+    # can never be reused, and would be handed to the kernel again with every unit.
+    DATA.clear()
     with tempfile.TemporaryDirectory(prefix="lakip-batch-") as tmp:
         root = Path(tmp).resolve()
         data_dir, output_dir = root / "data", root / "output"

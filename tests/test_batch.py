@@ -107,6 +107,27 @@ def test_read_unit_takes_own_folder_earlier_years_and_shared_files(tmp_path):
     assert files["a/satker.yaml"] == (MULTI / "satker.yaml").read_bytes()
 
 
+def test_read_unit_carries_the_satker_yaml_of_every_unit_above(tmp_path):
+    """The data check follows satker_induk up to the top: those files, not their years."""
+    data = _two_units_and_catalogue(tmp_path)
+    shutil.copytree(TINY, data / "c")
+    for child, parent in (("b", "a"), ("c", "b")):
+        with (data / child / "satker.yaml").open("a", encoding="utf-8") as handle:
+            handle.write(f"satker_induk: {parent}\n")
+    files = read_unit(data, Unit("c", 2023))
+    assert {"a/satker.yaml", "b/satker.yaml", "c/satker.yaml"} <= set(files)
+    assert not any(name.startswith(("a/20", "b/20", "a/renstra")) for name in files)
+    # a loop or a missing parent stops the walk; the unit's own check reports it
+    with (data / "a" / "satker.yaml").open("a", encoding="utf-8") as handle:
+        handle.write("satker_induk: c\n")
+    assert {n for n in read_unit(data, Unit("c", 2023)) if n.endswith("satker.yaml")} == {
+        "a/satker.yaml",
+        "b/satker.yaml",
+        "c/satker.yaml",
+    }
+    assert {"a/satker.yaml", "c/satker.yaml"} <= set(read_unit(data, Unit("b", 2023)))
+
+
 def test_fingerprint_follows_content_and_options():
     files = {"a/satker.yaml": b"x", "a/2024/indikator.csv": b"y"}
     html = BatchOptions(formats=("html",))
@@ -221,9 +242,14 @@ def test_cli_build_without_tahun_or_semua(tmp_path, capsys):
 
 @pytest.fixture(scope="module")
 def real_batch(tmp_path_factory):
-    """Two good tiny units and one broken, through `lakip build --semua` on 2 workers."""
+    """Two good tiny units and one broken, through `lakip build --semua` on 2 workers.
+
+    "dua" is a child of "satu" (satker_induk): its task must carry its parent's satker.yaml.
+    """
     root = tmp_path_factory.mktemp("batch")
     data = _data(root)
+    with (data / "dua" / "satker.yaml").open("a", encoding="utf-8") as handle:
+        handle.write("satker_induk: satu\n")
     out = root / "out"
     argv = ["build", "--semua", "--data", str(data), "--output", str(out), "--format", "html"]
     code = cli.main([*argv, "--pekerja", "2"])
