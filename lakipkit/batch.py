@@ -182,9 +182,11 @@ def read_unit(data_dir: str | os.PathLike[str], unit: Unit) -> dict[str, bytes]:
     satker.yaml of each unit above it (`satker_induk`), which the data check follows. Hidden
     files and folders are left out.
     """
+    from lakipkit.loading import satker_ancestors
+
     root = Path(data_dir)
     files: dict[str, bytes] = {}
-    for parent in _ancestors(root, unit.satker):
+    for parent in satker_ancestors(root, unit.satker):
         name = f"{parent}/satker.yaml"
         files[name] = (root / name).read_bytes()
     for entry in sorted(root.iterdir()):
@@ -204,30 +206,6 @@ def read_unit(data_dir: str | os.PathLike[str], unit: Unit) -> dict[str, bytes]:
                 continue
             files[relative.as_posix()] = path.read_bytes()
     return files
-
-
-def _ancestors(root: Path, satker: str) -> list[str]:
-    """The units above `satker` through satker.yaml's `satker_induk`, nearest first.
-
-    Stops at a missing or unreadable satker.yaml or a loop: the unit's own data check then
-    reports it, from the same files.
-    """
-    import yaml
-
-    found: list[str] = []
-    current = satker
-    while True:
-        try:
-            profil = yaml.safe_load((root / current / "satker.yaml").read_text("utf-8"))
-        except (OSError, ValueError, yaml.YAMLError):
-            return found
-        induk = profil.get("satker_induk") if isinstance(profil, dict) else None
-        if not isinstance(induk, str) or not induk or induk == satker or induk in found:
-            return found
-        if not (root / induk / "satker.yaml").is_file():
-            return found
-        found.append(induk)
-        current = induk
 
 
 def _is_satker(folder: Path) -> bool:

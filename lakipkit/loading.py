@@ -211,6 +211,51 @@ def list_satker(data_dir: Path | str) -> list[str]:
     )
 
 
+def satker_ancestors(
+    data_dir: Path | str, satker: str, profil: Path | None = None
+) -> list[str]:
+    """The units above `satker` through satker.yaml's `satker_induk`, nearest first.
+
+    ``profil``: read the unit's own satker.yaml from there instead (a would-be version).
+
+    Read leniently: it stops at a missing or unreadable satker.yaml or a loop, which the
+    unit's own data check then reports from the same files. A copy of a unit's folder that is
+    to be checked elsewhere (a batch task, `lakip impor`'s trial folder) takes these units'
+    satker.yaml with it (`outside_inputs`).
+    """
+    root = Path(data_dir)
+    found: list[str] = []
+    path = profil or root / satker / "satker.yaml"
+    while True:
+        try:
+            data = yaml.safe_load(path.read_text("utf-8"))
+        except (OSError, ValueError, yaml.YAMLError):
+            return found
+        induk = data.get("satker_induk") if isinstance(data, dict) else None
+        if not isinstance(induk, str) or not SATKER_ID.fullmatch(induk):
+            return found
+        path = root / induk / "satker.yaml"
+        if induk == satker or induk in found or not path.is_file():
+            return found
+        found.append(induk)
+
+
+def outside_inputs(
+    data_dir: Path | str, satker: str, profil: Path | None = None
+) -> list[Path]:
+    """The files outside a satker's folder that checking its data reads, relative to the data.
+
+    The shared catalogue (``katalog/``) and the satker.yaml of every unit above it (after
+    ``profil``, a would-be satker.yaml of the unit, if given).
+    """
+    root = Path(data_dir)
+    katalog = root / KATALOG_DIR
+    shared = sorted(p for p in katalog.rglob("*") if p.is_file()) if katalog.is_dir() else []
+    parents = satker_ancestors(root, satker, profil)
+    above = [root / parent / "satker.yaml" for parent in parents]
+    return [path.relative_to(root) for path in (*shared, *above)]
+
+
 def load_profil(data_dir: Path | str, satker: str) -> dict[str, Any]:
     """Read and check one satker.yaml; raise ``DataValidationError`` listing its errors."""
     data_dir = Path(data_dir)

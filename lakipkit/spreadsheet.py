@@ -1149,7 +1149,7 @@ def _validate(
     tmp: Path, satker_dir: Path, tahun: int, contents: dict[str, _Content], problems: list[Problem]
 ) -> list[Finding]:
     """Write the would-be files to ``tmp`` and load them; turn each error into a Problem."""
-    from lakipkit.loading import load_year, read_table
+    from lakipkit.loading import load_year, outside_inputs, read_table
 
     copy = tmp / satker_dir.name
     where: dict[Path, _Content] = {}
@@ -1174,6 +1174,10 @@ def _validate(
         elif content.text is not None:
             target.write_text(content.text, encoding="utf-8")
             where[target] = content
+    # What the check reads outside the unit's folder: the catalogue, the units above it.
+    for relative in outside_inputs(satker_dir.parent, satker_dir.name, copy / "satker.yaml"):
+        (tmp / relative).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(satker_dir.parent / relative, tmp / relative)
     findings: list[Finding] = []
     warnings: list[Finding] = []
     try:

@@ -482,3 +482,33 @@ def test_a_workbook_saved_again_by_libreoffice_changes_nothing(tmp_path, small_b
     result = import_workbook(data, SATKER, TAHUN, tmp_path / "lo" / small_book.name)
     assert result.changes == ()
     assert snapshot(data) == before
+
+
+def test_a_unit_in_a_hierarchy_with_catalogue_indicators_imports(tmp_path):
+    """The trial folder the workbook is checked in carries the catalogue and the parents.
+
+    A synthetic kabupaten names its province as satker_induk and references catalogue
+    indicators: importing its own unchanged workbook changes nothing, and a satuan that
+    departs from the catalogue is told on the indikator sheet.
+    """
+    from lakipkit.contoh import generate_units
+
+    data = tmp_path / "data"
+    generate_units(data, 3, [2024], peluang_kontradiksi=0)
+    satker = "rekaan-kab-01-01"
+    before = snapshot(data)
+    book = write_workbook(data, satker, 2024, tmp_path / "kab.xlsx")
+    assert import_workbook(data, satker, 2024, book).changes == ()
+    assert snapshot(data) == before
+
+    def satuan(wb):
+        ws = wb["indikator"]
+        row = rows_of(ws, "WA-02")
+        assert ws[f"J{row}"].value == "KPU-02" and ws[f"D{row}"].value == "kali"
+        ws[f"D{row}"] = "laporan"
+
+    with pytest.raises(WorkbookError) as caught:
+        import_workbook(data, satker, 2024, edit(book, tmp_path / "satuan.xlsx", satuan))
+    told = str(caught.value)
+    assert "indikator!D" in told and "(satuan)" in told and "katalog KPU-02" in told
+    assert snapshot(data) == before
