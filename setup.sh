@@ -22,6 +22,10 @@ fi
 .venv/bin/python -m pip install -q --upgrade pip
 # Exact versions from requirements.lock (scripts/lock.sh refreshes it): same libraries, same bytes.
 .venv/bin/python -m pip install -q -c requirements.lock -e ".[dev]"
+# The lab extra's Jupyter server extension (lakipkit/lab.py: workbooks saved clean, kernels over
+# IPC), enabled here because an editable install leaves the package's data files out.
+mkdir -p .venv/etc/jupyter/jupyter_server_config.d
+cp jupyter-config/jupyter_server_config.d/lakipkit.json .venv/etc/jupyter/jupyter_server_config.d/
 
 if [ "${1:-}" != "--no-build" ]; then
   .venv/bin/lakip build --tahun 2024
