@@ -21,9 +21,14 @@ so the children are compared on one scale. docs/konsolidasi.md has the rules.
 
 from __future__ import annotations
 
+import hashlib
+import os
+import pickle
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import suppress
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -38,7 +43,8 @@ from lakipkit.capaian import (
     compute_capaian,
 )
 from lakipkit.errors import DataValidationError, LakipError, MissingDataError
-from lakipkit.loading import list_satker, load_profil, load_year, read_katalog
+from lakipkit.loading import list_satker, load_profil, load_year, outside_inputs, read_katalog
+from lakipkit.memo import content_key
 
 #: Columns of `Konsolidasi.indikator` (one row per child and catalogue indicator).
 INDIKATOR_ANAK = [
@@ -212,12 +218,7 @@ def load_konsolidasi(
     katalog = read_katalog(data_dir)
     if katalog is None:
         raise MissingDataError(data_dir / "katalog" / "indikator.csv", _TANPA_KATALOG)
-    jobs = [(data_dir, satker, int(tahun), settings) for satker in ids]
-    if pekerja > 1 and len(ids) > 1:
-        with ProcessPoolExecutor(max_workers=pekerja) as pool:
-            results = list(pool.map(_load_child, *zip(*jobs, strict=True), chunksize=8))
-    else:
-        results = [_load_child(*job) for job in jobs]
+    results = _load_children(data_dir, ids, int(tahun), settings, pekerja)
     loaded = [r for r in results if isinstance(r, tuple)]
     left_out = [{"satker": s, "alasan": r} for s, r in zip(ids, results, strict=True)
                 if isinstance(r, str)]  # fmt: skip
@@ -239,9 +240,96 @@ def load_konsolidasi(
     )
 
 
+_Child = tuple[pd.DataFrame, dict[str, Any]] | str
+#: Children's figures kept at most (a few KB each): several years of a 550-unit tree.
+_CACHE_ENTRIES = 8192
+
+
+def _load_children(
+    data_dir: Path, ids: list[str], tahun: int, settings: CapaianSettings, pekerja: int
+) -> list[_Child]:
+    """Each child's figures: from the cache when its files are unchanged, else loaded.
+
+    Loading a child reads and checks all its files (~0.5 s); a tree of 550 units is
+    consolidated many times over (each province, then the pusat with --turunan, again after
+    one unit's fix), so what a child gave is kept in the user's cache folder
+    (`$XDG_CACHE_HOME/lakipkit/konsolidasi/`) under a key of everything it was computed
+    from: the content of the files its check reads (its satker.yaml and other satker-level
+    files, the year's folder, the catalogue, the satker.yaml of the units above it), the
+    capaian settings and lakipkit's code. Any change there loads the child again.
+    """
+    folder = _cache_folder()
+    keys = {satker: _child_key(data_dir, satker, tahun, settings) for satker in ids}
+    results: dict[str, _Child] = {}
+    for satker, key in keys.items():
+        if key is not None:
+            with suppress(OSError, ValueError, EOFError, pickle.UnpicklingError, TypeError):
+                results[satker] = pickle.loads((folder / f"{key}.pickle").read_bytes())  # noqa: S301
+    todo = [satker for satker in ids if satker not in results]
+    jobs = [(data_dir, satker, tahun, settings) for satker in todo]
+    if pekerja > 1 and len(todo) > 1:
+        with ProcessPoolExecutor(max_workers=pekerja) as pool:
+            loaded = list(pool.map(_load_child, *zip(*jobs, strict=True), chunksize=8))
+    else:
+        loaded = [_load_child(*job) for job in jobs]
+    for satker, result in zip(todo, loaded, strict=True):
+        results[satker] = result
+        key = keys[satker]
+        if key is not None:
+            _remember(folder, key, result)
+    if todo:
+        _prune(folder)
+    return [results[satker] for satker in ids]
+
+
+def _cache_folder() -> Path:
+    root = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    return root / "lakipkit" / "konsolidasi"
+
+
+def _child_key(
+    data_dir: Path, satker: str, tahun: int, settings: CapaianSettings
+) -> str | None:
+    """Hash what a child's figures are computed from; None for a child without the year."""
+    satker_dir, year_dir = data_dir / satker, data_dir / satker / str(tahun)
+    if not year_dir.is_dir():
+        return None
+    own = sorted(p for p in satker_dir.iterdir() if p.is_file())
+    shared = [data_dir / p for p in outside_inputs(data_dir, satker)]
+    digest = hashlib.blake2b(digest_size=20)
+    digest.update(content_key([*own, year_dir, *shared]))
+    digest.update(repr((tahun, settings)).encode())
+    digest.update(_code_key())
+    return digest.hexdigest()
+
+
+@cache
+def _code_key() -> bytes:
+    from lakipkit.cache import PACKAGE_DIR, _package_files
+
+    return content_key(_package_files(PACKAGE_DIR))
+
+
+def _remember(folder: Path, key: str, result: _Child) -> None:
+    """Write one child's figures atomically; a cache that cannot be written is no error."""
+    with suppress(OSError):
+        folder.mkdir(parents=True, exist_ok=True)
+        partial = folder / f".{key}.{os.getpid()}.partial"
+        partial.write_bytes(pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL))
+        partial.replace(folder / f"{key}.pickle")
+
+
+def _prune(folder: Path, keep: int = _CACHE_ENTRIES) -> None:
+    """Keep the `keep` most recently written entries."""
+    with suppress(OSError):
+        entries = sorted(folder.glob("*.pickle"), key=lambda p: p.stat().st_mtime_ns)
+        for path in entries[:-keep]:
+            path.unlink(missing_ok=True)
+
+
 def _load_child(
     data_dir: Path, satker: str, tahun: int, settings: CapaianSettings
-) -> tuple[pd.DataFrame, dict[str, Any]] | str:
+) -> _Child:
     """One child's catalogue indicators and budget total, or why it is left out."""
     if not (data_dir / satker / str(tahun)).is_dir():
         return BELUM_ADA_TAHUN

@@ -24,6 +24,7 @@ import pandas as pd
 import pytest
 
 from lakipkit.audit import check_year
+from lakipkit.capaian import CapaianSettings
 from lakipkit.konsolidasi import (
     BELUM_ADA_TAHUN,
     TIDAK_DIGABUNG,
@@ -279,10 +280,56 @@ def test_report_tables_speak_indonesian_and_hide_nothing(konsolidasi):
         assert not re.search(r"\b(nan|NaN|None|NaT)\b", part)
 
 
+def test_children_are_loaded_again_only_when_their_files_change(tree, tmp_path, monkeypatch):
+    """A child's figures come from the cache until a file it is computed from changes."""
+    import shutil
+
+    from lakipkit import konsolidasi as ko
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    data = tmp_path / "data"
+    shutil.copytree(tree, data)
+    loaded: list[str] = []
+
+    def counting(data_dir, satker, tahun):
+        loaded.append(satker)
+        return load_year(data_dir, satker, tahun)
+
+    load_year = ko.load_year
+    monkeypatch.setattr(ko, "load_year", counting)
+    first = load_konsolidasi(data, "induk-x", 2024)
+    assert loaded == ["anak-a", "anak-b", "anak-c", "anak-e"]  # anak-d has no 2024
+    loaded.clear()
+    again = load_konsolidasi(data, "induk-x", 2024)
+    assert loaded == []
+    pd.testing.assert_frame_equal(again.indikator, first.indikator)
+    pd.testing.assert_frame_equal(again.anggaran, first.anggaran)
+    pd.testing.assert_frame_equal(again.tidak_disertakan, first.tidak_disertakan)
+    assert gabung(again).set_index("kode").loc["K-2", "realisasi"] == pytest.approx(95.0)
+
+    realisasi = data / "anak-b" / "2024" / "realisasi.csv"
+    realisasi.write_text(realisasi.read_text().replace("WA-02,100%", "WA-02,70%"))
+    changed = load_konsolidasi(data, "induk-x", 2024)
+    assert loaded == ["anak-b"]
+    # K-2 rata-rata: (90 + 70 + 95) / 3 = 85
+    assert gabung(changed).set_index("kode").loc["K-2", "realisasi"] == pytest.approx(85.0)
+    loaded.clear()
+    load_konsolidasi(data, "induk-x", 2024, CapaianSettings(cap=110))  # another setting
+    assert loaded == ["anak-a", "anak-b", "anak-c", "anak-e"]
+    loaded.clear()
+    katalog = data / "katalog" / "indikator.csv"
+    katalog.write_text(katalog.read_text().replace("Opini BPK", "Opini BPK RI"))
+    load_konsolidasi(data, "induk-x", 2024)  # the shared catalogue is read by every child
+    assert loaded == ["anak-a", "anak-b", "anak-c", "anak-e"]
+
+
 @pytest.mark.slow
-def test_consolidated_report_builds_and_loads_children_in_parallel(tree, tmp_path, konsolidasi):
+def test_consolidated_report_builds_and_loads_children_in_parallel(
+    tree, tmp_path, konsolidasi, monkeypatch
+):
     from lakipkit.build import build_report
 
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))  # really loaded, in 2
     again = load_konsolidasi(tree, "induk-x", 2024, pekerja=2)
     pd.testing.assert_frame_equal(again.indikator, konsolidasi.indikator)
     pd.testing.assert_frame_equal(again.anggaran, konsolidasi.anggaran)
