@@ -140,18 +140,33 @@ def drill_down(
     if kegiatan is not None:
         choose(f"kegiatan program {kode}", kegiatan, milik)
     kegiatan_dipilih = kegiatan or (str(milik.iloc[0]) if len(milik) else None)
+    if kegiatan is None and indikator is not None:
+        sendiri = indicator_scope(year, kode, None)[0]
+        if str(indikator) in set(sendiri.astype(str)) and program is not None:
+            kegiatan_dipilih = None  # an indicator of the programme itself, under no kegiatan
     ind = year.indikator
-    if kegiatan_dipilih is not None:
-        cakupan = ind.loc[ind["kegiatan"].eq(kegiatan_dipilih).fillna(False), "id"]
-        nama = f"indikator kegiatan {kegiatan_dipilih}"
-    else:
-        cakupan = ind.loc[ind["program"].eq(kode), "id"]
-        nama = f"indikator program {kode}"
+    cakupan, nama = indicator_scope(year, kode, kegiatan_dipilih)
     if indikator is not None and program is None and kegiatan is None:
         cakupan, nama = ind["id"], "indikator"  # an indicator alone may be any of the PK
     if not len(cakupan):
         cakupan, nama = ind["id"], "indikator"
     return kode, kegiatan_dipilih, choose(nama, indikator, cakupan)
+
+
+def indicator_scope(year: YearData, program: str, kegiatan: str | None) -> tuple[pd.Series, str]:
+    """Return the indicator ids one may pick under a kegiatan, and their name in a message.
+
+    Kegiatan None means the programme's own indicators (those under no kegiatan), or all
+    of its indicators when it has none of its own.
+    """
+    ind = year.indikator
+    if kegiatan is not None:
+        ids = ind.loc[ind["kegiatan"].eq(kegiatan).fillna(False), "id"]
+        return ids, f"indikator kegiatan {kegiatan}"
+    milik = ind["program"].eq(program).fillna(False)
+    sendiri = milik & ind["kegiatan"].isna()
+    ids = ind.loc[sendiri if sendiri.any() else milik, "id"]
+    return ids, f"indikator program {program}"
 
 
 def what_if(year: YearData, indikator: str, realisasi: str | None) -> pd.DataFrame:

@@ -54,7 +54,7 @@ realisasi_coba = None
 # Parameter diperiksa dulu: kesalahan tampil sebagai satu kalimat, bukan traceback.
 from IPython.display import display
 
-from lakipkit import eksplorasi, parameters, tables, tren
+from lakipkit import eksplorasi, kontrol, parameters, tables, tren
 from lakipkit import triwulan as tw
 from lakipkit.capaian import compute_capaian
 from lakipkit.settings import capaian_settings
@@ -93,6 +93,24 @@ display(
     eksplorasi.per_program(capaian, year, settings),
     eksplorasi.per_kegiatan(capaian, year, program, settings),
     eksplorasi.of_kegiatan(capaian, program, kegiatan, settings),
+)
+
+# %% [markdown]
+# Di JupyterLab dengan ekstra `lab` (ipywidgets), pilih tahun, program, kegiatan dan
+# indikator di sini, dan ketik realisasi coba (dengan satuan indikator); tabel dan kalimat di
+# bawahnya mengikuti tanpa mengubah sel parameter.
+
+# %%
+kontrol.panel(
+    data,
+    satker,
+    tahun,
+    cap=cap,
+    skala=skala,
+    program=program,
+    kegiatan=kegiatan,
+    indikator=indikator,
+    realisasi_coba=realisasi_coba,
 )
 
 # %% [markdown]

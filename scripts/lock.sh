@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
-# Refresh requirements.lock: install pyproject.toml's dependencies (with dev and dask) into a
-# fresh virtual environment and record the exact versions pip chose (pip freeze).
+# Refresh requirements.lock: install pyproject.toml's dependencies (with the dev, dask and lab
+# extras) into a fresh virtual environment and record the exact versions pip chose (pip
+# freeze). setup.sh installs dev only; pins of packages not asked for are ignored by pip
+# (-c constraints), and `pip install -c requirements.lock -e ".[lab]"` gets the locked lab.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 venv="$(mktemp -d)/venv"
 python3 -m venv "$venv"
 "$venv/bin/python" -m pip install -q --upgrade pip
-"$venv/bin/python" -m pip install -q ".[dev]"
+"$venv/bin/python" -m pip install -q ".[dev,lab]"
 {
   sed -n '1,/^# Regenerate/p' requirements.lock
   "$venv/bin/python" -m pip freeze --exclude-editable | grep -v '^lakipkit'
