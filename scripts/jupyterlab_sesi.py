@@ -73,6 +73,10 @@ class Sesi:
         config = self._tmp / "config" / "jupyter_server_config.d"
         config.mkdir(parents=True)
         shutil.copy(REPO / "jupyter-config" / "jupyter_server_config.d" / "lakipkit.json", config)
+        # the planner's own JupyterLab settings stay out; no news prompt over the page
+        settings = self._tmp / "lab-settings" / "@jupyterlab" / "apputils-extension"
+        settings.mkdir(parents=True)
+        (settings / "notification.jupyterlab-settings").write_text('{"fetchNews": "false"}')
         self._procs.append(
             subprocess.Popen(
                 [
@@ -94,6 +98,8 @@ class Sesi:
                     **os.environ,
                     "JUPYTER_RUNTIME_DIR": str(self._tmp / "runtime"),
                     "JUPYTER_CONFIG_PATH": str(config.parent),
+                    "JUPYTERLAB_SETTINGS_DIR": str(self._tmp / "lab-settings"),
+                    "JUPYTERLAB_WORKSPACES_DIR": str(self._tmp / "lab-workspaces"),
                 },
             )
         )
@@ -215,6 +221,19 @@ class Sesi:
         """Whether JupyterLab shows the notebook as modified."""
         return bool(self.js(f"{self.NB}.context.model.dirty"))
 
+    def judul(self) -> list[int]:
+        """Indexes of the notebook's Markdown cells that hold a heading."""
+        return self.js(
+            f"{self.NB}.content.widgets.map((c, i) => c.model.type === 'markdown' && "
+            "c.model.sharedModel.getSource().trimStart().startsWith('#') ? i : -1)"
+            ".filter(i => i >= 0)"
+        )
+
+    def gulir_ke(self, index: int) -> None:
+        """Scroll so that cell `index` is at the top of the notebook panel."""
+        self.js(f"{self.NB}.content.scrollToItem({index}, 'start')")
+        time.sleep(1.0)
+
     def gambar(self, path: Path) -> None:
         """Screenshot of the page as PNG."""
         shot = self._call("Page.captureScreenshot", format="png")
@@ -241,8 +260,12 @@ def main() -> int:
             if args.jalankan:
                 sesi.jalankan()
             if args.gambar:
-                sesi.gambar(args.gambar)
-                print(f"gambar: {args.gambar}")
+                # one screenshot per heading: gambar-01.png, gambar-02.png, ...
+                for n, index in enumerate(sesi.judul(), start=1):
+                    sesi.gulir_ke(index)
+                    path = args.gambar.with_name(f"{args.gambar.stem}-{n:02d}.png")
+                    sesi.gambar(path)
+                    print(f"gambar: {path}")
             sesi.simpan()
             for path, old in zip(pair, before, strict=True):
                 new = path.read_bytes()

@@ -24,6 +24,7 @@ REPO = Path(__file__).resolve().parent.parent
 NOTEBOOKS = REPO / "notebooks"
 FIXTURE = REPO / "tests" / "fixtures" / "data"
 MULTI = REPO / "tests" / "fixtures" / "multi"
+PEMDA = REPO / "tests" / "fixtures" / "pemda"
 
 pytestmark = pytest.mark.slow
 
@@ -175,3 +176,27 @@ def test_a_parameter_typo_is_one_line(notebook, params, message, tmp_path):
     assert errors[0]["evalue"].startswith(message)
     assert errors[0]["traceback"] == [errors[0]["evalue"]]  # the message alone, no traceback
     assert json.dumps(errors[0]).count("File ") == 0
+
+
+def test_notebooks_run_for_the_pemda_unit(tmp_path):
+    """The Pemda fixture (a deeper pohon.csv tree, other level names) through all three."""
+    texts = {}
+    for notebook in ("eksplorasi.ipynb", "triwulan.ipynb", "laporan.ipynb"):
+        code, err, nb = _papermill(
+            notebook,
+            tmp_path / notebook,
+            NOTEBOOKS,
+            tahun=2024,
+            satker="disarpus-kabupaten-contoh",
+            data_dir=PEMDA,
+        )
+        assert code == 0, f"{notebook}: {err[-2000:]}"
+        texts[notebook] = " ".join(_visible(o) for o in _outputs(nb))
+        assert "NaN" not in texts[notebook] and "<NA>" not in texts[notebook], notebook
+        assert "Traceback" not in texts[notebook], notebook
+    assert "Capaian per Program" in texts["eksplorasi.ipynb"]
+    assert (
+        "Kontrol interaktif tampil saat notebook dibuka di JupyterLab" in texts["eksplorasi.ipynb"]
+    )
+    assert "Pemantauan Kinerja Triwulan IV Tahun 2024" in texts["triwulan.ipynb"]
+    assert "Tabel 3.1" in texts["laporan.ipynb"]
