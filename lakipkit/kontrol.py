@@ -85,6 +85,13 @@ def hasil_coba(
     )
 
 
+#: ipywidgets' HTML widget lays its content out as one widget row (28px lines, small
+#: type); the report pieces inside get the notebook's own text size and line height back.
+_BUNGKUS = (
+    '<div style="line-height:1.5;font-size:var(--jp-content-font-size1,14px);'
+    'white-space:normal">{}</div>'
+)
+
 _PERTAMA = object()  # "the first choice" (None is a choice: the programme's own indicators)
 
 
@@ -167,7 +174,7 @@ def panel(
         ]
         if indikator_w.value is not None:
             potong.append(hasil_coba(year, settings, indikator_w.value, coba_w.value))
-        hasil_w.value = "".join(_html(p) for p in potong)
+        hasil_w.value = _BUNGKUS.format("".join(_html(p) for p in potong))
 
     def ubah(change: dict | None = None) -> None:
         """Narrow the dropdowns below the one changed, then redraw (one pass, no echoes)."""

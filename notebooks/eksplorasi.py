@@ -96,6 +96,7 @@ display(
 )
 
 # %% [markdown]
+# ### Telusuri dengan kontrol
 # Di JupyterLab dengan ekstra `lab` (ipywidgets), pilih tahun, program, kegiatan dan
 # indikator di sini, dan ketik realisasi coba (dengan satuan indikator); tabel dan kalimat di
 # bawahnya mengikuti tanpa mengubah sel parameter.
