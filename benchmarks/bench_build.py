@@ -20,6 +20,7 @@ from __future__ import annotations
 import argparse
 import os
 import platform
+import re
 import shutil
 import statistics
 import subprocess
@@ -119,13 +120,12 @@ def preview_latency(python: str, work: Path, edits: int) -> tuple[list[float], f
             raise SystemExit("lakip pratinjau did not start")
         first = time.perf_counter() - started
         latencies = []
-        values = ["96%", "95%"]
         for i in range(edits):
             peak = max(peak, _tree_rss(watched))
             seen = int(_get(url + "versi"))
             text = csv.read_text(encoding="utf-8")
-            old, new = (values[1], values[0]) if i % 2 == 0 else (values[0], values[1])
-            edited = text.replace(f"WA-01,{old},", f"WA-01,{new},", 1)
+            # A value not seen before on every edit: nothing computed earlier can be reused.
+            edited = re.sub(r"^WA-01,[^,]*,", f"WA-01,{90 - i}%,", text, count=1, flags=re.M)
             assert edited != text, "realisasi.csv: WA-01 not found"
             start = time.perf_counter()
             csv.write_text(edited, encoding="utf-8")

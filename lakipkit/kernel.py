@@ -243,12 +243,13 @@ class WarmKernel:
         self,
         notebook: str | os.PathLike[str],
         parameters: Mapping[str, Any],
-        output: str | os.PathLike[str],
+        output: str | os.PathLike[str] | None,
     ) -> Any:
         """Execute `notebook` with `parameters` in this kernel, writing it to `output`.
 
         Runs in the notebook's folder, like papermill with `cwd`. Returns the executed
-        notebook; raises papermill's `PapermillExecutionError` on a failing cell.
+        notebook (`output` None: not written anywhere, as the preview needs); raises
+        papermill's `PapermillExecutionError` on a failing cell.
         """
         import papermill
 
@@ -260,7 +261,7 @@ class WarmKernel:
         try:
             return papermill.execute_notebook(
                 str(notebook),
-                str(output),
+                str(output) if output is not None else None,
                 parameters=dict(parameters),
                 kernel_name=KERNEL_NAME,
                 engine_name=_ENGINE,

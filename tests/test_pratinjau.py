@@ -50,6 +50,33 @@ def _get(url, timeout=WAIT):
         return response.read().decode("utf-8")
 
 
+def _newer(url, seen):
+    """Wait (long polls, bounded by WAIT) for a page version newer than `seen`; return it."""
+    deadline = time.monotonic() + WAIT
+    while time.monotonic() < deadline:
+        version = int(_get(f"{url}versi?setelah={seen}"))
+        if version > seen:
+            return version
+    raise AssertionError(f"no page newer than version {seen} within {WAIT} s")
+
+
+def _until(condition, what):
+    """Wait for `condition()` to hold (bounded by WAIT), polling; fail naming `what`."""
+    deadline = time.monotonic() + WAIT
+    while not condition():
+        assert time.monotonic() < deadline, f"still not {what} after {WAIT} s"
+        time.sleep(0.1)
+
+
+def _alive(pid):
+    """Tell whether a process runs (a zombie nobody reaped counts as gone)."""
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii") as handle:
+            return handle.read().rsplit(")", 1)[1].split()[0] not in ("Z", "X")
+    except FileNotFoundError:
+        return False
+
+
 def _edit(path, old, new):
     text = path.read_text(encoding="utf-8")
     assert old in text
@@ -72,19 +99,19 @@ def test_preview_serves_rebuilds_on_edit_shows_bad_data_and_stops(tmp_path):
         assert not list((tmp_path).glob("**/*.html"))  # nothing written next to the data
 
         _edit(kata, "\n", "\nKalimat pratinjau baru.\n")
-        assert _get(preview.url + "versi?setelah=1") == "2"  # what the page's script waits for
+        assert _newer(preview.url, 1) == 2  # what the page's script waits for
         page = _get(preview.url)
         assert "Kalimat pratinjau baru." in page and "var versi = 2;" in page
 
         _edit(indikator, '"97,5%"', "banyak")
-        assert _get(preview.url + "versi?setelah=2") == "3"
+        assert _newer(preview.url, 2) == 3
         page = _get(preview.url)
         assert not preview.ok and "Data belum benar" in page
         assert "indikator.csv" in page and "baris 2, kolom &#x27;target&#x27;" in page
         assert "KATA PENGANTAR" not in page and "var versi = 3;" in page  # still reloads
 
         _edit(indikator, "banyak", '"97,5%"')
-        assert _get(preview.url + "versi?setelah=3") == "4"
+        assert _newer(preview.url, 3) == 4
         assert preview.ok and "Kalimat pratinjau baru." in _get(preview.url)
     finally:
         preview.stop()
@@ -106,17 +133,64 @@ def test_lakip_pratinjau_prints_its_address_and_stops_on_ctrl_c(tmp_path):
         url = process.stdout.readline().strip()
         assert url.startswith("http://127.0.0.1:")
         assert "KATA PENGANTAR" in _get(url)
+        children = subprocess.run(
+            ["pgrep", "-P", str(process.pid)], capture_output=True, text=True
+        ).stdout.split()
+        assert children
         process.send_signal(signal.SIGINT)
-        assert process.wait(timeout=60) == 0
+        assert process.wait(timeout=WAIT) == 0
         assert "berhenti" in process.stderr.read()
     finally:
         if process.poll() is None:
             process.kill()
-    time.sleep(1)
-    children = subprocess.run(
-        ["pgrep", "-P", str(process.pid)], capture_output=True, text=True
-    ).stdout
-    assert children == ""
+    _until(lambda: not any(_alive(int(pid)) for pid in children), "every child gone")
     with pytest.raises(urllib.error.URLError):
         _get(url, timeout=5)
     assert os.path.isdir(data)
+
+
+def _start_cli(data, tmp_path):
+    command = [sys.executable, "-m", "lakipkit.cli", "pratinjau", "--tahun", str(TAHUN)]
+    command += ["--data", str(data), "--port", "0"]
+    return subprocess.Popen(
+        command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, cwd=tmp_path
+    )
+
+
+@pytest.mark.slow
+def test_the_worker_and_its_kernel_stop_when_the_server_is_killed(tmp_path):
+    """kill -9 of the server (no Ctrl-C, no cleanup): its worker notices and exits."""
+    data = tmp_path / "data"
+    shutil.copytree(FIXTURE / SATKER, data / SATKER)
+    process = _start_cli(data, tmp_path)
+    try:
+        assert process.stdout.readline().startswith("http://127.0.0.1:")
+        children = subprocess.run(
+            ["pgrep", "-P", str(process.pid)], capture_output=True, text=True
+        ).stdout.split()
+        assert children  # the worker (and multiprocessing's resource tracker)
+        process.kill()
+        process.wait(timeout=60)
+        _until(lambda: not any(_alive(int(pid)) for pid in children), "every child gone")
+    finally:
+        if process.poll() is None:
+            process.kill()
+
+
+@pytest.mark.slow
+def test_the_served_page_is_the_built_html(tmp_path, monkeypatch):
+    """The preview shows what `lakip build --format html` writes, plus its reload script."""
+    from lakipkit.build import build_report
+    from lakipkit.pratinjau import _RELOAD
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    data = tmp_path / "data"
+    shutil.copytree(FIXTURE / SATKER, data / SATKER)
+    built = build_report(data, SATKER, TAHUN, tmp_path / "out", formats=("html",))
+    preview = Preview(data, SATKER, TAHUN, port=0)
+    preview.start()
+    try:
+        served = _get(preview.url)
+    finally:
+        preview.stop()
+    assert served.replace(_RELOAD % 1, "") == built.html.read_text(encoding="utf-8")
