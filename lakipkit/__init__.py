@@ -1,51 +1,66 @@
 """lakipkit: from a satker's yearly data files to its LAKIP report.
 
 The public surface is re-exported here; modules hold one responsibility each (see
-docs/architecture.md). `build_report` is imported on first use, so that `lakip summary`
-and `lakip periksa` do not pay for papermill and nbconvert.
+docs/architecture.md). Each name is imported from its module on first use (`__getattr__`):
+`import lakipkit` alone loads neither pandas nor papermill, so a `lakip build` whose inputs
+did not change answers before those imports, and `lakip summary` never pays for nbconvert.
 """
 
 from __future__ import annotations
 
+import importlib
 from typing import Any
 
-from lakipkit.anggaran import (
-    compute_penyerapan,
-    efisiensi,
-    rollup,
-    totals,
-    totals_by_source,
-)
-from lakipkit.audit import AuditSettings, audit_year, check_year, run_periksa
-from lakipkit.capaian import (
-    BAND_SCALES,
-    BandScale,
-    CapaianSettings,
-    compute_capaian,
-    summarise_capaian,
-)
-from lakipkit.contoh import generate_units, unit_tree
-from lakipkit.errors import (
-    BuildError,
-    DataValidationError,
-    Finding,
-    LakipError,
-    MissingDataError,
-    ParseError,
-)
-from lakipkit.formatting import (
-    format_angka,
-    format_persen,
-    format_rupiah,
-    format_tanggal,
-    terbilang,
-)
-from lakipkit.konsolidasi import Konsolidasi, gabung, load_konsolidasi, read_hierarchy
-from lakipkit.loading import YearData, list_satker, list_years, load_year, read_katalog
-from lakipkit.parsing import parse_angka, parse_nilai, parse_persen, parse_rupiah, parse_tanggal
-from lakipkit.spreadsheet import WorkbookError, import_workbook, write_workbook
-from lakipkit.summary import build_summary
-from lakipkit.tahun_baru import start_year
+_WHERE = {
+    "compute_penyerapan": "anggaran",
+    "efisiensi": "anggaran",
+    "rollup": "anggaran",
+    "totals": "anggaran",
+    "totals_by_source": "anggaran",
+    "AuditSettings": "audit",
+    "audit_year": "audit",
+    "check_year": "audit",
+    "run_periksa": "audit",
+    "BAND_SCALES": "capaian",
+    "BandScale": "capaian",
+    "CapaianSettings": "capaian",
+    "compute_capaian": "capaian",
+    "summarise_capaian": "capaian",
+    "generate_units": "contoh",
+    "unit_tree": "contoh",
+    "BuildError": "errors",
+    "DataValidationError": "errors",
+    "Finding": "errors",
+    "LakipError": "errors",
+    "MissingDataError": "errors",
+    "ParseError": "errors",
+    "format_angka": "formatting",
+    "format_persen": "formatting",
+    "format_rupiah": "formatting",
+    "format_tanggal": "formatting",
+    "terbilang": "formatting",
+    "Konsolidasi": "konsolidasi",
+    "gabung": "konsolidasi",
+    "load_konsolidasi": "konsolidasi",
+    "read_hierarchy": "konsolidasi",
+    "YearData": "loading",
+    "list_satker": "loading",
+    "list_years": "loading",
+    "load_year": "loading",
+    "read_katalog": "loading",
+    "parse_angka": "parsing",
+    "parse_nilai": "parsing",
+    "parse_persen": "parsing",
+    "parse_rupiah": "parsing",
+    "parse_tanggal": "parsing",
+    "WorkbookError": "spreadsheet",
+    "import_workbook": "spreadsheet",
+    "write_workbook": "spreadsheet",
+    "build_summary": "summary",
+    "start_year": "tahun_baru",
+    "build_report": "build",
+    "WarmKernel": "kernel",
+}
 
 __all__ = [
     "BAND_SCALES",
@@ -100,13 +115,14 @@ __all__ = [
 
 
 def __getattr__(name: str) -> Any:
-    """Import `build_report` and `WarmKernel` lazily (papermill, nbconvert, jupyter_client)."""
-    if name == "build_report":
-        from lakipkit.build import build_report
+    """Import a public name from its module on first use (see the module docstring)."""
+    module = _WHERE.get(name)
+    if module is None:
+        raise AttributeError(f"module 'lakipkit' has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"lakipkit.{module}"), name)
+    globals()[name] = value
+    return value
 
-        return build_report
-    if name == "WarmKernel":
-        from lakipkit.kernel import WarmKernel
 
-        return WarmKernel
-    raise AttributeError(f"module 'lakipkit' has no attribute {name!r}")
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})

@@ -15,8 +15,9 @@ A batch adds what only matters at scale:
 - **one bad unit never stops the others**: a task never raises for a unit's own problem; it
   returns the first error line, and the batch goes on;
 - **nothing rebuilt needlessly**: a unit whose input files, build options and lakipkit code
-  are unchanged since its last successful build, and whose outputs are still there, is
-  skipped (`fingerprint`, stamp `.masukan.json` beside the outputs);
+  are unchanged since its last successful build, and whose outputs are still there
+  unchanged, is skipped: the same record as `lakip build` (`lakipkit.cache`), so either
+  skips what the other built;
 - **a final account**: one row per unit (status, seconds, first error) as a table and as
   JSON (`write_account`).
 
@@ -27,7 +28,6 @@ machine) or `lakipkit.dask_engine.DaskEngine` (a Dask cluster).
 from __future__ import annotations
 
 import gc
-import hashlib
 import json
 import os
 import tempfile
@@ -37,15 +37,12 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from contextlib import suppress
 from dataclasses import asdict, dataclass, field, replace
-from functools import cache
 from multiprocessing import get_context
 from pathlib import Path
 from typing import Any, Protocol
 
 from lakipkit.errors import DataValidationError, LakipError
 
-#: Hidden file beside a unit's outputs: the fingerprint of what it was built from.
-STAMP = ".masukan.json"
 #: The batch's account, written at the root of the output folder.
 ACCOUNT = "build-semua.json"
 STATUS_OK, STATUS_FAILED, STATUS_SKIPPED = "berhasil", "gagal", "dilewati"
@@ -76,19 +73,30 @@ class BatchOptions:
     #: every worker renders alike; None = the build's default on each worker.
     pdf_engine: str | None = None
 
-    def key(self) -> str:
-        """Serialise the options for the fingerprint (sorted, so order does not matter)."""
-        return json.dumps(
-            {
-                "formats": sorted(self.formats),
-                "parameters": dict(self.parameters),
-                "laporan": self.laporan,
-                "triwulan": self.triwulan,
-                "pdf": self.pdf_engine,
-            },
-            sort_keys=True,
-            default=str,
+    def cache_entry(
+        self, data_dir: Path, output_dir: Path, unit: Unit, files: Mapping[str, bytes]
+    ) -> tuple[str, str | None]:
+        """Give the unit's report stem and `lakipkit.cache` key, as `lakip build` makes them."""
+        from lakipkit import build
+
+        kuartal = build.check_laporan(self.laporan, self.triwulan)
+        target = output_dir / unit.satker / str(unit.tahun)
+        params = build.report_parameters(
+            data_dir, unit.satker, unit.tahun, target, self.parameters, kuartal
         )
+        notebook = build.notebook_path(self.laporan)
+        key = build.cache_key(
+            data_dir,
+            unit.satker,
+            unit.tahun,
+            notebook,
+            params,
+            self.formats,
+            self.laporan,
+            self.pdf_engine,
+            inputs=files,
+        )
+        return build.output_stem(unit.satker, unit.tahun, kuartal, self.laporan), key
 
 
 @dataclass(frozen=True)
@@ -180,88 +188,12 @@ def read_unit(data_dir: str | os.PathLike[str], unit: Unit) -> dict[str, bytes]:
     year with the years before it, never after) and everything under `data_dir` that is not
     another satker's folder (shared files such as an indicator catalogue), plus the
     satker.yaml of each unit above it (`satker_induk`), which the data check follows. Hidden
-    files and folders are left out.
+    files and folders are left out (`lakipkit.folders.unit_files`). The same bytes key the
+    unit's record in `lakipkit.cache`.
     """
-    from lakipkit.loading import satker_ancestors
+    from lakipkit.cache import read_inputs
 
-    root = Path(data_dir)
-    files: dict[str, bytes] = {}
-    for parent in satker_ancestors(root, unit.satker):
-        name = f"{parent}/satker.yaml"
-        files[name] = (root / name).read_bytes()
-    for entry in sorted(root.iterdir()):
-        if entry.name.startswith("."):
-            continue
-        if entry.is_dir() and entry.name != unit.satker and _is_satker(entry):
-            continue
-        for path in _walk(entry):
-            relative = path.relative_to(root)
-            parts = relative.parts
-            if (
-                parts[0] == unit.satker
-                and len(parts) > 2
-                and parts[1].isdigit()
-                and int(parts[1]) > unit.tahun
-            ):
-                continue
-            files[relative.as_posix()] = path.read_bytes()
-    return files
-
-
-def _is_satker(folder: Path) -> bool:
-    """Tell a satker folder (a satker.yaml or a year folder) from a shared one."""
-    return (folder / "satker.yaml").is_file() or any(
-        child.is_dir() and child.name.isdigit() and len(child.name) == 4
-        for child in folder.iterdir()
-    )
-
-
-def _walk(entry: Path) -> Iterator[Path]:
-    """Every non-hidden file at or under `entry`, in a stable order."""
-    if entry.is_file():
-        yield entry
-        return
-    for path in sorted(entry.rglob("*")):
-        relative = path.relative_to(entry)
-        if path.is_file() and not any(part.startswith(".") for part in relative.parts):
-            yield path
-
-
-@cache
-def code_version() -> str:
-    """Hash lakipkit's code, templates and notebooks: a new version rebuilds every unit."""
-    digest = hashlib.sha256()
-    roots = (_PACKAGE, _PACKAGE.parent / "notebooks")
-    for root in roots:
-        if not root.is_dir():
-            continue
-        for path in sorted(root.rglob("*")):
-            if path.is_file() and path.suffix in {".py", ".ipynb", ".j2", ".css", ".json", ".tpl"}:
-                digest.update(path.relative_to(root).as_posix().encode())
-                digest.update(path.read_bytes())
-    return digest.hexdigest()
-
-
-def fingerprint(files: Mapping[str, bytes], options: BatchOptions) -> str:
-    """Hash a unit's input files, the batch options and the code version."""
-    digest = hashlib.sha256()
-    digest.update(code_version().encode())
-    digest.update(options.key().encode())
-    for name in sorted(files):
-        digest.update(name.encode() + b"\0")
-        digest.update(hashlib.sha256(files[name]).digest())
-    return digest.hexdigest()
-
-
-def is_current(output_dir: Path, unit: Unit, stamp: str) -> bool:
-    """Tell whether the last successful build used the same inputs and its files remain."""
-    folder = output_dir / unit.satker / str(unit.tahun)
-    try:
-        saved = json.loads((folder / STAMP).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return False
-    names = saved.get("keluaran", [])
-    return saved.get("sidik") == stamp and all((folder / name).is_file() for name in names)
+    return read_inputs(Path(data_dir), unit.satker, unit.tahun)
 
 
 # -- the task (worker side) ------------------------------------------------------------------
@@ -403,11 +335,14 @@ def _swap_text(text: str, swap: Mapping[str, str]) -> str:
 # -- writing results (client side) -----------------------------------------------------------
 
 
-def write_unit(output_dir: Path, result: UnitResult, stamp: str | None) -> None:
+def write_unit(
+    output_dir: Path, result: UnitResult, entry: tuple[str, str | None] | None = None
+) -> None:
     """Write a unit's returned files into `<output_dir>/<satker>/<tahun>/`, all or nothing.
 
     A built unit's files replace the previous ones together (formats not built this time are
-    removed, as `lakip build` does), then the stamp is written, so an interrupted write is
+    removed, as `lakip build` does), then `entry` (stem, key of `BatchOptions.cache_entry`)
+    is recorded in `lakipkit.cache`, so an interrupted write is
     rebuilt next time. A failed unit keeps its previous report; only its failed notebook is
     written, for inspection.
     """
@@ -424,9 +359,11 @@ def write_unit(output_dir: Path, result: UnitResult, stamp: str | None) -> None:
         ]
         stale.append(f"{stem}.failed.ipynb")
     commit_files(folder, result.files, stale)
-    if result.ok and stamp is not None:
-        note = {"sidik": stamp, "keluaran": sorted(result.files)}
-        commit_files(folder, {STAMP: (json.dumps(note, indent=2) + "\n").encode()}, [])
+    if result.ok and entry is not None and entry[1] is not None:
+        from lakipkit import cache
+
+        outputs = {name.rsplit(".", 1)[-1]: folder / name for name in result.files}
+        cache.record(folder, entry[0], entry[1], outputs)
 
 
 def commit_files(folder: Path, files: Mapping[str, bytes], stale: Sequence[str]) -> None:
@@ -550,26 +487,29 @@ def run_batch(
     if not todo:
         wanted = f" untuk tahun {tahun}" if tahun is not None else ""
         raise LakipError(f"tidak ada satker-tahun di {data}{wanted}: lihat data/README.md")
+    from lakipkit.cache import reusable
+
     say = progress or (lambda event, unit, outcome: None)
     outcomes: dict[Unit, Outcome] = {}
-    stamps: dict[Unit, str] = {}
+    entries: dict[Unit, tuple[str, str | None]] = {}
 
     def tasks() -> Iterator[UnitTask]:
         for unit in todo:
             files = read_unit(data, unit)
-            stamp = fingerprint(files, options)
-            if not force and is_current(output, unit, stamp):
+            stem, key = entry = options.cache_entry(data, output, unit, files)
+            folder = output / unit.satker / str(unit.tahun)
+            if not force and key is not None and reusable(folder, stem, key) is not None:
                 outcomes[unit] = Outcome(unit.satker, unit.tahun, STATUS_SKIPPED, 0.0)
                 say("selesai", unit, outcomes[unit])
                 continue
-            stamps[unit] = stamp
+            entries[unit] = entry
             say("mulai", unit, None)
             yield UnitTask(unit, files, options, str(data), str(output))
 
     for result in engine.run(tasks()):
         error = result.error
         try:
-            write_unit(output, result, stamps.get(result.unit))
+            write_unit(output, result, entries.get(result.unit))
         except (OSError, LakipError) as exc:
             error = error or first_error(exc)
         status = STATUS_OK if error is None else STATUS_FAILED

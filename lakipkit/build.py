@@ -18,7 +18,7 @@ import os
 import re
 import sys
 from base64 import b64encode
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from contextlib import ExitStack, suppress
 from dataclasses import dataclass
 from functools import cache
@@ -214,29 +214,23 @@ def build_report(
     data_dir = Path(data_dir).expanduser().resolve()
     target = Path(output_dir).expanduser().resolve() / satker / str(tahun)
     stem = output_stem(satker, tahun, kuartal, laporan)
-    skip_slow_format_checkers()
-
-    from lakipkit.settings import capaian_settings
-
-    params = _parameters(data_dir, satker, tahun, target, parameters or {}, kuartal)
-    capaian_settings(None, cap=params.get("cap"), skala=params.get("skala"))  # flags first
+    params = report_parameters(data_dir, satker, tahun, target, parameters or {}, kuartal)
     source = Path(notebook) if notebook else notebook_path(laporan)
     engine = (pdf_engine or default_engine()) if "pdf" in wanted else None
-    key = build_cache.build_key(
-        data_dir,
-        satker,
-        tahun,
-        source,
-        {"parameters": params, "formats": sorted(wanted), "laporan": laporan, "pdf": engine},
-    )
-    # a consolidated report reads its children too, which the key does not cover: always built
-    fresh = paksa or laporan == "konsolidasi"
-    kept = None if fresh else build_cache.reusable(target, stem, key)
+    # Asked before pandas, papermill or nbconvert are imported: an unchanged build returns
+    # in a fraction of a second (its flags were checked by the build that made the files).
+    # Hashed before the build: data edited while it runs is never recorded as built.
+    key = cache_key(data_dir, satker, tahun, source, params, wanted, laporan, engine)
+    kept = None if paksa or key is None else build_cache.reusable(target, stem, key)
     if kept is not None:
         with suppress(OSError):
             (target / f"{stem}.failed.ipynb").unlink(missing_ok=True)
         say("tidak ada perubahan sejak build terakhir: berkas yang ada dipakai")
         return _result(target, kept, cached=True)
+    skip_slow_format_checkers()
+    from lakipkit.settings import capaian_settings
+
+    capaian_settings(None, cap=params.get("cap"), skala=params.get("skala"))  # flags first
     # The folder is checked (and made) before anything starts; nothing is written in it
     # before the data is checked.
     prepare_folder(target)
@@ -301,9 +295,41 @@ def build_report(
             with suppress(OSError):
                 (target / f"{stem}.failed.ipynb").unlink(missing_ok=True)
             final = {name.rsplit(".", 1)[-1]: path for name, path in written.items()}
-            build_cache.record(target, stem, key, final)
+            if key is not None:
+                build_cache.record(target, stem, key, final)
     say(f"selesai: {target}")
     return _result(target, final, removed=tuple(removed))
+
+
+def cache_key(
+    data_dir: Path,
+    satker: str,
+    tahun: int,
+    notebook: Path,
+    params: Mapping[str, Any],
+    formats: Sequence[str],
+    laporan: str,
+    pdf_engine: str | None,
+    inputs: Mapping[str, bytes] | None = None,
+) -> str | None:
+    """Give the `lakipkit.cache` key of a build (`inputs`: the files, if already read).
+
+    None for a consolidated report: it reads its children too, which the key does not cover,
+    so it is always built. `lakip build` and the batch ask this one function, so either
+    skips what the other built from the same inputs and settings.
+    """
+    if laporan == "konsolidasi":
+        return None
+    pdf_engine = (pdf_engine or default_engine()) if "pdf" in formats else None
+    if inputs is None:
+        inputs = build_cache.read_inputs(data_dir, satker, tahun)
+    settings = {
+        "parameters": dict(params),
+        "formats": sorted(set(formats)),
+        "laporan": laporan,
+        "pdf": pdf_engine,
+    }
+    return build_cache.build_key(inputs, notebook, settings)
 
 
 def _result(
@@ -366,7 +392,7 @@ def _check_data(
     return load_year(data_dir, satker, tahun)
 
 
-def _parameters(
+def report_parameters(
     data_dir: Path,
     satker: str,
     tahun: int,

@@ -11,8 +11,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from lakipkit.capaian import BAND_SCALES
 from lakipkit.errors import LakipError
+from lakipkit.skala import BAND_SCALES
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -34,7 +34,7 @@ def terminal_text(text: str) -> str:
 
 def _resolve_satker(data_dir: Path, satker: str | None) -> str:
     """Use the given satker, or the only one under `data_dir` (the bundled unit)."""
-    from lakipkit.loading import list_satker
+    from lakipkit.folders import list_satker
 
     if satker:
         return satker

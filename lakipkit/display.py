@@ -17,9 +17,10 @@ import re
 from functools import cache
 from html import escape
 from pathlib import Path
-from typing import Any, Self
+from typing import TYPE_CHECKING, Any, Self
 
-import pandas as pd
+if TYPE_CHECKING:
+    import pandas as pd
 
 #: Class of the notebook-only `<style>` and wrapper `<div>` the build strips from the page.
 SCREEN_CLASS = "lakip-layar"

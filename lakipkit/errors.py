@@ -10,10 +10,11 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
-import numpy as np
-import pandas as pd
+if TYPE_CHECKING:  # imported where used: `lakip build` of unchanged inputs never loads them
+    import numpy as np
+    import pandas as pd
 
 #: "info" says what an optional part would add; it never fails a check (``lakip periksa``).
 Severity = Literal["error", "warning", "info"]
@@ -149,7 +150,7 @@ class DataValidationError(LakipError, ValueError):
 
 
 #: One check of `findings_where`: (mask over the frame's rows, column, kode, expected).
-Check = tuple[Sequence[bool] | np.ndarray | pd.Series, str, str, str]
+Check = tuple["Sequence[bool] | np.ndarray | pd.Series", str, str, str]
 
 
 def findings_where(
@@ -170,6 +171,9 @@ def findings_where(
     written, e.g. 'target_teks' for 'target'), else from the column itself; the message
     reads 'pada <noun> <key value>: <meaning of kode>'.
     """
+    import numpy as np
+    import pandas as pd
+
     teks = teks or {}
     numbered = file_rows and pd.api.types.is_integer_dtype(frame.index)
     findings = []

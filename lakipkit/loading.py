@@ -36,6 +36,11 @@ import yaml
 
 from lakipkit import pohon
 from lakipkit.errors import DataValidationError, Finding, MissingDataError, Severity
+from lakipkit.folders import KATALOG_DIR as KATALOG_DIR  # re-exported
+from lakipkit.folders import SATKER_ID
+from lakipkit.folders import list_satker as list_satker  # re-exported
+from lakipkit.folders import outside_inputs as outside_inputs  # re-exported
+from lakipkit.folders import satker_ancestors as satker_ancestors  # re-exported
 from lakipkit.formatting import format_rupiah
 from lakipkit.parsing import SKALA, nilai_frame, normalize_satuan, parse_column
 from lakipkit.periode import realisasi_tahunan, triwulan_dari_bulan
@@ -54,9 +59,6 @@ from lakipkit.schemas import (
 )
 from lakipkit.settings import level_names
 
-SATKER_ID = re.compile(r"[a-z0-9][a-z0-9-]*")
-#: Folder of data/ that holds the shared indicator catalogue, not a satker.
-KATALOG_DIR = "katalog"
 #: Files a pohon.csv replaces: references to them then point to its nodes.
 _LEVEL_FILES = ("program.csv", "kegiatan.csv")
 MAX_BYTES = {".csv": 5_000_000, ".yaml": 1_000_000, ".md": 1_000_000}
@@ -194,66 +196,6 @@ class YearData:
 
 
 # --- public API -------------------------------------------------------------------------------
-
-
-def list_satker(data_dir: Path | str) -> list[str]:
-    """Return the satker ids under ``data_dir`` (folders named like a satker id), sorted.
-
-    ``katalog/`` holds the shared indicator catalogue, not a satker.
-    """
-    data_dir = Path(data_dir)
-    if not data_dir.is_dir():
-        raise MissingDataError(data_dir, "buat folder data dengan satu sub-folder per satker")
-    return sorted(
-        p.name
-        for p in data_dir.iterdir()
-        if p.is_dir() and SATKER_ID.fullmatch(p.name) and p.name != KATALOG_DIR
-    )
-
-
-def satker_ancestors(
-    data_dir: Path | str, satker: str, profil: Path | None = None
-) -> list[str]:
-    """The units above `satker` through satker.yaml's `satker_induk`, nearest first.
-
-    ``profil``: read the unit's own satker.yaml from there instead (a would-be version).
-
-    Read leniently: it stops at a missing or unreadable satker.yaml or a loop, which the
-    unit's own data check then reports from the same files. A copy of a unit's folder that is
-    to be checked elsewhere (a batch task, `lakip impor`'s trial folder) takes these units'
-    satker.yaml with it (`outside_inputs`).
-    """
-    root = Path(data_dir)
-    found: list[str] = []
-    path = profil or root / satker / "satker.yaml"
-    while True:
-        try:
-            data = yaml.safe_load(path.read_text("utf-8"))
-        except (OSError, ValueError, yaml.YAMLError):
-            return found
-        induk = data.get("satker_induk") if isinstance(data, dict) else None
-        if not isinstance(induk, str) or not SATKER_ID.fullmatch(induk):
-            return found
-        path = root / induk / "satker.yaml"
-        if induk == satker or induk in found or not path.is_file():
-            return found
-        found.append(induk)
-
-
-def outside_inputs(
-    data_dir: Path | str, satker: str, profil: Path | None = None
-) -> list[Path]:
-    """The files outside a satker's folder that checking its data reads, relative to the data.
-
-    The shared catalogue (``katalog/``) and the satker.yaml of every unit above it (after
-    ``profil``, a would-be satker.yaml of the unit, if given).
-    """
-    root = Path(data_dir)
-    katalog = root / KATALOG_DIR
-    shared = sorted(p for p in katalog.rglob("*") if p.is_file()) if katalog.is_dir() else []
-    parents = satker_ancestors(root, satker, profil)
-    above = [root / parent / "satker.yaml" for parent in parents]
-    return [path.relative_to(root) for path in (*shared, *above)]
 
 
 def load_profil(data_dir: Path | str, satker: str) -> dict[str, Any]:

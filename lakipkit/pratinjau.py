@@ -99,7 +99,7 @@ def build_page(
 
     try:
         kuartal = build.check_laporan(laporan, triwulan)
-        params = build._parameters(data_dir, satker, tahun, work, parameters, kuartal)
+        params = build.report_parameters(data_dir, satker, tahun, work, parameters, kuartal)
         year = build._check_data(data_dir, satker, tahun, kuartal)
         source = build.notebook_path(laporan)
         kernel.share_data()

@@ -14,7 +14,6 @@ import pytest
 from lakipkit import cli
 from lakipkit.batch import (
     ACCOUNT,
-    STAMP,
     BatchOptions,
     Outcome,
     Unit,
@@ -23,7 +22,6 @@ from lakipkit.batch import (
     _first_completed,
     build_unit,
     find_units,
-    fingerprint,
     first_error,
     read_unit,
     run_batch,
@@ -128,14 +126,26 @@ def test_read_unit_carries_the_satker_yaml_of_every_unit_above(tmp_path):
     assert {"a/satker.yaml", "c/satker.yaml"} <= set(read_unit(data, Unit("b", 2023)))
 
 
-def test_fingerprint_follows_content_and_options():
-    files = {"a/satker.yaml": b"x", "a/2024/indikator.csv": b"y"}
+def test_cache_key_follows_content_and_options(tmp_path):
+    """The batch asks lakipkit.cache for the key `lakip build` computes (one mechanism)."""
+    data = _data(tmp_path, good=("satu",), bad=())
+    unit, out = Unit("satu", 2023), tmp_path / "out"
     html = BatchOptions(formats=("html",))
-    base = fingerprint(files, html)
-    assert fingerprint(dict(reversed(list(files.items()))), html) == base
-    assert fingerprint({**files, "a/satker.yaml": b"z"}, html) != base
-    assert fingerprint(files, BatchOptions(formats=("html", "pdf"))) != base
-    assert fingerprint(files, BatchOptions(formats=("html",), parameters={"cap": 120})) != base
+    files = read_unit(data, unit)
+    stem, base = html.cache_entry(data, out, unit, files)
+    assert stem == "laporan-satu-2023" and base is not None
+    assert html.cache_entry(data, out, unit, dict(reversed(list(files.items()))))[1] == base
+    edited = {**files, "satu/satker.yaml": b"z"}
+    assert html.cache_entry(data, out, unit, edited)[1] != base
+    for other in (
+        BatchOptions(formats=("html", "pdf"), pdf_engine="chromium"),
+        BatchOptions(formats=("html",), parameters={"cap": 120}),
+        BatchOptions(formats=("html",), laporan="triwulan", triwulan=3),
+    ):
+        assert other.cache_entry(data, out, unit, files)[1] != base
+    assert BatchOptions(formats=("html",), pdf_engine="weasyprint").cache_entry(
+        data, out, unit, files
+    ) == (stem, base)  # no PDF made: the engine does not matter
 
 
 def test_first_error_is_one_line():
@@ -158,10 +168,9 @@ def test_batch_writes_skips_and_accounts(tmp_path):
     ]
     folder = out / "satu" / "2023"
     assert sorted(p.name for p in folder.iterdir()) == [
-        STAMP,
         "laporan-satu-2023.html",
         "summary.json",
-    ]
+    ]  # what it was built from is recorded in the cache folder, not beside the report
     assert not list(out.rglob("*.partial"))
     # Second run: the built unit is skipped, the failed one is tried again.
     engine = FakeEngine()
@@ -284,29 +293,21 @@ def test_real_batch_builds_good_units_and_reports_bad_one(real_batch, capsys):
 
 
 @pytest.mark.slow
-def test_batch_bytes_equal_lakip_build(real_batch, tmp_path):
-    """A unit built in a batch has the bytes of `lakip build` into the same folder."""
+def test_batch_bytes_equal_lakip_build(real_batch, tmp_path, capsys):
+    """A unit built in a batch has the bytes of `lakip build` into the same folder.
+
+    Unchanged, `lakip build` reuses what the batch built (one cache); forced, it writes the
+    same bytes.
+    """
     data, out, _, _ = real_batch
     direct = tmp_path / "direct"
     shutil.copytree(out / "satu", direct / "satu")
-    assert (
-        cli.main(
-            [
-                "build",
-                "--data",
-                str(data),
-                "--satker",
-                "satu",
-                "--tahun",
-                "2023",
-                "--output",
-                str(out),
-                "--format",
-                "html",
-            ]
-        )
-        == 0
-    )
+    argv = ["build", "--data", str(data), "--satker", "satu", "--tahun", "2023"]
+    argv += ["--output", str(out), "--format", "html"]
+    capsys.readouterr()
+    assert cli.main(argv) == 0
+    assert "tidak ada perubahan sejak build terakhir" in capsys.readouterr().err
+    assert cli.main([*argv, "--paksa"]) == 0
     for path in sorted((out / "satu" / "2023").glob("[!.]*")):
         assert path.read_bytes() == (direct / "satu" / "2023" / path.name).read_bytes(), path.name
 
@@ -379,15 +380,14 @@ def test_write_unit_removes_only_its_own_stale_files(tmp_path):
     for name in ("laporan-a-2024.pdf", "laporan-a-2024.failed.ipynb", "triwulan-3-a-2024.pdf"):
         (folder / name).write_bytes(b"lama")
     files = {"laporan-a-2024.ipynb": b"{}", "laporan-a-2024.html": b"<p>", "summary.json": b"{}"}
-    write_unit(tmp_path, UnitResult(Unit("a", 2024), files, 1.0), "sidik")
+    write_unit(tmp_path, UnitResult(Unit("a", 2024), files, 1.0), ("laporan-a-2024", "k"))
     assert sorted(p.name for p in folder.iterdir()) == [
-        STAMP,
         "laporan-a-2024.html",
         "laporan-a-2024.ipynb",
         "summary.json",
         "triwulan-3-a-2024.pdf",  # another report's file stays
     ]
     quarterly = {"triwulan-3-a-2024.ipynb": b"{}", "triwulan-3-a-2024.html": b"<p>"}
-    write_unit(tmp_path, UnitResult(Unit("a", 2024), quarterly, 1.0), None)
+    write_unit(tmp_path, UnitResult(Unit("a", 2024), quarterly, 1.0))
     assert (folder / "laporan-a-2024.html").exists()
     assert not (folder / "triwulan-3-a-2024.pdf").exists()

@@ -1,6 +1,8 @@
 """Nothing rebuilt needlessly: the build key, and a build reused until an input changes."""
 
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -27,7 +29,8 @@ def inputs(tmp_path):
 
 
 def _key(data, notebook, package, settings=SETTINGS, tahun=TAHUN):
-    return cache.build_key(data, SATKER, tahun, notebook, settings, package_dir=package)
+    inputs = cache.read_inputs(data, SATKER, tahun)
+    return cache.build_key(inputs, notebook, settings, package_dir=package)
 
 
 def _append(path, text="\n"):
@@ -37,6 +40,16 @@ def _append(path, text="\n"):
 def _earlier_year(data):
     (data / SATKER / "2022").mkdir()
     (data / SATKER / "2022" / "laporan.yaml").write_text("judul: x\n")
+
+
+def _catalogue(data):
+    (data / "katalog").mkdir()
+    (data / "katalog" / "indikator.csv").write_text("kode\nX\n")
+
+
+def _parent(data):
+    shutil.copytree(data / SATKER, data / "induk", ignore=shutil.ignore_patterns("20*"))
+    _append(data / SATKER / "satker.yaml", "satker_induk: induk\n")
 
 
 def test_same_inputs_same_key_and_every_kind_of_change_a_new_one(inputs):
@@ -52,6 +65,9 @@ def test_same_inputs_same_key_and_every_kind_of_change_a_new_one(inputs):
         "narrative": lambda: _append(data / SATKER / str(TAHUN) / "narasi" / "kata_pengantar.md"),
         "satker file": lambda: _append(data / SATKER / "satker.yaml", "# x\n"),
         "earlier year": lambda: _earlier_year(data),
+        "shared catalogue": lambda: _catalogue(data),
+        "parent unit": lambda: _parent(data),
+        "parent's satker.yaml": lambda: _append(data / "induk" / "satker.yaml", "# x\n"),
         "notebook": lambda: _append(notebook, " "),
         "package code": lambda: _append(package / "tables.py", "# x\n"),
         "template": lambda: _append(package / "templates" / "lakip" / "lakip.css", "/* x */\n"),
@@ -71,11 +87,14 @@ def test_same_inputs_same_key_and_every_kind_of_change_a_new_one(inputs):
         assert _key(*inputs, settings=settings) not in seen, name
 
 
-def test_a_later_year_does_not_invalidate_an_earlier_report(inputs):
+def test_a_later_year_or_another_unit_does_not_invalidate_a_report(inputs):
     data, _, _ = inputs
     key = _key(*inputs)
     (data / SATKER / str(TAHUN + 1)).mkdir()
     (data / SATKER / str(TAHUN + 1) / "indikator.csv").write_text("id\n")
+    assert _key(*inputs) == key
+    shutil.copytree(data / SATKER, data / "lain")
+    _append(data / "lain" / str(TAHUN) / "indikator.csv")
     assert _key(*inputs) == key
 
 
@@ -119,6 +138,15 @@ def test_unchanged_build_is_reused_and_says_so_paksa_and_edits_rebuild(
     capsys.readouterr()
     assert main(args) == 0
     assert "tidak ada perubahan sejak build terakhir" in capsys.readouterr().err
+    # Reused before the heavy imports: a fresh `lakip build` loads none of them.
+    heavy = ("pandas", "matplotlib", "papermill", "nbconvert", "nbformat", "weasyprint")
+    probe = (
+        "import sys\nfrom lakipkit.cli import main\n"
+        f"assert main({args!r}) == 0\n"
+        f"print(sorted(m for m in {heavy!r} if m in sys.modules))"
+    )
+    run = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
+    assert "tidak ada perubahan" in run.stderr and run.stdout.splitlines()[-1] == "[]", run
     assert main([*args, "--paksa"]) == 0
     assert "tidak ada perubahan" not in capsys.readouterr().err
 
