@@ -3,19 +3,33 @@
 Figures are built with `matplotlib.figure.Figure` (no pyplot), so a notebook shows only what
 it displays and no global figure state survives a cell. The SVG is written without a date and
 with a fixed hash salt, so the same data gives the same bytes.
+
+Drawing is most of a warm notebook run (text layout of long labels, twice per figure for
+the tight bounding box), and the preview runs the notebook after every edit, when most
+figures' data did not change. So a figure from a chart builder (`@remembered`) carries a
+hash of the builder's arguments and of matplotlib's settings, and `figure_svg` gives the
+SVG drawn before for the same hash (a process-wide memo, the last 64 figures) instead of
+drawing it again. A figure changed after it was built (a title added in a notebook) is
+drawn anew: matplotlib marks every change by setting the figure `stale`, which drops the
+hash (`Chart.stale`).
 """
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import io
+import pickle
 import textwrap
 from base64 import b64encode
+from collections import OrderedDict
+from collections.abc import Callable
 from html import escape
-from typing import Any
+from typing import Any, ParamSpec
 
 import numpy as np
 import pandas as pd
-from matplotlib import rc_context
+from matplotlib import rc_context, rcParams
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 from matplotlib.typing import RcKeyType
@@ -58,18 +72,87 @@ _ANGGARAN = "#c58b1c"
 _LABEL_BOX: dict[str, Any] = {"facecolor": "white", "edgecolor": "none", "pad": 0.6}
 
 
+_DRAWN: OrderedDict[bytes, str] = OrderedDict()  # SVG by hash of what the figure was built from
+_DRAWN_KEPT = 64
+P = ParamSpec("P")
+
+
 class Chart(Figure):
     """A matplotlib figure that a notebook shows as the same SVG the report embeds.
 
     Figures made without pyplot have no inline-backend display; this one draws itself.
+    `built_from`: the hash of a `@remembered` builder's arguments, None once it changed.
     """
+
+    built_from: bytes | None = None
 
     def _repr_svg_(self) -> str:
         return figure_svg(self)
 
+    @property  # type: ignore[override]
+    def stale(self) -> bool:
+        """Matplotlib's flag for a figure that changed since it was last drawn."""
+        return bool(Figure.stale.fget(self))  # type: ignore[attr-defined]
+
+    @stale.setter
+    def stale(self, value: bool) -> None:
+        Figure.stale.fset(self, value)  # type: ignore[attr-defined]
+        if value:
+            self.built_from = None  # any change of any artist reaches the figure here
+
+
+def remembered(builder: Callable[P, Chart]) -> Callable[P, Chart]:
+    """Mark the builder's figures with a hash of its arguments, for `figure_svg`'s memo."""
+
+    @functools.wraps(builder)
+    def build(*args: P.args, **kwargs: P.kwargs) -> Chart:
+        fig = builder(*args, **kwargs)
+        described = (builder.__qualname__, _plain((args, kwargs)), _settings())
+        try:
+            pickled = pickle.dumps(described, protocol=pickle.HIGHEST_PROTOCOL)
+        except (pickle.PicklingError, TypeError, AttributeError):
+            return fig  # arguments that cannot be hashed: drawn every time
+        fig.built_from = hashlib.blake2b(pickled, digest_size=20).digest()
+        return fig
+
+    return build
+
+
+def _plain(value: Any) -> Any:
+    """Turn frames into plain values (pickles of equal frames may differ in their layout).
+
+    Types are kept (1 and "1", None and NaN stay apart), and so are names, dtypes and index.
+    """
+    if isinstance(value, pd.DataFrame):
+        columns = [(name, str(column.dtype), column.tolist()) for name, column in value.items()]
+        return ("DataFrame", _plain(value.index), columns)
+    if isinstance(value, pd.Series):
+        return ("Series", value.name, str(value.dtype), _plain(value.index), value.tolist())
+    if isinstance(value, pd.Index):
+        return ("Index", value.names, str(value.dtype), value.tolist())
+    if isinstance(value, np.ndarray):
+        return ("ndarray", str(value.dtype), value.tolist())
+    if isinstance(value, list | tuple):
+        return (type(value).__name__, [_plain(item) for item in value])
+    if isinstance(value, dict):
+        return ("dict", [(key, _plain(item)) for key, item in value.items()])
+    return value
+
+
+def _settings() -> str:
+    """Matplotlib's current settings as text (they change how a figure is built and drawn)."""
+    return repr(sorted((key, repr(value)) for key, value in rcParams.items()))
+
 
 def figure_svg(fig: Figure) -> str:
     """Write the figure as reproducible SVG text (no date, fixed hash salt, text as text)."""
+    built_from = getattr(fig, "built_from", None)
+    key = None
+    if built_from is not None:
+        key = hashlib.blake2b(built_from + _settings().encode(), digest_size=20).digest()
+        if key in _DRAWN:
+            _DRAWN.move_to_end(key)
+            return _DRAWN[key]
     buffer = io.StringIO()
     with rc_context(STYLE):
         fig.savefig(
@@ -78,7 +161,12 @@ def figure_svg(fig: Figure) -> str:
             bbox_inches="tight",
             metadata={"Date": None, "Creator": "lakipkit"},
         )
-    return buffer.getvalue()
+    svg = buffer.getvalue()
+    if key is not None:
+        _DRAWN[key] = svg
+        while len(_DRAWN) > _DRAWN_KEPT:
+            _DRAWN.popitem(last=False)
+    return svg
 
 
 def figure_html(fig: Figure, title: str) -> ReportFigure:
@@ -108,7 +196,7 @@ def _barh(
     wrap: int = 48,
     max_lines: int | None = None,
     missing: str | np.ndarray = "belum ada data",
-) -> Figure:
+) -> Chart:
     """Horizontal bars, one per label top to bottom, value printed at the bar's end.
 
     A missing value prints ``missing`` (one text, or one per bar) instead of a number.
@@ -139,7 +227,8 @@ def _barh(
     return fig
 
 
-def capaian_chart(capaian: pd.DataFrame) -> Figure:
+@remembered
+def capaian_chart(capaian: pd.DataFrame) -> Chart:
     """Capaian per indicator against the 100 % line, coloured by status.
 
     `capaian` has `id`, `uraian`, `capaian`, `status` (the frame of `compute_capaian`).
@@ -252,7 +341,8 @@ def capaian_spread_chart(capaian: pd.DataFrame, labels: pd.Series) -> Figure:
     return fig
 
 
-def penyerapan_chart(anggaran: pd.DataFrame) -> Figure:
+@remembered
+def penyerapan_chart(anggaran: pd.DataFrame) -> Chart:
     """Penyerapan per kegiatan (`label`, `penyerapan`), with the 100 % line."""
     colors = np.full(len(anggaran), _ANGGARAN)
     return _barh(
@@ -264,7 +354,8 @@ def penyerapan_chart(anggaran: pd.DataFrame) -> Figure:
     )
 
 
-def efisiensi_chart(efisiensi: pd.DataFrame) -> Figure:
+@remembered
+def efisiensi_chart(efisiensi: pd.DataFrame) -> Chart:
     """Capaian and penyerapan side by side per kegiatan (`label`, `capaian`, `penyerapan`)."""
     n = len(efisiensi)
     with rc_context(STYLE):
@@ -301,7 +392,8 @@ def efisiensi_chart(efisiensi: pd.DataFrame) -> Figure:
     return fig
 
 
-def org_chart(organisasi: pd.DataFrame) -> Figure:
+@remembered
+def org_chart(organisasi: pd.DataFrame) -> Chart:
     """Draw the organisation chart of organisasi.csv: head, units below, staff per unit.
 
     Level 0 is the row without `induk`; its direct reports are drawn as boxes side by side;

@@ -15,11 +15,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 from matplotlib import rc_context
-from matplotlib.figure import Figure
 
 from lakipkit.anggaran import compute_penyerapan
 from lakipkit.capaian import STATUS_BELUM_ADA_DATA, CapaianSettings, compute_capaian
-from lakipkit.charts import STYLE, WIDTH_IN, Chart, figure_html
+from lakipkit.charts import STYLE, WIDTH_IN, Chart, figure_html, remembered
 from lakipkit.display import Html, ReportTable
 from lakipkit.errors import DataValidationError, Finding
 from lakipkit.formatting import format_angka, format_nilai, format_persen
@@ -351,7 +350,8 @@ def compare_anggaran(years: Sequence[YearData]) -> pd.DataFrame:
     return hasil
 
 
-def tren_chart(capaian: pd.DataFrame, sasaran: str) -> Figure:
+@remembered
+def tren_chart(capaian: pd.DataFrame, sasaran: str) -> Chart:
     """Capaian of one sasaran's indicators year by year, one line each, with the 100 % line.
 
     ``capaian`` is `capaian_by_year`; a year without the indicator (or without data) leaves

@@ -97,3 +97,39 @@ def test_penyerapan_and_efisiensi_charts_show_each_kegiatan():
 def test_org_chart_html_without_organisasi_is_left_out_not_a_crash():
     empty = pd.DataFrame(columns=["id", "induk", "unit", "jabatan", "nama", "nip"])
     assert org_chart_html(empty, "Struktur Organisasi") == ""
+
+
+def test_a_figure_built_from_equal_data_is_not_drawn_again(capaian, monkeypatch):
+    """The memo of figure_svg: equal arguments, same SVG, drawn once; any change draws."""
+    from matplotlib import rcParams
+
+    from lakipkit import charts
+
+    drawn = []
+    savefig = charts.Chart.savefig
+
+    def counting(self, *args, **kwargs):
+        drawn.append(self)
+        return savefig(self, *args, **kwargs)
+
+    monkeypatch.setattr(charts.Chart, "savefig", counting)
+    monkeypatch.setattr(charts, "_DRAWN", charts.OrderedDict())
+    first = charts.figure_svg(capaian_chart(capaian))
+    assert charts.figure_svg(capaian_chart(capaian.copy())) == first
+    assert len(drawn) == 1
+    # Another value, a figure changed after it was built, other matplotlib settings: each is
+    # drawn, and shows what it is. Values that print alike stay apart in the hash.
+    plain = charts._plain
+    assert plain(pd.Series([1], dtype=object)) != plain(pd.Series(["1"], dtype=object))
+    assert plain(pd.Series([None], dtype=object)) != plain(pd.Series([np.nan], dtype=object))
+    other = capaian.assign(capaian=[100.0, 62.5, 10.0])
+    assert charts.figure_svg(capaian_chart(other)) != first
+    changed = capaian_chart(capaian)
+    changed.axes[0].set_title("Judul yang ditambahkan")
+    assert "Judul yang ditambahkan" in charts.figure_svg(changed)
+    relabelled = capaian_chart(capaian)
+    relabelled.axes[0].texts[0].set_text("label baru")
+    assert "label baru" in charts.figure_svg(relabelled)
+    monkeypatch.setitem(rcParams, "axes.edgecolor", "#ff0000")
+    assert charts.figure_svg(capaian_chart(capaian)) != first
+    assert len(drawn) == 5
