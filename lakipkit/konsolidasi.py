@@ -287,9 +287,7 @@ def _cache_folder() -> Path:
     return root / "lakipkit" / "konsolidasi"
 
 
-def _child_key(
-    data_dir: Path, satker: str, tahun: int, settings: CapaianSettings
-) -> str | None:
+def _child_key(data_dir: Path, satker: str, tahun: int, settings: CapaianSettings) -> str | None:
     """Hash what a child's figures are computed from; None for a child without the year."""
     satker_dir, year_dir = data_dir / satker, data_dir / satker / str(tahun)
     if not year_dir.is_dir():
@@ -327,9 +325,7 @@ def _prune(folder: Path, keep: int = _CACHE_ENTRIES) -> None:
             path.unlink(missing_ok=True)
 
 
-def _load_child(
-    data_dir: Path, satker: str, tahun: int, settings: CapaianSettings
-) -> _Child:
+def _load_child(data_dir: Path, satker: str, tahun: int, settings: CapaianSettings) -> _Child:
     """One child's catalogue indicators and budget total, or why it is left out."""
     if not (data_dir / satker / str(tahun)).is_dir():
         return BELUM_ADA_TAHUN
