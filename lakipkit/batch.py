@@ -35,6 +35,7 @@ import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
 from contextlib import suppress
 from dataclasses import asdict, dataclass, field, replace
 from multiprocessing import get_context
@@ -395,11 +396,23 @@ class LocalPool:
     Workers are started with `spawn`: a clean interpreter, no state copied from the client
     (a forked rich progress thread or open kernel could hang a child). At most two tasks per
     worker are in flight, so 550 units' files are never all in memory at once.
+
+    A worker process that dies (killed for memory, a crash) breaks Python's pool: the units
+    it had in flight fail ("pekerja gagal"), and the next unit is handed to a new pool, so
+    the batch goes on.
     """
 
-    def __init__(self, workers: int | None = None) -> None:
+    def __init__(
+        self,
+        workers: int | None = None,
+        build: Callable[[UnitTask], UnitResult] = build_unit,
+    ) -> None:
         self.workers = max(1, workers or os.cpu_count() or 1)
-        self._pool = ProcessPoolExecutor(
+        self._build = build  # a module-level function (a test's stands in for build_unit)
+        self._pool = self._start()
+
+    def _start(self) -> ProcessPoolExecutor:
+        return ProcessPoolExecutor(
             max_workers=self.workers, mp_context=get_context("spawn"), initializer=warm_up
         )
 
@@ -408,7 +421,12 @@ class LocalPool:
         yield from windowed(tasks, self._submit, _first_completed, 2 * self.workers)
 
     def _submit(self, task: UnitTask) -> tuple[Future[UnitResult], Unit]:
-        return self._pool.submit(build_unit, task), task.unit
+        try:
+            return self._pool.submit(self._build, task), task.unit
+        except BrokenProcessPool:
+            self._pool.shutdown(wait=False, cancel_futures=True)
+            self._pool = self._start()
+            return self._pool.submit(self._build, task), task.unit
 
     def close(self) -> None:
         """Stop the worker processes."""

@@ -341,6 +341,35 @@ def test_crashed_task_still_gives_a_row():
     assert next(r for r in results if not r.ok).error.startswith("pekerja gagal")
 
 
+def _build_or_die(task):
+    """Stand-in for build_unit in a pool worker: "mati" ends the worker's process."""
+    import os
+
+    if task.unit.satker == "mati":
+        os._exit(9)
+    return UnitResult(task.unit, {"x.html": os.getpid().to_bytes(4, "big")}, 0.0)
+
+
+def test_local_pool_goes_on_after_a_worker_process_dies():
+    """A dead worker breaks Python's pool: its unit fails, the next ones get a new pool."""
+    from lakipkit.batch import LocalPool
+
+    tasks = [
+        UnitTask(Unit(n, 2024), {}, BatchOptions(), "/d", "/o") for n in ("a", "mati", "b", "c")
+    ]
+    pool = LocalPool(1, build=_build_or_die)
+    try:
+        results = {r.unit.satker: r for r in pool.run(iter(tasks))}
+    finally:
+        pool.close()
+    assert sorted(results) == ["a", "b", "c", "mati"]
+    assert results["mati"].error.startswith("pekerja gagal")
+    assert results["a"].ok and results["c"].ok
+    # "b" was in flight with "mati" (two per worker) or handed to the new pool: accounted for
+    assert results["b"].ok or results["b"].error.startswith("pekerja gagal")
+    assert results["c"].files != results["a"].files  # built by another process
+
+
 def test_dask_engine_accounts_for_a_bad_unit(tmp_path):
     """The Dask path end to end on an in-process LocalCluster: a unit with broken data."""
     from lakipkit.dask_engine import DaskEngine
