@@ -153,7 +153,7 @@ def test_jupyterlab_open_and_save_leaves_every_workbook_byte_identical(tmp_path)
     shutil.copytree(NOTEBOOKS, tmp_path / "notebooks")
     before = {p.name: p.read_bytes() for p in (tmp_path / "notebooks").glob("*.*") if p.is_file()}
     with Sesi(tmp_path) as sesi:
-        for name in ("triwulan.ipynb", "eksplorasi.ipynb"):
+        for name in ("laporan.ipynb", "triwulan.ipynb", "eksplorasi.ipynb", "konsolidasi.ipynb"):
             sesi.buka(f"notebooks/{name}")
             sesi.simpan()
         log = sesi.log
