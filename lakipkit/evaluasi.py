@@ -20,6 +20,7 @@ The rules are written down in docs/formulas.md.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -494,4 +495,70 @@ def pendukung(
             "kegiatan": capaian["kegiatan"].map(label).astype("string").to_numpy(),
             "anggaran": capaian["id"].map(lines).astype("string").to_numpy(),
         }
+    )
+
+
+# --- everything Bab III needs, in one call --------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Evaluasi:
+    """Bab III's comparisons of the report's year (the last of ``years``), as frames.
+
+    Built by `evaluasi`; `lakipkit.bab3` renders each part, or nothing where it is empty.
+    """
+
+    tahun: int
+    tahun_folder: tuple[int, ...]
+    capaian: pd.DataFrame
+    anggaran: pd.DataFrame
+    iku: pd.DataFrame
+    riwayat: pd.DataFrame
+    renstra: pd.DataFrame
+    standar: pd.DataFrame
+    penjelasan: pd.DataFrame
+    tautan: pd.DataFrame
+    efisiensi: pd.DataFrame
+    pendukung: pd.DataFrame
+    ambang: float = 5.0
+
+
+def evaluasi(
+    years: Sequence[YearData],
+    renstra: pd.DataFrame | None = None,
+    riwayat: pd.DataFrame | None = None,
+    settings: CapaianSettings | None = None,
+    ambang: float = 5.0,
+) -> Evaluasi:
+    """Compute every Bab III comparison of the last year in ``years`` (oldest first).
+
+    ``renstra`` is `tren.read_renstra`, ``riwayat`` `read_riwayat`; either may be None or
+    empty. ``ambang`` is the efficiency threshold in points (docs/formulas.md).
+    """
+    year = years[-1]
+    capaian = compute_capaian(year.indikator, settings)
+    tautan = tautan_anggaran(capaian, year.pohon, year.anggaran)
+    folders = tuple(y.tahun for y in years)
+    return Evaluasi(
+        tahun=year.tahun,
+        tahun_folder=folders,
+        capaian=capaian,
+        anggaran=year.anggaran,
+        iku=ukur_iku(year, settings),
+        riwayat=banding_riwayat(
+            capaian,
+            riwayat if riwayat is not None else pd.DataFrame(),
+            year.tahun,
+            folders,
+            settings,
+        ),
+        renstra=kemajuan_renstra(
+            years, renstra if renstra is not None else pd.DataFrame(), settings
+        ),
+        standar=banding_standar(capaian, year.standar, settings),
+        penjelasan=penjelasan_indikator(capaian, year.penjelasan),
+        tautan=tautan,
+        efisiensi=efisiensi_anggaran(capaian, tautan, year.anggaran, ambang),
+        pendukung=pendukung(capaian, year.pohon, tautan, year.anggaran),
+        ambang=ambang,
     )

@@ -75,17 +75,29 @@ def format_persen(nilai: object, desimal: int = 2, kosong: str = KOSONG) -> str:
 # thousands in Indonesian and is refused as ambiguous when read, so it never reaches here).
 _TITIK_DESIMAL = re.compile(r"(?<![\d.,])(\d+)\.(\d{1,2}|\d{4,})(?![\d.,])")
 _SPASI_PERSEN = re.compile(r"(\d)\s+%")
+# A whole number of four digits or more written without separators ("36000", the integer
+# part of "12345,5"); a four-digit number that reads as a year (1900-2100) is left alone.
+_RIBUAN = re.compile(r"(?<![\d.,/-])(\d{4,})(?!\d|\.\d)")
 
 
 def format_nilai(teks: object, kosong: str = KOSONG) -> str:
     """Write a target or realisasi in the report's style: '97.5%' -> '97,5%'.
 
-    Only the decimal point and the space before '%' change; the words and the satuan are
-    kept as written ('2 laporan', 'WTP', '70-80%').
+    Only the decimal point, the space before '%' and the thousands of a number written
+    without separators ('36000 orang' -> '36.000 orang') change; the words and the satuan
+    are kept as written ('2 laporan', 'WTP', '70-80%').
     """
     if _kosong(teks):
         return kosong
-    return _SPASI_PERSEN.sub(r"\1%", _TITIK_DESIMAL.sub(r"\1,\2", str(teks)))
+    teks = _SPASI_PERSEN.sub(r"\1%", _TITIK_DESIMAL.sub(r"\1,\2", str(teks)))
+    return _RIBUAN.sub(_ribuan, teks)
+
+
+def _ribuan(match: re.Match[str]) -> str:
+    digits = match.group(1)
+    if len(digits) == 4 and 1900 <= int(digits) <= 2100:
+        return digits
+    return format_angka(int(digits))
 
 
 def bulatkan(nilai: float, desimal: int = 2) -> float:

@@ -42,7 +42,7 @@ lampiran_pemeriksaan = False
 # %%
 # Semua angka, tabel dan teks berasal dari data/<satker>/<tahun>/; sel hanya memanggil lakipkit.
 # Parameter diperiksa dulu: kesalahan tampil sebagai satu kalimat, bukan traceback.
-from lakipkit import audit, charts, narrative, parameters, tables, tren
+from lakipkit import audit, bab3, charts, evaluasi, narrative, parameters, tables, tren
 from lakipkit.anggaran import totals, totals_by_source
 from lakipkit.capaian import compute_capaian
 from lakipkit.display import Penomoran
@@ -59,7 +59,8 @@ renstra = tren.read_renstra(data, satker)
 settings = capaian_settings(year.laporan, cap=cap, skala=skala)
 capaian = compute_capaian(year.indikator, settings)
 jumlah = totals(year.anggaran)
-efisiensi = tables.efficiency_frame(capaian, year.anggaran, year.kegiatan)
+# Bab III: IKU, tahun-tahun sebelumnya, Renstra, standar nasional, penyebab, efisiensi.
+evaluasi_bab3 = evaluasi.evaluasi(years, renstra, evaluasi.read_riwayat(data, satker), settings)
 penandatangan = narrative.official(year.satker, year.laporan["penandatangan"]["peran"])
 nama = year.satker["nama_singkat"]
 # Tabel dan gambar bernomor per bab seperti di laporan jadi (Tabel 3.1, Gambar 3.1).
@@ -254,18 +255,15 @@ nomor.tampilkan(
     charts.capaian_figures_html(capaian, year.program, "Capaian Indikator Kinerja terhadap Target")
 )
 
-# %% [markdown]
-# ### Perbandingan dengan Tahun-Tahun Sebelumnya
-
 # %%
-# PermenPANRB 53/2014: capaian tahun ini dibandingkan dengan tahun-tahun sebelumnya dan
-# dengan target akhir Renstra; tanpa tahun sebelumnya, satu kalimat mengatakannya.
+# PermenPANRB 53/2014: IKU, tahun-tahun sebelumnya, target akhir Renstra, standar nasional;
+# bagian tanpa data tidak dicetak, dan satu paragraf menyebut apa yang belum dapat disajikan.
 nomor.tampilkan(
-    tren.comparison_html(years, renstra, settings)
-    or narrative.paragraph(
-        f"Laporan ini belum memuat realisasi tahun-tahun sebelum {tahun}, sehingga "
-        f"capaian tahun {tahun} belum dapat dibandingkan dengan capaian tahun sebelumnya."
-    )
+    bab3.iku_html(evaluasi_bab3, settings.desimal),
+    bab3.tahun_lalu_html(evaluasi_bab3, tren.comparison_html(years, None, settings)),
+    bab3.renstra_html(evaluasi_bab3),
+    bab3.standar_html(evaluasi_bab3),
+    bab3.keterbatasan_html(evaluasi_bab3),
 )
 
 # %% [markdown]
@@ -308,7 +306,11 @@ nomor.tampilkan(
         year.satker,
     )
 )
-nomor.tampilkan(narrative.render_narrative(year.narasi.get("bab3_kesimpulan", "")))
+nomor.tampilkan(
+    bab3.penjelasan_html(evaluasi_bab3),
+    bab3.pendukung_html(evaluasi_bab3, settings.desimal),
+    narrative.render_narrative(year.narasi.get("bab3_kesimpulan", "")),
+)
 
 # %% [markdown]
 # ## C. Akuntabilitas Keuangan
@@ -334,15 +336,7 @@ nomor.tampilkan(
         "Penyerapan Anggaran per Kegiatan",
     )
 )
-nomor.tampilkan(
-    tables.efficiency_table(efisiensi, "Efisiensi: Capaian Kinerja dan Penyerapan Anggaran")
-)
-nomor.tampilkan(
-    charts.figure_html(
-        charts.efisiensi_chart(efisiensi),
-        "Capaian Kinerja dan Penyerapan Anggaran per Kegiatan",
-    )
-)
+nomor.tampilkan(bab3.efisiensi_html(evaluasi_bab3))
 
 # %%
 nomor.bab("BAB IV PENUTUP")

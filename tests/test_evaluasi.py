@@ -232,3 +232,85 @@ def test_a_parent_line_sums_the_children_that_report(realisasi, pagu):
     assert row["tanpa_realisasi"] == ", ".join(
         k for k, r in zip("abc", realisasi, strict=True) if r is None
     )
+
+
+# --- the report parts (lakipkit.bab3) -----------------------------------------------------------
+
+
+def _text(html: str) -> str:
+    import re
+    from html import unescape
+
+    return " ".join(unescape(re.sub(r"<[^>]+>", " ", html)).split())
+
+
+@pytest.fixture(scope="module")
+def ev_bontang():
+    year = load_year(DATA, "kpu-kota-bontang", 2024)
+    return ev.evaluasi([year], None, None, capaian_settings(year.laporan))
+
+
+@pytest.fixture(scope="module")
+def ev_pemda():
+    year = load_year(PEMDA, PEMDA_ID, 2024)
+    return ev.evaluasi(
+        [year],
+        read_renstra(PEMDA, PEMDA_ID),
+        ev.read_riwayat(PEMDA, PEMDA_ID),
+        capaian_settings(year.laporan),
+    )
+
+
+def test_bontang_leaves_out_what_its_data_lacks_and_says_so_once(ev_bontang):
+    from lakipkit import bab3
+
+    for part in (bab3.iku_html, bab3.renstra_html, bab3.standar_html):
+        assert part(ev_bontang) == ""
+    assert bab3.tahun_lalu_html(ev_bontang, "") == ""
+    text = _text(bab3.keterbatasan_html(ev_bontang))
+    assert text.count("PermenPANRB") == 1
+    for words in (
+        "realisasi tahun-tahun sebelum 2024",
+        "target akhir periode Renstra",
+        "standar nasional",
+        "indikator kinerja utama (IKU)",
+        "alternatif solusi belum tercapainya target indikator Persentase KPU Kota Bontang yang "
+        "patuh",
+        "6639 Teknis Penyelenggaraan Pemilu/Pemilihan",
+    ):
+        assert words in text, words
+    for tool in ("csv", "data/", "isi ", "lakip", "folder", "kolom"):
+        assert tool not in text.lower(), tool
+
+
+def test_pemda_prints_every_comparison_and_no_limitation(ev_pemda):
+    from lakipkit import bab3
+
+    assert bab3.keterbatasan_html(ev_pemda) == ""
+    iku = _text(bab3.iku_html(ev_pemda))
+    assert "1.1 Meningkatnya kualitas layanan perpustakaan Nilai Tingkat Kegemaran" in iku
+    assert "100,00% (102,60%)" in iku  # the unit's cap of 100 %, the uncapped noted
+    riwayat = _text(bab3.tahun_lalu_html(ev_pemda))
+    assert "29.100 orang (97,00%) 34.800 orang (100,00%) 39.500 orang (100,00%)" in riwayat
+    renstra = _text(bab3.renstra_html(ev_pemda))
+    assert (
+        "IKU-03 Persentase perangkat daerah yang tertib arsip 2022-2026 85% 75% 70% 82,35% "
+        "belum sesuai jalur"
+    ) in renstra
+    assert "Dasar Standar" in _text(bab3.standar_html(ev_pemda))
+    cause = _text(bab3.penjelasan_html(ev_pemda))
+    assert "Alternatif solusi: Pendampingan bulanan" in cause
+    efisiensi = _text(bab3.efisiensi_html(ev_pemda))
+    assert "2.23.02.2.01.0009 Pembudayaan Gemar Membaca IKU-01, IKU-02, P-01, SK-02" in efisiensi
+
+
+def test_efficiency_table_has_every_linked_line_and_says_what_it_left_out(ev_bontang):
+    from lakipkit import bab3
+
+    text = _text(bab3.efisiensi_html(ev_bontang))
+    for kode in ("6709", "6867", "6870", "6871", "6872", "6981", "6982", "3355", "3360"):
+        assert f" {kode} " in text, kode
+    assert (
+        "076.01.CQ Penyelenggaraan Pemilu dalam Proses Konsolidasi Demokrasi 16 indikator" in text
+    )
+    assert "Penyerapan 076.01.CQ dihitung dari baris rincian yang melaporkan realisasi" in text
