@@ -1,8 +1,7 @@
 #!/usr/bin/env bash
 # Refresh requirements.lock: install pyproject.toml's dependencies (with the dev, dask and lab
 # extras) into a fresh virtual environment and record the exact versions pip chose (pip
-# freeze). setup.sh installs dev only; pins of packages not asked for are ignored by pip
-# (-c constraints), and `pip install -c requirements.lock -e ".[lab]"` gets the locked lab.
+# freeze). setup.sh installs the dev extra, which includes dask and lab (JupyterLab).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 venv="$(mktemp -d)/venv"
