@@ -20,6 +20,7 @@ from lakipkit.evaluasi import SESUAI_JALUR, Evaluasi
 from lakipkit.formatting import daftar, format_angka, format_nilai, format_persen
 from lakipkit.narrative import paragraph
 from lakipkit.tables import (
+    CAPAIAN_GANDA,
     ROW_CLASS,
     Column,
     _changes,
@@ -74,7 +75,7 @@ def iku_html(ev: Evaluasi, desimal: int = 2) -> Html:
         Column("indikator", "Indikator Kinerja Utama", width="30%"),
         Column("target", "Target", "tengah", "11%"),
         Column("realisasi", "Realisasi", "tengah", "11%"),
-        Column("capaian", "Capaian", "angka", "11%"),
+        Column("capaian", "Capaian", f"angka {CAPAIAN_GANDA}", "11%"),
         Column("status", "Status", "tengah", "11%"),
     ]
     notes = ""
@@ -337,7 +338,7 @@ def pendukung_html(ev: Evaluasi, desimal: int = 2) -> Html:
     columns = [
         Column("id", "Kode", "tengah", "10%"),
         Column("indikator", "Indikator Kinerja", width="32%"),
-        Column("capaian", "Capaian", "angka", "11%"),
+        Column("capaian", "Capaian", f"angka {CAPAIAN_GANDA}", "11%"),
         Column("kegiatan", "Kegiatan", width="22%"),
         Column("anggaran", "Baris Anggaran", width="25%"),
     ]
@@ -382,8 +383,8 @@ def efisiensi_html(ev: Evaluasi) -> Html:
     )
     columns = [
         Column("kode", "Kode", "tengah", "10%"),
-        Column("uraian", "Program/Kegiatan", width="34%"),
-        Column("indikator", "Indikator", "tengah", "14%"),
+        Column("uraian", "Program/Kegiatan", width="26%"),
+        Column("indikator", "Indikator", "tengah", "22%"),
         Column("capaian", "Capaian", "angka", "10%"),
         Column("penyerapan", "Penyerapan", "angka", "10%"),
         Column("selisih", "Selisih", "angka", "9%"),
@@ -391,9 +392,9 @@ def efisiensi_html(ev: Evaluasi) -> Html:
     ]
     notes = [
         "Capaian: rata-rata capaian indikator yang dibiayai baris itu. Selisih: capaian "
-        f"dikurangi penyerapan, dalam poin; lebih dari +{format_angka(ev.ambang)} poin efisien, antara "
-        f"−{format_angka(ev.ambang)} dan +{format_angka(ev.ambang)} poin cukup efisien, "
-        "selebihnya tidak efisien."
+        f"dikurangi penyerapan, dalam poin; lebih dari +{format_angka(ev.ambang)} poin "
+        f"efisien, antara −{format_angka(ev.ambang)} dan +{format_angka(ev.ambang)} poin "
+        "cukup efisien, selebihnya tidak efisien."
     ]
     tanpa = e[e["tanpa_realisasi"].ne("")]
     for row in tanpa.itertuples(index=False):

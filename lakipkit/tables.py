@@ -45,6 +45,9 @@ SMALL_ROWS = 12
 #: Printed where a value is not set yet: a target, a pagu or a date of a year just started.
 BELUM_DITETAPKAN = "belum ditetapkan"
 BELUM_DILAPORKAN = "belum dilaporkan"
+#: Cell class of a capaian that may print two values ("100,00% (109,72%)"): it may break
+#: between them, so a cap does not widen the column and squeeze the Sasaran column.
+CAPAIAN_GANDA = "dua-nilai"
 
 
 @dataclass(frozen=True)
@@ -265,7 +268,9 @@ def indicator_table(
         body["kelas"] = _status_class(capaian["status"])
         columns += [
             Column("realisasi", "Realisasi", "tengah", "9%" if full else "10%"),
-            Column("capaian", "Capaian", "angka", "9%" if full else "10%", class_key="kelas"),
+            Column(
+                "capaian", "Capaian", f"angka {CAPAIAN_GANDA}", "9%" if full else "10%", "kelas"
+            ),
         ]
     if full:
         body["status"] = capaian["status"]
