@@ -52,6 +52,8 @@ KODE_AUDIT: dict[str, str] = {
     "total_terbit_mismatch": "jumlah anggaran yang dinyatakan berbeda dari yang dihitung",
     "penjelasan_missing": "indikator di bawah target tanpa penyebab atau alternatif solusi "
     "(penjelasan.csv)",
+    "riwayat_unused": "baris riwayat.csv yang tidak dibandingkan: indikator bukan indikator PK "
+    "tahun ini, atau satuannya lain",
     "opsional_kosong": "bagian opsional belum ada (informasi: apa yang ditambahkannya)",
 }
 
@@ -179,7 +181,38 @@ def check_year(
         dataclasses.replace(finding, file=str(folder / finding.file))
         for finding in audit_year(year, settings)
     ]
-    return sort_findings([*year.findings, *audit])
+    return sort_findings([*year.findings, *audit, *_riwayat(data_dir, satker, year)])
+
+
+def _riwayat(data_dir: Path | str, satker: str, year: YearData) -> list[Finding]:
+    """Check riwayat.csv (satker level): its errors, and rows the comparison cannot use."""
+    from lakipkit.evaluasi import read_riwayat
+
+    try:
+        riwayat = read_riwayat(data_dir, satker)
+    except DataValidationError as error:
+        return [*error.findings, *error.warnings]
+    pk = year.indikator.set_index("id")["satuan"]
+    satuan = nilai_frame(riwayat["realisasi_teks"])["satuan"].fillna("")
+    known = riwayat["indikator"].isin(pk.index)
+    other = satuan.ne("") & satuan.map(normalize_satuan).ne(
+        riwayat["indikator"].map(pk).map(normalize_satuan, na_action="ignore")
+    )
+    s = riwayat[(~known | other).to_numpy(dtype=bool)]
+    why = np.where(
+        s["indikator"].isin(pk.index),
+        "satuan " + satuan[s.index].astype(str) + " bukan satuan indikatornya",
+        "bukan indikator PK tahun " + str(year.tahun),
+    )
+    return _warnings(
+        "riwayat_unused",
+        str(Path(data_dir) / satker / "riwayat.csv"),
+        row=s.index.to_series() + 2,
+        column=np.where(s["indikator"].isin(pk.index), "realisasi", "indikator"),
+        value=np.where(s["indikator"].isin(pk.index), s["realisasi_teks"], s["indikator"]),
+        expected="id indikator PK tahun ini dengan satuan yang sama",
+        message=_concat("baris tidak dibandingkan: ", pd.Series(why, index=s.index)),
+    )
 
 
 def missing_optional(data_dir: Path | str, satker: str, tahun: int) -> list[Finding]:

@@ -370,8 +370,8 @@ def _check_data(
 ) -> Any:
     """Load everything the notebook will read, so data errors come before the kernel.
 
-    Annual: the year, the earlier years it is compared with and renstra.csv (an earlier year
-    with errors fails the build: a comparison must not silently leave a year out).
+    Annual: the year, the earlier years it is compared with, renstra.csv and riwayat.csv (an
+    earlier year with errors fails the build: a comparison must not silently leave a year out).
     Quarterly: the year and anggaran_triwulan.csv. Returns the report's year.
     Consolidated: the parent, its children's list and the catalogue (a child with errors is
     left out of the report and named there, so it does not stop the build).
@@ -381,9 +381,11 @@ def _check_data(
 
         return check_konsolidasi(data_dir, satker, tahun)
     if triwulan is None:
+        from lakipkit.evaluasi import read_riwayat
         from lakipkit.tren import load_years, read_renstra
 
         read_renstra(data_dir, satker)
+        read_riwayat(data_dir, satker)
         return load_years(data_dir, satker, tahun)[-1]
     from lakipkit.loading import load_year
     from lakipkit.triwulan import read_anggaran_triwulan

@@ -314,3 +314,25 @@ def test_efficiency_table_has_every_linked_line_and_says_what_it_left_out(ev_bon
         "076.01.CQ Penyelenggaraan Pemilu dalam Proses Konsolidasi Demokrasi 16 indikator" in text
     )
     assert "Penyerapan 076.01.CQ dihitung dari baris rincian yang melaporkan realisasi" in text
+
+
+def test_periksa_names_riwayat_rows_the_comparison_cannot_use(tmp_path):
+    shutil.copytree(PEMDA, tmp_path / "pemda")
+    path = tmp_path / "pemda" / PEMDA_ID / "riwayat.csv"
+    path.write_text(
+        "indikator,tahun,target,realisasi\n"
+        "P-01,2023,,34800 orang\n"
+        "XX-99,2023,,5 orang\n"
+        "P-01,2022,,29 kegiatan\n",
+        encoding="utf-8",
+    )
+    found = [
+        f for f in check_year(tmp_path / "pemda", PEMDA_ID, 2024) if f.kode == "riwayat_unused"
+    ]
+    assert [(Path(f.file).name, f.row, f.column, f.value) for f in found] == [
+        ("riwayat.csv", 3, "indikator", "XX-99"),
+        ("riwayat.csv", 4, "realisasi", "29 kegiatan"),
+    ]
+    path.write_text("indikator,tahun,realisasi\nP-01,2o23,5 orang\n", encoding="utf-8")
+    errors = [f for f in check_year(tmp_path / "pemda", PEMDA_ID, 2024) if f.severity == "error"]
+    assert {(Path(f.file).name, f.row, f.column) for f in errors} == {("riwayat.csv", 2, "tahun")}
