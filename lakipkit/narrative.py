@@ -19,7 +19,7 @@ import nh3
 import pandas as pd
 from markdown_it import MarkdownIt
 
-from lakipkit.anggaran import Jumlah
+from lakipkit.anggaran import Jumlah, anggaran_per_kegiatan
 from lakipkit.capaian import (
     STATUS_BELUM_ADA_DATA,
     STATUS_TARGET_BELUM_DITETAPKAN,
@@ -609,6 +609,19 @@ def _count_sentence(subject: str, group: pd.DataFrame) -> str:
     return text + "."
 
 
+def _budget_sentence(subject: str, budget: pd.Series | None) -> str:
+    """Say a node's pagu and realisasi (`anggaran_per_kegiatan` row); nothing without pagu."""
+    if budget is None or pd.isna(budget["pagu"]) or not budget["pagu_lengkap"]:
+        return ""
+    text = f"{subject} didukung pagu anggaran {format_rupiah(int(budget['pagu']))}"
+    if pd.isna(budget["realisasi"]):
+        return text + "; realisasinya belum dilaporkan."
+    realisasi = format_rupiah(int(budget["realisasi"]))
+    if not budget["realisasi_lengkap"]:
+        return text + f"; realisasi yang dilaporkan {realisasi}, belum untuk seluruh pagu."
+    return text + f" dengan realisasi {realisasi} ({format_persen(budget['penyerapan'])})."
+
+
 def analysis_html(
     capaian: pd.DataFrame,
     sasaran: pd.DataFrame,
@@ -617,13 +630,36 @@ def analysis_html(
     narasi: Mapping[str, str],
     inserts: Mapping[str, str] | None = None,
     profile: Mapping[str, Any] | None = None,
+    pohon: pd.DataFrame | None = None,
+    tingkat: Mapping[str, str] | None = None,
+    anggaran: pd.DataFrame | None = None,
 ) -> Html:
-    """Bab III.B: per programme and kegiatan, a sentence, the sub-table and the analysis text.
+    """Bab III.B: per node of the performance tree, a sentence, the sub-table and the text.
 
-    Headings: programme `h3`, kegiatan `h4`, sasaran `h5`. The analysis text comes from
-    `narasi/analisis/<kegiatan id>.md` and `narasi/analisis/<sasaran id>.md`.
+    The nodes below the strategic levels (program -> kegiatan -> sub kegiatan ..., as deep
+    as `pohon` goes; built from `program` and `kegiatan` when None) in tree order. Headings:
+    top nodes `h3` numbered 1, 2, ...; each level below one `h` lower, named by `tingkat`
+    (`settings.level_names`, e.g. "Sub Kegiatan 2.23.02.2.01.0003 ..."); sasaran one below the
+    deepest. A node's sentence counts every indicator below it, its table holds its own
+    indicators, and with `anggaran` a node with budget codes says its pagu and realisasi. The
+    analysis text comes from `narasi/analisis/<node id>.md` and `narasi/analisis/<sasaran id>.md`.
     """
+    from lakipkit.pohon import TINGKAT_STRATEGIS, codes, paths, tree_of
+    from lakipkit.settings import level_names
     from lakipkit.tables import indicator_table
+
+    simpul, tree = tree_of(capaian, program, kegiatan, pohon)
+    names = {**level_names(None), **(tingkat or {})}
+    nodes = tree.loc[~tree["tingkat"].isin(TINGKAT_STRATEGIS)].set_index("id", drop=False)
+    jalur = paths(tree)
+    # how many analysed nodes stand above each one (0 = a top heading)
+    rel = {n: sum(a in nodes.index for a in jalur.get(n, ())) - 1 for n in nodes.index}
+    below = {n: [s for s in simpul if isinstance(s, str) and n in jalur.get(s, ())] for n in rel}
+    sasaran_level = min(6, 4 + max(rel.values(), default=1))
+    budget = None
+    if anggaran is not None and len(anggaran):
+        links = codes(nodes.reset_index(drop=True)).rename(columns={"simpul": "kegiatan"})
+        budget = anggaran_per_kegiatan(anggaran, links) if len(links) else None
 
     def text(key: str) -> str:
         return render_narrative(
@@ -638,54 +674,47 @@ def analysis_html(
             body = text(str(sid))
             own_heading = narasi.get(f"analisis/{sid}", "").lstrip().startswith("**")
             if body and not own_heading:
-                parts.append(f"<h5>{int(row.no)}. {escape(str(row.uraian))}</h5>")
+                h = f"h{sasaran_level}"
+                parts.append(f"<{h}>{int(row.no)}. {escape(str(row.uraian))}</{h}>")
             parts.append(body)
         return parts
 
-    parts = []
-    for n, prog in enumerate(program.itertuples(index=False), start=1):
-        rows = capaian.loc[capaian["program"] == prog.kode]
-        parts.append(f"<h3>{n}. {escape(str(prog.nama))}</h3>")
-        n_kegiatan = int(kegiatan["program"].eq(prog.kode).sum())
-        parts.append(
-            paragraph(
-                _count_sentence(
-                    f"{prog.nama} dilaksanakan melalui {_jumlah(n_kegiatan)} kegiatan dan", rows
-                )
-            )
-        )
-        own = rows.loc[rows["kegiatan"].isna()]
+    parts: list[str] = []
+    top = 0
+    for node in nodes.itertuples(index=False):
+        depth = rel[node.id]
+        level = names.get(str(node.tingkat), str(node.tingkat).replace("_", " ").title())
+        label = f"{node.nomor} {node.nama}" if isinstance(node.nomor, str) else str(node.nama)
+        children = nodes.loc[nodes["induk"].eq(node.id).fillna(False)]
+        rows = capaian.loc[simpul.isin(below[node.id]).to_numpy()]
+        own = capaian.loc[simpul.eq(node.id).fillna(False).to_numpy()]
+        melalui = ""
+        if len(children):
+            child = names.get(str(children["tingkat"].iloc[0]), "").lower()
+            melalui = f" dilaksanakan melalui {_jumlah(len(children))} {child} dan"
+        if depth == 0:
+            top += 1
+            parts.append(f"<h3>{top}. {escape(str(node.nama))}</h3>")
+            parts.append(paragraph(_count_sentence(f"{node.nama}{melalui}", rows)))
+            title = f"Sasaran {node.nama}"
+        else:
+            h = f"h{min(6, 3 + depth)}"
+            parts.append(f"<{h}>{escape(level)} {escape(label)}</{h}>")
+            if len(rows):
+                counted = _count_sentence(f"{level} ini{melalui}", rows)
+                parts.append(paragraph(counted, "pengantar"))
+            title = f"Capaian {level} {label}"
+        own_budget = budget.loc[node.id] if budget is not None and node.id in budget.index else None
+        if sentence := _budget_sentence(f"{level} ini", own_budget):
+            parts.append(paragraph(sentence))
         if len(own):
             parts.append(
                 indicator_table(
-                    own,
-                    sasaran,
-                    program,
-                    kegiatan,
-                    f"Sasaran {prog.nama}",
-                    kind="ringkas",
-                    groups=False,
+                    own, sasaran, program, kegiatan, title, kind="ringkas", groups=False
                 )
             )
-            parts += sasaran_parts(own["sasaran"])
-        for keg in kegiatan.loc[kegiatan["program"] == prog.kode].itertuples(index=False):
-            sub = rows.loc[rows["kegiatan"] == keg.id]
-            parts.append(f"<h4>Kegiatan {escape(str(keg.huruf))}. {escape(str(keg.nama))}</h4>")
-            if len(sub):
-                parts.append(paragraph(_count_sentence("Kegiatan ini", sub), "pengantar"))
-                parts.append(
-                    indicator_table(
-                        sub,
-                        sasaran,
-                        program,
-                        kegiatan,
-                        f"Capaian Kegiatan {keg.huruf}. {keg.nama}",
-                        kind="ringkas",
-                        groups=False,
-                    )
-                )
-            parts.append(text(str(keg.id)))
-            parts += sasaran_parts(sub["sasaran"])
+        parts.append(text(str(node.id)))
+        parts += sasaran_parts(own["sasaran"])
     return Html("\n".join(part for part in parts if part))
 
 

@@ -46,7 +46,7 @@ from lakipkit import audit, bab3, charts, evaluasi, narrative, parameters, table
 from lakipkit.anggaran import totals, totals_by_source
 from lakipkit.capaian import compute_capaian
 from lakipkit.display import Penomoran
-from lakipkit.settings import capaian_settings
+from lakipkit.settings import capaian_settings, level_names
 
 years = year = settings = capaian = None  # sel yang gagal tidak menyisakan tahun sebelumnya
 data = parameters.data_folder(data_dir)
@@ -304,6 +304,9 @@ nomor.tampilkan(
             ),
         },
         year.satker,
+        pohon=year.pohon,
+        tingkat=level_names(year.laporan),
+        anggaran=year.anggaran,
     )
 )
 nomor.tampilkan(
