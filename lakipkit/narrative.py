@@ -644,12 +644,13 @@ def analysis_html(
     indicators, and with `anggaran` a node with budget codes says its pagu and realisasi. The
     analysis text comes from `narasi/analisis/<node id>.md` and `narasi/analisis/<sasaran id>.md`.
     """
-    from lakipkit.pohon import TINGKAT_STRATEGIS, codes, paths, tree_of
+    from lakipkit.pohon import TINGKAT_STRATEGIS, codes, labels, paths, tree_of
     from lakipkit.settings import level_names
     from lakipkit.tables import indicator_table
 
     simpul, tree = tree_of(capaian, program, kegiatan, pohon)
     names = {**level_names(None), **(tingkat or {})}
+    printed = labels(tree, names)
     nodes = tree.loc[~tree["tingkat"].isin(TINGKAT_STRATEGIS)].set_index("id", drop=False)
     jalur = paths(tree)
     # how many analysed nodes stand above each one (0 = a top heading)
@@ -684,7 +685,6 @@ def analysis_html(
     for node in nodes.itertuples(index=False):
         depth = rel[node.id]
         level = names.get(str(node.tingkat), str(node.tingkat).replace("_", " ").title())
-        label = f"{node.nomor} {node.nama}" if isinstance(node.nomor, str) else str(node.nama)
         children = nodes.loc[nodes["induk"].eq(node.id).fillna(False)]
         rows = capaian.loc[simpul.isin(below[node.id]).to_numpy()]
         own = capaian.loc[simpul.eq(node.id).fillna(False).to_numpy()]
@@ -699,11 +699,11 @@ def analysis_html(
             title = f"Sasaran {node.nama}"
         else:
             h = f"h{min(6, 3 + depth)}"
-            parts.append(f"<{h}>{escape(level)} {escape(label)}</{h}>")
+            parts.append(f"<{h}>{escape(printed[node.id])}</{h}>")
             if len(rows):
                 counted = _count_sentence(f"{level} ini{melalui}", rows)
                 parts.append(paragraph(counted, "pengantar"))
-            title = f"Capaian {level} {label}"
+            title = f"Capaian {printed[node.id]}"
         own_budget = budget.loc[node.id] if budget is not None and node.id in budget.index else None
         if sentence := _budget_sentence(f"{level} ini", own_budget):
             parts.append(paragraph(sentence))

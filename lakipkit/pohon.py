@@ -12,7 +12,7 @@ strategis node is an IKU. Budget lines attach to any node through ``kode_anggara
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 import pandas as pd
@@ -109,10 +109,21 @@ def ancestor_at(simpul: pd.Series, pohon: pd.DataFrame, tingkat: str) -> pd.Seri
     return pd.Series(found, index=simpul.index, dtype="string")
 
 
-def labels(pohon: pd.DataFrame) -> pd.Series:
-    """Label each node as printed: 'A. Program Dukungan Manajemen', '2.23.02 Program ...'."""
+def labels(pohon: pd.DataFrame, names: Mapping[str, str] | None = None) -> pd.Series:
+    """Label each node as printed: 'A. Program Dukungan Manajemen', '2.23.02 Program ...'.
+
+    With ``names`` (``settings.level_names``) each label opens with its level's name
+    ('Sub Kegiatan 2.23.02.2.01.0003 ...') unless the node's name already does.
+    """
     nomor = pohon["nomor"].astype("string").fillna("")
     text = (nomor + " " + pohon["nama"]).str.strip()
+    if names:
+        level = pohon["tingkat"].map(dict(names)).astype("string")
+        said = [
+            isinstance(lv, str) and str(nama).lower().startswith(lv.lower())
+            for lv, nama in zip(level, pohon["nama"], strict=True)
+        ]
+        text = text.where(level.isna() | pd.Series(said, index=text.index), level + " " + text)
     return pd.Series(text.to_numpy(), index=pohon["id"].to_numpy(), dtype="string")
 
 
@@ -122,17 +133,21 @@ def tree_order(simpul: pd.Series, pohon: pd.DataFrame) -> np.ndarray:
     return simpul.map(position).fillna(-1).to_numpy(dtype=float)
 
 
-def headings(simpul: pd.Series, pohon: pd.DataFrame) -> list[tuple[pd.Series, pd.Series, int]]:
+def headings(
+    simpul: pd.Series, pohon: pd.DataFrame, tingkat: Mapping[str, str] | None = None
+) -> list[tuple[pd.Series, pd.Series, int]]:
     """Heading rows for rows hanging under tree nodes: one per level on their path.
 
     Returns (mask, label, level) triples for ``tables._with_headers``: a heading row goes
     before each row whose node at that depth differs from the row before. Rows with no node
-    get no heading (nothing is invented); the top level is printed in capitals.
+    get no heading (nothing is invented); the top level is printed in capitals. In a tree of
+    more than two levels (where capitals and numbering no longer tell the levels apart) each
+    heading opens with its level's name from ``tingkat`` (`labels`).
     """
     jalur = paths(pohon)
     per_row = [jalur.get(s, ()) if isinstance(s, str) else () for s in simpul]
     depth = max((len(p) for p in per_row), default=0)
-    names = labels(pohon)
+    names = labels(pohon, tingkat if depth > 2 else None)
     found: list[tuple[pd.Series, pd.Series, int]] = []
     above = pd.Series(False, index=simpul.index)
     for d in range(depth):

@@ -8,7 +8,7 @@ chapter when the document is assembled, so the notebook never types a table numb
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import partial, reduce
 from html import escape
@@ -222,6 +222,7 @@ def indicator_table(
     desimal: int = 2,
     groups: bool = True,
     pohon: pd.DataFrame | None = None,
+    tingkat: Mapping[str, str] | None = None,
 ) -> ReportTable:
     """Render PK indicators grouped by the performance tree ("A. PROGRAM ...", "a. ...").
 
@@ -234,7 +235,9 @@ def indicator_table(
     text are printed on their first indicator only;
     `groups=False` leaves out the heading rows (a kegiatan's own table). Headings follow
     `pohon` (`YearData.pohon`, any depth; built from `program` and `kegiatan` when None): one
-    per level of each indicator's node, none for an indicator that hangs under no node.
+    per level of each indicator's node, none for an indicator that hangs under no node; in
+    a tree deeper than two levels they open with the level's name from `tingkat`
+    (`settings.level_names`: "Sub Kegiatan 2.23.02.2.01.0003 ...").
     """
     info = sasaran.set_index("id")
     simpul, tree = tree_of(capaian, program, kegiatan, pohon)
@@ -288,7 +291,8 @@ def indicator_table(
     )
     if not groups:
         return render_table(body, columns, title, values=values)
-    return render_table(_with_headers(body, headings(simpul, tree)), columns, title, values=values)
+    heads = headings(simpul, tree, tingkat)
+    return render_table(_with_headers(body, heads), columns, title, values=values)
 
 
 def capaian_text(capaian: pd.DataFrame, desimal: int = 2) -> pd.Series:
@@ -517,13 +521,15 @@ def staff_table(pegawai: pd.DataFrame, tabel: str, title: str) -> Html:
 def program_table(program: pd.DataFrame, anggaran: pd.DataFrame, title: str) -> Html:
     """Render the programmes and the budget kegiatan under each, with pagu (LAKIP Tabel 2.1).
 
-    Rows are the budget lines of anggaran.csv below each programme line (the DIPA kegiatan,
-    with their codes and sumber dana), headed by the programme as the PK names it. No budget
-    lines: no table. The PK kegiatan, most without a budget code, are in Tabel 2.3.
+    Rows are the lowest budget lines of anggaran.csv (the DIPA kegiatan, a Pemda's sub
+    kegiatan), with their codes and sumber dana, headed by each line above them (the
+    programme as the PK names it, then a kegiatan, ...). No budget lines: no table. The PK
+    kegiatan, most without a budget code, are in Tabel 2.3.
     """
     if anggaran.empty:
         return Html("")
-    lines = anggaran.loc[anggaran["induk"].notna()]
+    has_children = anggaran["kode"].isin(anggaran["induk"].dropna())
+    lines = anggaran.loc[anggaran["induk"].notna() & ~has_children]
     if lines.empty:
         lines = anggaran
     parents = anggaran.set_index("kode")
@@ -534,18 +540,32 @@ def program_table(program: pd.DataFrame, anggaran: pd.DataFrame, title: str) -> 
         .drop_duplicates("kode_anggaran")
         .set_index("kode_anggaran")
     )
-    induk = lines["induk"].fillna(lines["kode"])
-    name = induk.map(programs["nama"]).astype("string").fillna(induk.map(parents["uraian"]))
-    huruf = induk.map(programs["huruf"]).astype("string")
-    label = (
-        (huruf + ". ").fillna("")
-        + name.astype("string")
-        + " ("
-        + induk
-        + ", pagu "
-        + _rupiah(induk.map(parents["pagu"]))
-        + ")"
-    )
+    induk = dict(zip(anggaran["kode"], anggaran["induk"], strict=True))
+    chains = []  # the lines above each row, top first
+    for kode in lines["kode"]:
+        chain: list[str] = []
+        above = induk.get(kode)
+        while isinstance(above, str) and above in induk and above not in chain:
+            chain.insert(0, above)
+            above = induk[above]
+        chains.append(chain)
+    heads = []
+    for depth in range(max(map(len, chains), default=0)):
+        kode = pd.Series([c[depth] if len(c) > depth else pd.NA for c in chains], index=lines.index)
+        kode = kode.astype("string")
+        name = kode.map(programs["nama"]).astype("string").fillna(kode.map(parents["uraian"]))
+        huruf = kode.map(programs["huruf"]).astype("string")
+        label = (
+            (huruf + ". ").fillna("")
+            + name.astype("string")
+            + " ("
+            + kode
+            + ", pagu "
+            + _rupiah(kode.map(parents["pagu"]))
+            + ")"
+        )
+        changed = _changes(kode) | (heads[-1][0] if heads else False)
+        heads.append((changed & kode.notna(), label, depth + 1))
     body = pd.DataFrame(
         {
             "kode": lines["kode"],
@@ -554,8 +574,7 @@ def program_table(program: pd.DataFrame, anggaran: pd.DataFrame, title: str) -> 
             "pagu": _rupiah(lines["pagu"]),
         }
     )
-    if lines["induk"].notna().any():
-        body = _with_headers(body, [(_changes(induk), label, 1)])
+    body = _with_headers(body, heads)
     columns = [
         Column("kode", "Kode", "tengah", "10%"),
         Column("uraian", "Kegiatan"),

@@ -101,6 +101,7 @@ nomor.tampilkan(
                 f"Perjanjian Kinerja Tahun {tahun}: Target, Realisasi dan Capaian",
                 kind="ringkas",
                 pohon=year.pohon,
+                tingkat=level_names(year.laporan),
             )
         },
         year.satker,
@@ -217,6 +218,7 @@ nomor(
                 f"Perjanjian Kinerja Tahun {tahun}",
                 kind="pk",
                 pohon=year.pohon,
+                tingkat=level_names(year.laporan),
             ),
             "pk_anggaran.csv": tables.pk_budget_table(
                 year.pk_anggaran, f"Anggaran Program dalam Perjanjian Kinerja Tahun {tahun}"
@@ -247,6 +249,7 @@ nomor.tampilkan(
         "Indikator Kinerja, Target, Realisasi dan Capaian",
         kind="capaian",
         pohon=year.pohon,
+        tingkat=level_names(year.laporan),
         desimal=settings.desimal,
     )
 )
@@ -371,6 +374,7 @@ nomor.tampilkan(
         f"Perjanjian Kinerja Tahun {tahun} {year.satker['nama']}",
         kind="pk",
         pohon=year.pohon,
+        tingkat=level_names(year.laporan),
     )
 )
 nomor.tampilkan(

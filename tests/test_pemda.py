@@ -211,3 +211,82 @@ def test_k_l_level_names_from_the_data(tmp_path):
     loaded = load_year(data, SATKER, 2024)
     assert level_names(loaded.laporan)["ro"] == "Rincian Output"
     assert set(loaded.pohon["tingkat"]) >= {"program", "kegiatan", "ro"}
+
+
+def _sections(html: str) -> dict[str, str]:
+    """Each Bab III.B heading's text up to the next heading of any level."""
+    parts = re.split(r"(<h\d>.*?</h\d>)", html)
+    return {_text(h).strip(): _text(body) for h, body in zip(parts[1::2], parts[2::2], strict=True)}
+
+
+def test_analysis_follows_the_tree_to_sub_kegiatan_with_their_budget(year, capaian):
+    from lakipkit.narrative import analysis_html
+
+    html = analysis_html(
+        capaian.reset_index(), year.sasaran, year.program, year.kegiatan, year.narasi,
+        pohon=year.pohon, tingkat=level_names(year.laporan), anggaran=year.anggaran,
+    )  # fmt: skip
+    heads = re.findall(r"<(h\d)>(.*?)</h\d>", html)
+    assert [(h, _text(t)) for h, t in heads if h in ("h3", "h4", "h5")][:4] == [
+        ("h3", "1. Program Pembinaan Perpustakaan"),
+        ("h4", "Kegiatan 2.23.02.2.01 Pengelolaan Perpustakaan Tingkat Daerah Kabupaten/Kota"),
+        ("h5", "Sub Kegiatan 2.23.02.2.01.0003 Pengembangan Koleksi Perpustakaan"),
+        ("h5", "Sub Kegiatan 2.23.02.2.01.0009 Pembudayaan Gemar Membaca"),
+    ]
+    part = _sections(html)
+    program = part["1. Program Pembinaan Perpustakaan"]
+    assert "dilaksanakan melalui 1 (satu) kegiatan dan memiliki 3 (tiga) indikator" in program
+    assert "Jumlah pengunjung perpustakaan" in program  # its own indicator, in its own table
+    assert "Jumlah koleksi" not in program  # a sub kegiatan's indicator is under it, not here
+    kegiatan = part["Kegiatan 2.23.02.2.01 Pengelolaan Perpustakaan Tingkat Daerah Kabupaten/Kota"]
+    assert kegiatan.startswith(
+        " Kegiatan ini dilaksanakan melalui 2 (dua) sub kegiatan dan memiliki 2 (dua) indikator"
+    )
+    assert "<table" not in html.split("Kegiatan 2.23.02.2.01 Pengelolaan")[1].split("<h5>")[0]
+    koleksi = part["Sub Kegiatan 2.23.02.2.01.0003 Pengembangan Koleksi Perpustakaan"]
+    assert "Sub Kegiatan ini memiliki 1 (satu) indikator kinerja" in koleksi
+    assert "pagu anggaran Rp 750.000.000 dengan realisasi Rp 712.500.000 (95,00%)" in koleksi
+    assert "Jumlah koleksi bahan pustaka yang diadakan" in koleksi
+    assert "Jumlah kegiatan pembudayaan" not in koleksi
+    membaca = part["Sub Kegiatan 2.23.02.2.01.0009 Pembudayaan Gemar Membaca"]
+    assert "pagu anggaran Rp 400.000.000 dengan realisasi Rp 358.750.000 (89,69%)" in membaca
+    assert "Jumlah kegiatan pembudayaan gemar membaca" in membaca
+    gaji = part["Sub Kegiatan 2.23.01.2.02.0001 Penyediaan Gaji dan Tunjangan ASN"]
+    assert "Rp 2.640.000.000 dengan realisasi Rp 2.587.300.000 (98,00%)" in gaji
+    assert "Jumlah bulan gaji dan tunjangan ASN" in gaji
+    # no node without budget codes gets a budget sentence (programmes, kegiatan here)
+    assert html.count("didukung pagu anggaran") == 4
+
+
+def test_pk_table_heads_sub_kegiatan_by_their_level_name(year):
+    text = _text(
+        indicator_table(
+            year.indikator, year.sasaran, year.program, year.kegiatan, "PK", kind="pk",
+            pohon=year.pohon, tingkat=level_names(year.laporan),
+        )
+    )  # fmt: skip
+    order = [
+        "TUJUAN 1. MENINGKATNYA BUDAYA GEMAR MEMBACA",
+        "Sasaran Strategis 1.1 Meningkatnya kualitas",
+        "2.23.02 Program Pembinaan Perpustakaan",  # the name says its level already
+        "Kegiatan 2.23.02.2.01 Pengelolaan Perpustakaan",
+        "Sub Kegiatan 2.23.02.2.01.0003 Pengembangan Koleksi Perpustakaan",
+        "Jumlah koleksi bahan pustaka yang diadakan",
+        "Sub Kegiatan 2.23.02.2.01.0009 Pembudayaan Gemar Membaca",
+        "Jumlah kegiatan pembudayaan gemar membaca",
+    ]
+    assert [text.index(part) for part in order] == sorted(text.index(part) for part in order)
+    assert "Program 2.23.02 Program" not in text
+
+
+def test_tabel_2_1_heads_sub_kegiatan_by_programme_and_kegiatan(year):
+    html = program_table(year.program, year.anggaran, "Program dan Kegiatan")
+    rows = [_text(r).strip() for r in re.findall(r"<tr.*?</tr>", html, flags=re.S)]
+    assert rows[1:5] == [
+        "Program Pembinaan Perpustakaan (2.23.02, pagu Rp 1.150.000.000)",
+        "Pengelolaan Perpustakaan Tingkat Daerah Kabupaten/Kota"
+        " (2.23.02.2.01, pagu Rp 1.150.000.000)",
+        "2.23.02.2.01.0003 Pengembangan Koleksi Perpustakaan APBD Rp 750.000.000",
+        "2.23.02.2.01.0009 Pembudayaan Gemar Membaca APBD Rp 400.000.000",
+    ]
+    assert len(rows) == 1 + 3 * 2 + 4  # header, programme and kegiatan headings, 4 lines
