@@ -211,6 +211,17 @@ def test_k_l_level_names_from_the_data(tmp_path):
     loaded = load_year(data, SATKER, 2024)
     assert level_names(loaded.laporan)["ro"] == "Rincian Output"
     assert set(loaded.pohon["tingkat"]) >= {"program", "kegiatan", "ro"}
+    from lakipkit.narrative import analysis_html
+
+    names = level_names(loaded.laporan)
+    found = compute_capaian(loaded.indikator, capaian_settings(loaded.laporan))
+    args = (found, loaded.sasaran, loaded.program, loaded.kegiatan)
+    html = _text(analysis_html(*args, loaded.narasi, pohon=loaded.pohon, tingkat=names))
+    assert "Rincian Output 2.23.02.2.01.0003 Pengembangan Koleksi Perpustakaan" in html
+    assert "Kegiatan ini dilaksanakan melalui 2 (dua) rincian output dan memiliki" in html
+    assert "Sub Kegiatan" not in html
+    table = _text(indicator_table(*args, "PK", kind="pk", pohon=loaded.pohon, tingkat=names))
+    assert "Rincian Output 2.23.02.2.01.0009 Pembudayaan Gemar Membaca" in table
 
 
 def _sections(html: str) -> dict[str, str]:
