@@ -262,6 +262,8 @@ def test_analysis_follows_the_tree_to_sub_kegiatan_with_their_budget(year, capai
     membaca = part["Sub Kegiatan 2.23.02.2.01.0009 Pembudayaan Gemar Membaca"]
     assert "pagu anggaran Rp 400.000.000 dengan realisasi Rp 358.750.000 (89,69%)" in membaca
     assert "Jumlah kegiatan pembudayaan gemar membaca" in membaca
+    # the node's own analysis (narasi/analisis/<node id>.md) follows its table
+    assert membaca.index("Gemar Membaca No Sasaran") < membaca.index("menyelenggarakan 22 dari 24")
     gaji = part["Sub Kegiatan 2.23.01.2.02.0001 Penyediaan Gaji dan Tunjangan ASN"]
     assert "Rp 2.640.000.000 dengan realisasi Rp 2.587.300.000 (98,00%)" in gaji
     assert "Jumlah bulan gaji dan tunjangan ASN" in gaji
