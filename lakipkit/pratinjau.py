@@ -34,6 +34,7 @@ from urllib.parse import parse_qs, urlsplit
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 _POLL = 0.05  # seconds between two looks at the files
+_SETTLE = 0.02  # seconds a changed file must hold still before it is built
 _LONG_POLL = 20.0  # seconds a /versi request waits for a newer page
 _RELOAD = """<script>
 (function () {
@@ -305,7 +306,7 @@ class Preview:
             if (now_inputs, now_package) == (inputs, package):
                 continue
             # A file being written (truncated, then filled) is built once it holds still.
-            while not self._stop.wait(_POLL):
+            while not self._stop.wait(_SETTLE):
                 settled = snapshot(self._inputs), snapshot(self._package)
                 if settled == (now_inputs, now_package):
                     break
