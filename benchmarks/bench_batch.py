@@ -14,8 +14,8 @@ before and after, since the machine may be shared):
    ids: the site reads nothing else), in a fresh process: time and peak memory.
 Order: HTML-only loop and pool, Dask, the site, then the HTML+PDF loop and pool (longest last;
 each figure is printed with the load average as soon as it is measured). Peak memory per
-worker is the highest resident memory of one worker process plus its kernel and other
-children, sampled from /proc every 0.2 s.
+worker is the highest memory of one worker process plus its kernel and other children
+(proportional set size: shared pages counted once), sampled from /proc every 0.2 s.
 
 Data: `--data DIR` (every satker-year under it, the first `--unit` taken), else `lakip contoh`
 if this checkout has it, else copies of tests/fixtures/data/contoh-satker under new ids.
@@ -116,9 +116,11 @@ def _descendants(pid: int) -> list[int]:
 
 
 def _rss(pid: int) -> int:
+    """Proportional set size: pages shared between processes (chromium's several processes,
+    the same libraries) counted once in all, not once per process as in VmRSS."""
     try:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
+        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+            if line.startswith("Pss:"):
                 return int(line.split()[1]) * 1024
     except OSError:
         pass
