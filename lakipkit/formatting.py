@@ -76,7 +76,7 @@ def format_persen(nilai: object, desimal: int = 2, kosong: str = KOSONG) -> str:
 _TITIK_DESIMAL = re.compile(r"(?<![\d.,])(\d+)\.(\d{1,2}|\d{4,})(?![\d.,])")
 _SPASI_PERSEN = re.compile(r"(\d)\s+%")
 # A whole number of four digits or more written without separators ("36000", the integer
-# part of "12345,5"); a four-digit number that reads as a year (1900-2100) is left alone.
+# part of "12345,5"); a year (1900-2100 alone or after words) is left alone.
 _RIBUAN = re.compile(r"(?<![\d.,/-])(\d{4,})(?!\d|\.\d)")
 
 
@@ -95,8 +95,9 @@ def format_nilai(teks: object, kosong: str = KOSONG) -> str:
 
 def _ribuan(match: re.Match[str]) -> str:
     digits = match.group(1)
-    if len(digits) == 4 and 1900 <= int(digits) <= 2100:
-        return digits
+    quantity = match.start() == 0 and match.string[match.end() :].strip() != ""
+    if len(digits) == 4 and 1900 <= int(digits) <= 2100 and not quantity:
+        return digits  # a year, alone or among words ("WTP 2023"); "2000 orang" is a quantity
     return format_angka(int(digits))
 
 

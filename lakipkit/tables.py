@@ -549,7 +549,7 @@ def program_table(program: pd.DataFrame, anggaran: pd.DataFrame, title: str) -> 
             chain.insert(0, above)
             above = induk[above]
         chains.append(chain)
-    heads = []
+    heads: list[tuple[pd.Series, pd.Series, int]] = []
     for depth in range(max(map(len, chains), default=0)):
         kode = pd.Series([c[depth] if len(c) > depth else pd.NA for c in chains], index=lines.index)
         kode = kode.astype("string")

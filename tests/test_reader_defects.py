@@ -105,6 +105,9 @@ def test_capaian_chart_labels_tell_the_indicators_apart(year):
         ("12345.5 ton", "12.345,5 ton"),
         ("1000%", "1.000%"),
         ("2024", "2024"),  # reads as a year: left alone
+        ("Opini WTP 2023", "Opini WTP 2023"),  # a year among words: left alone
+        ("2000 orang", "2.000 orang"),  # a quantity with its satuan, though it could be a year
+        ("1950%", "1.950%"),
     ],
 )
 def test_format_nilai_writes_one_indonesian_style(teks, tampil):
