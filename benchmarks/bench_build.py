@@ -2,9 +2,11 @@
 
     .venv/bin/python benchmarks/bench_build.py [--runs 3] [--edits 5] [--python PYTHON]
 
-In one run, on the bundled 2024 data, each measured as a fresh process (median of `--runs`;
-peak memory = the largest sum of RSS over the process and all its children, sampled every
-20 ms: the kernel and the browser count):
+In one run, on the bundled 2024 data, each measured as a fresh process: time = median of
+`--runs` rounds in which nothing else runs (no sampling: walking /proc every 20 ms costs CPU
+that the many-process build would pay more than the chain); peak memory = from one more
+round, the largest sum of RSS over the process and all its children, sampled every 20 ms
+(the kernel and the browser count):
 - HTML + PDF: `lakip build --paksa` vs the plain chain: `papermill` CLI, then
   `jupyter nbconvert --to html --no-input`, then the `weasyprint` CLI, each its own process;
 - HTML only: `lakip build --format html --paksa` vs `papermill` + `nbconvert`;
@@ -37,17 +39,22 @@ NOTEBOOK = REPO / "notebooks" / "laporan.ipynb"
 SATKER, TAHUN = "kpu-kota-bontang", 2024
 
 
-def measure(command: list[str], cwd: Path = REPO) -> tuple[float, float]:
-    """Run a command; return (seconds, peak MB of RSS summed over it and its children)."""
+def measure(command: list[str], cwd: Path = REPO, sample: bool = False) -> tuple[float, float]:
+    """Run a command; return (seconds, peak MB of RSS summed over it and its children).
+
+    Without `sample` the peak is 0 and the time is undisturbed (the process is only waited for).
+    """
     start = time.perf_counter()
     process = subprocess.Popen(
         command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True
     )
     peak = 0
-    watched = psutil.Process(process.pid)
-    while process.poll() is None:
-        peak = max(peak, _tree_rss(watched))
-        time.sleep(0.02)
+    if sample:
+        watched = psutil.Process(process.pid)
+        while process.poll() is None:
+            peak = max(peak, _tree_rss(watched))
+            time.sleep(0.02)
+    process.wait()
     seconds = time.perf_counter() - start
     if process.returncode != 0:
         raise SystemExit(f"{' '.join(command)} failed:\n{process.stderr.read()}")  # type: ignore[union-attr]
@@ -79,7 +86,9 @@ def build(python: str, out: Path, formats: str, *extra: str) -> list[str]:
     )  # fmt: skip
 
 
-def chain(python: str, out: Path, with_pdf: bool) -> dict[str, tuple[float, float]]:
+def chain(
+    python: str, out: Path, with_pdf: bool, sample: bool = False
+) -> dict[str, tuple[float, float]]:
     out.mkdir(parents=True, exist_ok=True)
     executed, html, pdf = out / "laporan.ipynb", out / "laporan.html", out / "laporan.pdf"
     parameters = ["-p", "tahun", str(TAHUN), "-p", "satker", SATKER]
@@ -89,16 +98,18 @@ def chain(python: str, out: Path, with_pdf: bool) -> dict[str, tuple[float, floa
         "papermill": measure(
             [python, "-m", "papermill", "--no-progress-bar", str(NOTEBOOK), str(executed),
              *parameters],
-            cwd=notebooks,
+            cwd=notebooks, sample=sample,
         ),
         "nbconvert": measure(
             [python, "-m", "jupyter", "nbconvert", "--to", "html", "--no-input", str(executed),
              "--output", str(html)],
-            cwd=notebooks,
+            cwd=notebooks, sample=sample,
         ),
     }  # fmt: skip
     if with_pdf:
-        steps["weasyprint"] = measure([python, "-m", "weasyprint", str(html), str(pdf)])
+        steps["weasyprint"] = measure(
+            [python, "-m", "weasyprint", str(html), str(pdf)], sample=sample
+        )
     return steps
 
 
@@ -178,39 +189,40 @@ def main(argv: list[str] | None = None) -> int:
 
     print(f"machine: {platform.node()} {os.cpu_count()} cores, {platform.platform()}")
     print(f"load before: {os.getloadavg()}")
-    rows: dict[str, list[tuple[float, float]]] = {}
+    rows: dict[str, list[float]] = {}
+    peaks: dict[str, float] = {}
 
-    def add(name: str, value: tuple[float, float]) -> None:
-        rows.setdefault(name, []).append(value)
+    def one_round(run: Path, sample: bool) -> dict[str, tuple[float, float]]:
+        """Both sides once, alternating, so the machine's load hits both alike."""
+        got: dict[str, tuple[float, float]] = {}
+        out = run / "build"
+        got["build html+pdf"] = measure(build(py, out, "html,pdf", "--paksa"), sample=sample)
+        steps = chain(py, run / "chain", with_pdf=True, sample=sample)
+        got.update({f"  chain {name}": value for name, value in steps.items()})
+        got["chain html+pdf"] = (
+            sum(s for s, _ in steps.values()), max(m for _, m in steps.values())
+        )  # fmt: skip
+        got["cached rebuild"] = measure(build(py, out, "html,pdf"), sample=sample)
+        got["build html"] = measure(build(py, run / "html", "html", "--paksa"), sample=sample)
+        steps = chain(py, run / "chain-html", with_pdf=False, sample=sample)
+        got["chain html"] = (sum(s for s, _ in steps.values()), max(m for _, m in steps.values()))
+        return got
 
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
         for i in range(args.runs):
-            run = root / str(i)
-            out = run / "build"
-            add("build html+pdf", measure(build(py, out, "html,pdf", "--paksa")))
-            steps = chain(py, run / "chain", with_pdf=True)
-            for name, value in steps.items():
-                add(f"  chain {name}", value)
-            add(
-                "chain html+pdf",
-                (sum(s for s, _ in steps.values()), max(m for _, m in steps.values())),
-            )
-            add("cached rebuild", measure(build(py, out, "html,pdf")))
-            add("build html", measure(build(py, run / "html", "html", "--paksa")))
-            steps = chain(py, run / "chain-html", with_pdf=False)
-            add(
-                "chain html", (sum(s for s, _ in steps.values()), max(m for _, m in steps.values()))
-            )
+            for name, (seconds, _) in one_round(root / str(i), sample=False).items():
+                rows.setdefault(name, []).append(seconds)
+        peaks = {name: peak for name, (_, peak) in one_round(root / "memory", True).items()}
         latencies, cpu, first, peak = preview_latency(py, root / "preview", args.edits)
     load_after = os.getloadavg()
 
-    def median(name: str, index: int = 0) -> float:
-        return statistics.median(v[index] for v in rows[name])
+    def median(name: str) -> float:
+        return statistics.median(rows[name])
 
-    print(f"python: {py}  runs: {args.runs}  (median; peak MB = process tree RSS)")
+    print(f"python: {py}  runs: {args.runs}  (median; peak MB = process tree RSS, one more round)")
     for name in rows:
-        print(f"{name:<22}: {median(name):7.2f} s  {median(name, 1):7.0f} MB")
+        print(f"{name:<22}: {median(name):7.2f} s  {peaks[name]:7.0f} MB")
     print(f"{'preview first page':<22}: {first:7.2f} s")
     print(
         f"{'preview edit -> page':<22}: {statistics.median(latencies):7.2f} s  {peak:7.0f} MB"

@@ -74,8 +74,10 @@ def main() -> None:
         finally:
             profile.disable()
         took = time.perf_counter() - start
-        print(f"{n} indikator: {took:.1f} s (profiled), {took / n * 1000:.1f} ms/indikator, "
-              f"HTML {len(html) / 1e6:.1f} MB")
+        print(
+            f"{n} indikator: {took:.1f} s (profiled), {took / n * 1000:.1f} ms/indikator, "
+            f"HTML {len(html) / 1e6:.1f} MB"
+        )
         pstats.Stats(profile).sort_stats("cumulative").print_stats(r"lakipkit|nbconvert|bs4", 18)
         shutil.rmtree(root)
 

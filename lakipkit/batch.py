@@ -201,7 +201,7 @@ def read_unit(data_dir: str | os.PathLike[str], unit: Unit) -> dict[str, bytes]:
 
 
 _WORKER = threading.local()
-_KERNELS: list[Any] = []
+_KEPT: list[Any] = []  # this worker process's kernels and browsers, closed when it exits
 
 
 def worker_kernel() -> Any:
@@ -209,7 +209,7 @@ def worker_kernel() -> Any:
 
     Started on first use (it boots and imports pandas, matplotlib and lakipkit once); a kernel
     that died (a unit crashed it) is replaced. One per thread: a kernel runs one notebook at a
-    time. Closed when the worker process exits (`close_kernels`).
+    time. Closed when the worker process exits (`close_kept`).
     """
     from lakipkit.build import notebook_path
     from lakipkit.kernel import WarmKernel
@@ -218,15 +218,44 @@ def worker_kernel() -> Any:
     if kernel is None or not kernel.alive:
         kernel = WarmKernel(cwd=notebook_path().parent)
         _WORKER.kernel = kernel
-        _KERNELS.append(kernel)
+        _KEPT.append(kernel)
     return kernel
 
 
-def close_kernels() -> None:
-    """Shut down every kernel this worker process started."""
-    while _KERNELS:
+def worker_browser(options: BatchOptions) -> Any:
+    """Give this worker thread's chromium (`lakipkit.pdf.Browser`), or None without one.
+
+    Only when its units print a PDF with chromium: started on first use and kept, like the
+    kernel, so a unit does not pay a browser start (about a second of CPU). A browser that
+    died is replaced.
+    """
+    from lakipkit.pdf import Browser, default_engine
+
+    if "pdf" not in options.formats or (options.pdf_engine or default_engine()) != "chromium":
+        return None
+    browser = getattr(_WORKER, "browser", None)
+    if browser is None or not browser.alive:
+        browser = Browser()
+        _WORKER.browser = browser
+        _KEPT.append(browser)
+    return browser
+
+
+def _drop_browser() -> None:
+    """Stop this thread's browser after a failed unit: its next unit starts a clean one."""
+    browser = getattr(_WORKER, "browser", None)
+    if browser is not None:
+        _WORKER.browser = None
         with suppress(Exception):
-            _KERNELS.pop().close()
+            _KEPT.remove(browser)
+            browser.close()
+
+
+def close_kept() -> None:
+    """Shut down every kernel and browser this worker process started."""
+    while _KEPT:
+        with suppress(Exception):
+            _KEPT.pop().close()
 
 
 def warm_up(start_kernel: bool = True) -> None:
@@ -243,7 +272,7 @@ def warm_up(start_kernel: bool = True) -> None:
     build.skip_slow_format_checkers()
     if start_kernel:
         worker_kernel()
-    Finalize(None, close_kernels, exitpriority=10)
+    Finalize(None, close_kept, exitpriority=10)
     import nbformat  # noqa: F401
     import weasyprint  # noqa: F401
 
@@ -288,10 +317,12 @@ def build_unit(task: UnitTask) -> UnitResult:
                 triwulan=options.triwulan,
                 kernel=worker_kernel(),
                 pdf_engine=options.pdf_engine,
+                browser=worker_browser(options),
                 paksa=True,  # the client decides what to skip; this folder is new anyway
             )
         except Exception as exc:  # one unit's failure is a row in the account, not a crash
             error = first_error(exc)
+            _drop_browser()
         swap = {str(data_dir): task.data_root, str(output_dir): task.output_root}
         folder = output_dir / unit.satker / str(unit.tahun)
         files = {

@@ -32,7 +32,7 @@ from lakipkit.display import SCREEN_CLASS, SCREEN_ONLY_CLASS, chapter_key
 from lakipkit.errors import BuildError, LakipError
 from lakipkit.kernel import WarmKernel
 from lakipkit.outputs import SignalGuard, Staging, locked, prepare_folder, remove_leftovers
-from lakipkit.pdf import default_engine, pdf_renderer
+from lakipkit.pdf import Browser, default_engine, pdf_renderer
 
 FORMATS = ("html", "pdf")
 #: Formats made on request only (`--format xlsx,docx`), from the same HTML page.
@@ -157,6 +157,7 @@ def build_report(
     notebook: str | os.PathLike[str] | None = None,
     kernel: WarmKernel | None = None,
     pdf_engine: str | None = None,
+    browser: Browser | None = None,
     paksa: bool = False,
 ) -> BuildResult:
     """Run a report notebook for one satker-year and export it.
@@ -190,6 +191,9 @@ def build_report(
         build); default: a new kernel, started while the data is checked, stopped after.
     pdf_engine
         "chromium" (default when installed) or "weasyprint" (`lakipkit.pdf`).
+    browser
+        A `lakipkit.pdf.Browser` to print the PDF in with chromium (kept alive for the next
+        build, as a batch worker does); default: a new chromium, stopped after.
     paksa
         Build even if nothing changed since the last build (`lakipkit.cache`); without it,
         unchanged inputs return the last build's files with `cached=True`.
@@ -241,7 +245,7 @@ def build_report(
             # the executed notebook kept for audit, see lakipkit.kernel); it boots and imports
             # while the data is checked.
             kernel = stack.enter_context(WarmKernel(cwd=source.parent))
-        render_pdf = stack.enter_context(pdf_renderer(engine)) if engine else None
+        render_pdf = stack.enter_context(pdf_renderer(engine, browser)) if engine else None
         say(f"memeriksa data {data_dir / satker / str(tahun)}")
         # Data errors surface here as DataValidationError, before the notebook runs.
         year = _check_data(data_dir, satker, tahun, kuartal, laporan)

@@ -24,7 +24,7 @@ from lakipkit.batch import (
     UnitResult,
     UnitTask,
     build_unit,
-    close_kernels,
+    close_kept,
     warm_up,
     windowed,
 )
@@ -41,8 +41,8 @@ class WarmUp(WorkerPlugin):
         warm_up(start_kernel=False)
 
     def teardown(self, worker: Any) -> None:
-        """Shut down the kernels the worker's threads started."""
-        close_kernels()
+        """Shut down the kernels and browsers the worker's threads started."""
+        close_kept()
 
 
 class DaskEngine:

@@ -146,6 +146,11 @@ class Browser:
     def __enter__(self) -> Browser:
         return self
 
+    @property
+    def alive(self) -> bool:
+        """Whether the browser process still runs (a crashed one is replaced by its keeper)."""
+        return self.process.poll() is None
+
     def __exit__(self, *exc: object) -> None:
         self.close()
 
@@ -381,13 +386,20 @@ def weasyprint_pdf(page: str) -> bytes:
 
 
 @contextmanager
-def pdf_renderer(engine: str | None = None) -> Iterator[Any]:
-    """Yield a function page -> PDF bytes; a chromium starts now and boots in the background."""
+def pdf_renderer(engine: str | None = None, browser: Browser | None = None) -> Iterator[Any]:
+    """Yield a function page -> PDF bytes.
+
+    With chromium: in `browser` when given (a batch worker's, kept for its next unit), else
+    in a chromium started now (it boots in the background) and stopped afterwards.
+    """
     chosen = engine or default_engine()
     if chosen not in ENGINES:
         raise LakipError(f"mesin PDF tidak dikenal: {chosen!r} (pilihan: {', '.join(ENGINES)})")
     if chosen == "weasyprint":
         yield weasyprint_pdf
         return
-    with Browser() as browser:
+    if browser is not None:
         yield lambda page: chromium_pdf(page, browser)
+        return
+    with Browser() as started:
+        yield lambda page: chromium_pdf(page, started)

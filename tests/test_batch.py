@@ -420,3 +420,45 @@ def test_write_unit_removes_only_its_own_stale_files(tmp_path):
     write_unit(tmp_path, UnitResult(Unit("a", 2024), quarterly, 1.0))
     assert (folder / "laporan-a-2024.html").exists()
     assert not (folder / "triwulan-3-a-2024.pdf").exists()
+
+
+@pytest.mark.slow
+def test_worker_prints_every_unit_in_one_browser_with_the_bytes_of_a_fresh_one(
+    tmp_path, monkeypatch
+):
+    """A warm worker keeps its chromium for the next unit (as it keeps its kernel); a failed
+    unit stops it, so the next unit gets a clean one; the PDF is the one a build with its own
+    chromium prints."""
+    from lakipkit import batch, pdf
+    from lakipkit.build import build_report
+
+    if pdf.find_chromium() is None:
+        pytest.skip("needs chromium")
+    started = []
+    real_init = pdf.Browser.__init__
+
+    def counted(self, *args, **kwargs):
+        started.append(self)
+        real_init(self, *args, **kwargs)
+
+    monkeypatch.setattr(pdf.Browser, "__init__", counted)
+    data = _data(tmp_path, good=("satu", "dua"), bad=("rusak",))
+    options = BatchOptions(formats=("html", "pdf"), pdf_engine="chromium")
+
+    def build(name):
+        unit = Unit(name, 2023)
+        return build_unit(UnitTask(unit, read_unit(data, unit), options, str(data), str(tmp_path)))
+
+    try:
+        first, second = build("satu"), build("dua")
+        assert first.ok and second.ok and len(started) == 1 and started[0].alive
+        assert not build("rusak").ok and not started[0].alive  # dropped after a failure
+        assert build("satu").ok and len(started) == 2
+    finally:
+        batch.close_kept()
+    assert not any(browser.alive for browser in started)
+    alone = build_report(
+        data, "dua", 2023, tmp_path / "sendiri", ("html", "pdf"), pdf_engine="chromium"
+    )
+    assert len(started) == 3  # a build of its own starts its chromium (and stops it)
+    assert second.files["laporan-dua-2023.pdf"] == alone.pdf.read_bytes()
