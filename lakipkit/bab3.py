@@ -15,8 +15,8 @@ import pandas as pd
 
 from lakipkit.capaian import STATUS_BELUM_ADA_DATA, STATUS_TERCAPAI, STATUS_TIDAK_TERCAPAI
 from lakipkit.charts import efisiensi_chart, figure_html
-from lakipkit.display import Html
-from lakipkit.evaluasi import SESUAI_JALUR, Evaluasi
+from lakipkit.display import Html, ReportTable
+from lakipkit.evaluasi import SESUAI_JALUR, Evaluasi, baris_tanpa_indikator
 from lakipkit.formatting import daftar, format_angka, format_nilai, format_persen
 from lakipkit.narrative import paragraph
 from lakipkit.tables import (
@@ -259,9 +259,7 @@ def keterbatasan(ev: Evaluasi) -> list[str]:
         if missing:
             items.append(f"{words} belum tercapainya target indikator {daftar(missing)}")
     if not ev.anggaran.empty:
-        lines = ev.anggaran
-        daun = lines[~lines["kode"].isin(lines["induk"].dropna())]
-        unlinked = daun[~daun["kode"].isin(ev.efisiensi["kode"])]
+        unlinked = baris_tanpa_indikator(ev.anggaran, ev.efisiensi)
         if len(unlinked):
             names = (unlinked["kode"] + " " + unlinked["uraian"]).tolist()
             no_real = unlinked["realisasi"].isna().all()
@@ -355,15 +353,11 @@ def pendukung_html(ev: Evaluasi, desimal: int = 2) -> Html:
 # --- C. efficiency ------------------------------------------------------------------------------
 
 
-def efisiensi_html(ev: Evaluasi) -> Html:
-    """Efficiency of every budget line linked to indicators (programme lines first), and a chart.
+def efisiensi_table(e: pd.DataFrame, ambang: float = 5.0) -> ReportTable:
+    """Table of `evaluasi.efisiensi_anggaran` (programme lines first), as the report prints it.
 
-    Capaian is the average (after the cap) of the line's indicators; the chart shows the
-    lowest lines.
+    The exploration notebook shows the same table (`eksplorasi.efisiensi`).
     """
-    e = ev.efisiensi
-    if e.empty:
-        return Html("")
     ids = e["indikator"].str.split(", ")
     body = pd.DataFrame(
         {
@@ -392,8 +386,8 @@ def efisiensi_html(ev: Evaluasi) -> Html:
     ]
     notes = [
         "Capaian: rata-rata capaian indikator yang dibiayai baris itu. Selisih: capaian "
-        f"dikurangi penyerapan, dalam poin; lebih dari +{format_angka(ev.ambang)} poin "
-        f"efisien, antara −{format_angka(ev.ambang)} dan +{format_angka(ev.ambang)} poin "
+        f"dikurangi penyerapan, dalam poin; lebih dari +{format_angka(ambang)} poin "
+        f"efisien, antara −{format_angka(ambang)} dan +{format_angka(ambang)} poin "
         "cukup efisien, selebihnya tidak efisien."
     ]
     tanpa = e[e["tanpa_realisasi"].ne("")]
@@ -403,10 +397,22 @@ def efisiensi_html(ev: Evaluasi) -> Html:
             f"{row.tanpa_realisasi} tidak melaporkan realisasi."
         )
     values = e[["capaian", "penyerapan"]].assign(selisih=e["efisiensi"], indikator=ids.str.len())
-    table = render_table(
+    return render_table(
         body, columns, "Efisiensi: Capaian Kinerja dan Penyerapan Anggaran", " ".join(notes),
         values.drop(columns="indikator"),
     )  # fmt: skip
+
+
+def efisiensi_html(ev: Evaluasi) -> Html:
+    """Efficiency of every budget line linked to indicators (programme lines first), and a chart.
+
+    Capaian is the average (after the cap) of the line's indicators; the chart shows the
+    lowest lines.
+    """
+    e = ev.efisiensi
+    if e.empty:
+        return Html("")
+    table = efisiensi_table(e, ev.ambang)
     daun = e[~e["kode"].isin(e["induk"].dropna())]
     chart = figure_html(
         efisiensi_chart(daun.assign(label=daun["kode"] + " " + daun["uraian"])),
@@ -417,6 +423,7 @@ def efisiensi_html(ev: Evaluasi) -> Html:
 
 __all__ = [
     "efisiensi_html",
+    "efisiensi_table",
     "iku_html",
     "keterbatasan",
     "keterbatasan_html",

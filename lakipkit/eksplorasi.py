@@ -12,8 +12,9 @@ from collections.abc import Sequence
 
 import pandas as pd
 
-from lakipkit import tren
+from lakipkit import evaluasi, tren
 from lakipkit import triwulan as tw
+from lakipkit.bab3 import efisiensi_table
 from lakipkit.capaian import (
     STATUS_BELUM_ADA_DATA,
     STATUS_TERCAPAI,
@@ -28,8 +29,6 @@ from lakipkit.tables import (
     BELUM_DITETAPKAN,
     Column,
     capaian_text,
-    efficiency_frame,
-    kegiatan_links,
     render_table,
 )
 
@@ -199,68 +198,84 @@ def of_kegiatan(
     return indicator_rows(rows, settings, title)
 
 
-def unlinked_kegiatan(year: YearData) -> Html:
-    """Say which kegiatan have no budget line, and why (no code, or a code not in anggaran)."""
-    links = kegiatan_links(year.kegiatan)
-    known = set(year.anggaran["kode"].astype(str))
-    parts = []
-    for row in year.kegiatan.itertuples(index=False):
-        codes = links.loc[links["kegiatan"].eq(row.id), "kode"].astype(str).tolist()
-        name = f"{row.huruf}. {row.nama}"
-        if not codes:
-            parts.append(f"{name} (kode_anggaran di kegiatan.csv kosong)")
-        elif not set(codes) & known:
-            parts.append(f"{name} (kode {', '.join(codes)} tidak ada di anggaran.csv)")
-    if not parts:
-        return paragraph("Setiap kegiatan Perjanjian Kinerja tertaut ke baris anggaran.")
+def efisiensi_baris(capaian: pd.DataFrame, year: YearData, ambang: float = 5.0) -> pd.DataFrame:
+    """Efficiency of every budget line linked to indicators: the figures of the report's table.
+
+    `evaluasi.efisiensi_anggaran` over `evaluasi.tautan_anggaran`, as Bab III computes it.
+    """
+    tautan = evaluasi.tautan_anggaran(capaian, year.pohon, year.anggaran)
+    return evaluasi.efisiensi_anggaran(capaian, tautan, year.anggaran, ambang)
+
+
+def efisiensi(capaian: pd.DataFrame, year: YearData, ambang: float = 5.0) -> Html:
+    """Show the report's efficiency table (Bab III), or say why there is none."""
+    frame = efisiensi_baris(capaian, year, ambang)
+    if frame.empty:
+        return paragraph(
+            "Tidak ada baris anggaran yang terkait dengan indikator kinerja, sehingga efisiensi "
+            "belum dapat dihitung."
+        )
+    return efisiensi_table(frame, ambang)
+
+
+def unlinked_lines(capaian: pd.DataFrame, year: YearData) -> Html:
+    """Say which lowest budget lines fund no indicator, so have no efficiency figure."""
+    lines = year.anggaran
+    if lines.empty:
+        return paragraph("Anggaran tahun ini belum tersedia.")
+    daun = lines[~lines["kode"].isin(lines["induk"].dropna())]
+    unlinked = evaluasi.baris_tanpa_indikator(lines, efisiensi_baris(capaian, year))
+    if unlinked.empty:
+        return paragraph("Setiap baris anggaran rincian membiayai paling sedikit satu indikator.")
+    names = (unlinked["kode"] + " " + unlinked["uraian"]).tolist()
     return paragraph(
-        f"{len(parts)} dari {len(year.kegiatan)} kegiatan tidak tampil karena tidak tertaut ke "
-        "baris anggaran: " + "; ".join(parts) + "."
+        f"{len(unlinked)} dari {len(daun)} baris anggaran rincian tidak memiliki angka efisiensi "
+        "karena tidak ada indikator yang tertaut ke kodenya (kode_anggaran di indikator.csv atau "
+        "pada simpul pohon kinerja): " + "; ".join(names) + "."
     )
 
 
 def spending_without_result(
     capaian: pd.DataFrame, year: YearData, settings: CapaianSettings
 ) -> Html:
-    """Kegiatan that spent budget while some of their indicators are not met or not reported.
+    """Lowest budget lines that spent while some of the indicators they fund are not met.
 
-    Ordered by realisasi anggaran, largest first: where money went without the result.
+    Same lines and figures as the report's efficiency table (`efisiensi_baris`), ordered by
+    realisasi anggaran, largest first: where money went without the result.
     """
-    frame = efficiency_frame(capaian, year.anggaran, year.kegiatan)
-    counts = summarise_capaian(capaian.dropna(subset=["kegiatan"]), ["kegiatan"])
-    counts = counts.set_index("kegiatan").reindex(frame.index)
-    spent = frame["realisasi"].fillna(0).astype(float) > 0
-    short = counts["tercapai"].fillna(0) < counts["jumlah"].fillna(0)
-    rows = frame.loc[spent & short].sort_values("realisasi", ascending=False)
+    frame = efisiensi_baris(capaian, year)
+    daun = frame[~frame["kode"].isin(frame["induk"].dropna())]
+    status = capaian.set_index("id")["status"]
+    ids = daun["indikator"].str.split(", ")
+    tercapai = ids.map(lambda xs: int(status.reindex(xs).eq(STATUS_TERCAPAI).sum()))
+    spent = daun["realisasi"].astype("Float64").fillna(0) > 0
+    rows = daun.loc[spent & (tercapai < daun["jumlah_indikator"])]
+    rows = rows.sort_values("realisasi", ascending=False)
     if rows.empty:
         return paragraph(
-            "Tidak ada kegiatan yang menyerap anggaran tanpa mencapai semua target indikatornya."
+            "Tidak ada baris anggaran yang menyerap anggaran tanpa mencapai semua target "
+            "indikatornya."
         )
-    c = counts.loc[rows.index]
     body = pd.DataFrame(
         {
-            "kegiatan": rows["label"],
+            "baris": rows["kode"] + " " + rows["uraian"],
             "realisasi": rows["realisasi"].map(lambda v: format_rupiah(v)),
             "penyerapan": rows["penyerapan"].map(format_persen),
-            "tercapai": c["tercapai"].map(format_angka) + " dari " + c["jumlah"].map(format_angka),
-            "capaian": c[_printed(settings)].map(lambda v: format_persen(v, settings.desimal)),
+            "tercapai": tercapai[rows.index].map(format_angka)
+            + " dari "
+            + rows["jumlah_indikator"].map(format_angka),
+            "capaian": rows["capaian"].map(lambda v: format_persen(v, settings.desimal)),
         }
     )
     columns = [
-        Column("kegiatan", "Kegiatan", width="40%"),
+        Column("baris", "Baris Anggaran", width="40%"),
         Column("realisasi", "Realisasi (Rp)", "angka"),
         Column("penyerapan", "Penyerapan", "angka"),
         Column("tercapai", "Indikator Tercapai", "tengah"),
         Column("capaian", "Rata-rata Capaian", "angka"),
     ]
-    values = pd.DataFrame(
-        {
-            "realisasi": rows["realisasi"],
-            "penyerapan": rows["penyerapan"],
-            "capaian": c[_printed(settings)],
-        }
-    )
-    title = "Kegiatan yang Menyerap Anggaran tanpa Mencapai Semua Target"
+    values = rows[["realisasi", "penyerapan", "capaian"]]
+    title = "Baris Anggaran yang Menyerap Anggaran tanpa Mencapai Semua Target"
     return render_table(body, columns, title, values=values)
 
 

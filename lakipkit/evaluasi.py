@@ -467,6 +467,15 @@ def efisiensi_anggaran(
     )
 
 
+def baris_tanpa_indikator(anggaran: pd.DataFrame, efisiensi_: pd.DataFrame) -> pd.DataFrame:
+    """Return the lowest budget lines (none below them) left out of `efisiensi_anggaran`.
+
+    They fund no indicator, so their efficiency cannot be measured; rows of ``anggaran``.
+    """
+    daun = anggaran[~anggaran["kode"].isin(anggaran["induk"].dropna())]
+    return daun[~daun["kode"].isin(efisiensi_["kode"])]
+
+
 def pendukung(
     capaian: pd.DataFrame, pohon: pd.DataFrame, tautan: pd.DataFrame, anggaran: pd.DataFrame
 ) -> pd.DataFrame:

@@ -19,13 +19,11 @@ import pandas as pd
 
 from lakipkit.anggaran import (
     Jumlah,
-    anggaran_per_kegiatan,
     compute_penyerapan,
-    efisiensi,
     totals,
     totals_by_source,
 )
-from lakipkit.capaian import STATUS_BELUM_ADA_DATA, summarise_capaian
+from lakipkit.capaian import STATUS_BELUM_ADA_DATA
 from lakipkit.display import SCREEN_ONLY_CLASS, Html, ReportTable
 from lakipkit.errors import Finding
 from lakipkit.formatting import (
@@ -430,51 +428,6 @@ def kegiatan_links(kegiatan: pd.DataFrame) -> pd.DataFrame:
     pairs = pd.DataFrame({"kegiatan": kegiatan["id"], "kode": codes}).explode("kode")
     pairs["kode"] = pairs["kode"].astype("string").str.strip()
     return pairs.loc[pairs["kode"].fillna("") != ""]
-
-
-def efficiency_frame(
-    capaian: pd.DataFrame, anggaran: pd.DataFrame, kegiatan: pd.DataFrame
-) -> pd.DataFrame:
-    """Compute efisiensi per PK kegiatan linked to budget codes, in kegiatan.csv order.
-
-    Columns of `anggaran.efisiensi` plus `label` ("a. nama"), `pagu`, `realisasi`.
-    """
-    per_kegiatan = summarise_capaian(capaian, ["kegiatan"]).dropna(subset=["kegiatan"])
-    budget = anggaran_per_kegiatan(anggaran, kegiatan_links(kegiatan))
-    result = efisiensi(per_kegiatan.set_index("kegiatan"), budget)
-    ordered = kegiatan.set_index("id")
-    linked = ordered.index[ordered.index.isin(budget.index)]
-    result = result.reindex(linked).join(budget[["pagu", "realisasi"]])
-    label = ordered.loc[linked, "huruf"] + ". " + ordered.loc[linked, "nama"]
-    return result.assign(
-        label=label.to_numpy(), kode=ordered.loc[linked, "kode_anggaran"].to_numpy()
-    )
-
-
-def efficiency_table(frame: pd.DataFrame, title: str) -> Html:
-    """Render capaian vs penyerapan per kegiatan (`efficiency_frame`) with the verdict."""
-    if frame.empty:
-        return Html("")
-    body = pd.DataFrame(
-        {
-            "kegiatan": frame["label"],
-            "kode": frame["kode"],
-            "capaian": frame["capaian"].map(format_persen),
-            "penyerapan": frame["penyerapan"].map(format_persen),
-            "selisih": frame["efisiensi"].map(lambda v: format_angka(v, 2)),
-            "kategori": frame["kategori"],
-        }
-    )
-    columns = [
-        Column("kegiatan", "Kegiatan", width="38%"),
-        Column("kode", "Kode Anggaran", "tengah"),
-        Column("capaian", "Rata-rata Capaian", "angka"),
-        Column("penyerapan", "Penyerapan", "angka"),
-        Column("selisih", "Selisih (poin)", "angka"),
-        Column("kategori", "Kategori", "tengah"),
-    ]
-    values = frame[["capaian", "penyerapan"]].assign(selisih=frame["efisiensi"])
-    return render_table(body, columns, title, values=values)
 
 
 def staff_table(pegawai: pd.DataFrame, tabel: str, title: str) -> Html:

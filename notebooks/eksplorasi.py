@@ -54,7 +54,7 @@ realisasi_coba = None
 # Parameter diperiksa dulu: kesalahan tampil sebagai satu kalimat, bukan traceback.
 from IPython.display import display
 
-from lakipkit import eksplorasi, kontrol, parameters, tables, tren
+from lakipkit import eksplorasi, kontrol, parameters, tren
 from lakipkit import triwulan as tw
 from lakipkit.capaian import compute_capaian
 from lakipkit.settings import capaian_settings
@@ -115,19 +115,15 @@ kontrol.panel(
 )
 
 # %% [markdown]
-# ## 4. Capaian dibanding penyerapan anggaran per kegiatan
+# ## 4. Capaian dibanding penyerapan anggaran per baris anggaran
+# Angka yang sama dengan tabel efisiensi Bab III laporan (`lakip build`): setiap baris
+# anggaran yang membiayai indikator, baris program lebih dulu.
 
 # %%
-display(
-    tables.efficiency_table(
-        tables.efficiency_frame(capaian, year.anggaran, year.kegiatan),
-        "Capaian Kinerja dan Penyerapan Anggaran per Kegiatan",
-    ),
-    eksplorasi.unlinked_kegiatan(year),
-)
+display(eksplorasi.efisiensi(capaian, year), eksplorasi.unlinked_lines(capaian, year))
 
 # %% [markdown]
-# ### Kegiatan yang menyerap anggaran tanpa hasil penuh
+# ### Baris anggaran yang menyerap anggaran tanpa hasil penuh
 
 # %%
 eksplorasi.spending_without_result(capaian, year, settings)

@@ -1,11 +1,12 @@
 """The planner's questions, answered as formatted tables or one sentence (no NaN tables)."""
 
+from dataclasses import replace
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
-from lakipkit import eksplorasi, parameters, tren
+from lakipkit import bab3, eksplorasi, evaluasi, parameters, tren
 from lakipkit import triwulan as tw
 from lakipkit.capaian import compute_capaian
 from lakipkit.display import ReportTable
@@ -69,11 +70,26 @@ def test_what_if_shows_the_capped_capaian(bontang):
     assert f"Realisasi tercatat 12 kali: capaian {p120}" in sentence
 
 
-def test_unlinked_kegiatan_are_named_with_the_reason(bontang):
-    year, _ = bontang
-    text = eksplorasi.unlinked_kegiatan(year)
-    assert text.startswith("<p>7 dari 9 kegiatan tidak tampil karena tidak tertaut")
-    assert "a. Pelaksanaan Perencanaan, Organisasi (kode_anggaran di kegiatan.csv kosong)" in text
+def test_efficiency_is_the_reports_table_for_2024(bontang):
+    year, capaian = bontang
+    report = evaluasi.evaluasi([year], settings=capaian_settings(year.laporan))
+    table = eksplorasi.efisiensi(capaian, year)
+    assert str(table) == str(bab3.efisiensi_table(report.efisiensi, report.ambang))
+    frame = eksplorasi.efisiensi_baris(capaian, year)
+    pd.testing.assert_frame_equal(frame, report.efisiensi)
+    lowest = frame[~frame["kode"].isin(frame["induk"].dropna())]
+    assert len(lowest) == 9  # every kegiatan line with an indicator, not 2 of 9 as before
+    assert set(frame.loc[frame["induk"].isna(), "kode"]) == {"076.01.CQ", "076.01.WA"}
+    assert table.frame["Kode"].tolist() == frame["kode"].tolist()
+
+
+def test_unlinked_lines_are_named_with_the_reason(bontang):
+    year, capaian = bontang
+    text = eksplorasi.unlinked_lines(capaian, year)
+    assert text.startswith("<p>1 dari 10 baris anggaran rincian tidak memiliki angka efisiensi")
+    assert "6639 Teknis Penyelenggaraan Pemilu/Pemilihan." in text
+    linked = year.anggaran.assign(induk=pd.NA).iloc[:0]
+    assert "belum tersedia" in eksplorasi.unlinked_lines(capaian, replace(year, anggaran=linked))
 
 
 def test_movers_and_spending_without_result_on_three_years(sintetis):
@@ -86,8 +102,10 @@ def test_movers_and_spending_without_result_on_three_years(sintetis):
     assert eksplorasi.movers(sintetis[-1:], settings).startswith("<p>Hanya tahun 2024 yang ada")
     capaian = compute_capaian(year.indikator, settings)
     spent = eksplorasi.spending_without_result(capaian, year, settings)
-    assert spent.frame.to_dict("list")["Kegiatan"] == ["a. Pendidikan Pemilih"]
+    assert spent.frame.to_dict("list")["Baris Anggaran"] == ["2001 Pendidikan Pemilih"]
     assert spent.frame["Realisasi (Rp)"].tolist() == [360_000_000]
+    assert spent.frame["Indikator Tercapai"].tolist() == ["2 dari 3"]
+    assert "2002 Fasilitasi Pemilihan (hibah)" in eksplorasi.unlinked_lines(capaian, year)
 
 
 def test_drill_down_summaries_are_formatted(bontang):

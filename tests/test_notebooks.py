@@ -101,9 +101,11 @@ def test_eksplorasi_2024_reads_as_sentences_and_formatted_tables(eksplorasi_2024
     assert format_persen(96.938776) in text and "96.93" not in text
     # no quarterly data: one sentence, the same rule as the quarterly report
     assert "31 belum ada data realisasi triwulan. Tidak ada indikator berisiko s.d." in text
-    assert "7 dari 9 kegiatan tidak tampil karena tidak tertaut ke baris anggaran" in text
+    # the efficiency of Bab III (every funded line), not the 2 kegiatan of the old frame
+    assert "Efisiensi: Capaian Kinerja dan Penyerapan Anggaran" in text
+    assert "1 dari 10 baris anggaran rincian tidak memiliki angka efisiensi" in text
     assert "Hanya tahun 2024 yang ada di folder data satker ini" in text
-    assert "Kegiatan yang Menyerap Anggaran tanpa Mencapai Semua Target" in text
+    assert "Baris Anggaran yang Menyerap Anggaran tanpa Mencapai Semua Target" in text
     assert "YearData(kpu-kota-bontang 2024" not in text  # the year shows its HTML summary
     assert all("<table" not in o or "lakip-layar" in o or "<caption>Data" in o for o in outputs)
 
