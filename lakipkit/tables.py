@@ -34,7 +34,8 @@ from lakipkit.formatting import (
     format_rupiah,
     format_tanggal,
 )
-from lakipkit.pohon import headings, tree_of, tree_order
+from lakipkit.pohon import codes, headings, tree_of, tree_order
+from lakipkit.settings import level_names
 
 GROUP = "kelompok"
 GROUP_LEVEL = "tingkat"
@@ -471,13 +472,44 @@ def staff_table(pegawai: pd.DataFrame, tabel: str, title: str) -> Html:
     return render_table(body, columns, title, notes, rows[["jumlah"]])
 
 
-def program_table(program: pd.DataFrame, anggaran: pd.DataFrame, title: str) -> Html:
+def line_level(
+    kode: pd.Series, pohon: pd.DataFrame | None, tingkat: Mapping[str, str] | None = None
+) -> str:
+    """Name the tree level of the budget lines ``kode`` ("Sub Kegiatan"), "Kegiatan" if unsaid.
+
+    A line's level is that of the tree node whose ``kode_anggaran`` names it; names come
+    from ``tingkat`` (`settings.level_names`). Lines at several levels: their names, top
+    first, joined by "/".
+    """
+    if pohon is None or pohon.empty:
+        return "Kegiatan"
+    names = {**level_names(None), **(tingkat or {})}
+    level = dict(zip(pohon["id"], pohon["tingkat"], strict=True))
+    pairs = codes(pohon).drop_duplicates("kode")
+    at = pd.Series(pairs["simpul"].map(level).to_numpy(), index=pairs["kode"].to_numpy())
+    found = set(kode.map(at).dropna())
+    if not found:
+        return "Kegiatan"
+    order = list(names)
+    found_sorted = sorted(found, key=lambda t: order.index(t) if t in order else len(order))
+    return "/".join(names.get(t, str(t).replace("_", " ").title()) for t in found_sorted)
+
+
+def program_table(
+    program: pd.DataFrame,
+    anggaran: pd.DataFrame,
+    title: str,
+    pohon: pd.DataFrame | None = None,
+    tingkat: Mapping[str, str] | None = None,
+) -> Html:
     """Render the programmes and the budget kegiatan under each, with pagu (LAKIP Tabel 2.1).
 
     Rows are the lowest budget lines of anggaran.csv (the DIPA kegiatan, a Pemda's sub
     kegiatan), with their codes and sumber dana, headed by each line above them (the
-    programme as the PK names it, then a kegiatan, ...). No budget lines: no table. The PK
-    kegiatan, most without a budget code, are in Tabel 2.3.
+    programme as the PK names it, then a kegiatan, ...). The line column is named by the
+    rows' level in ``pohon`` (`line_level`: "Sub Kegiatan"), "Kegiatan" where the tree does
+    not say. No budget lines: no table. The PK kegiatan, most without a budget code, are in
+    Tabel 2.3.
     """
     if anggaran.empty:
         return Html("")
@@ -530,7 +562,7 @@ def program_table(program: pd.DataFrame, anggaran: pd.DataFrame, title: str) -> 
     body = _with_headers(body, heads)
     columns = [
         Column("kode", "Kode", "tengah", "10%"),
-        Column("uraian", "Kegiatan"),
+        Column("uraian", line_level(lines["kode"], pohon, tingkat)),
         Column("sumber_dana", "Sumber Dana", "tengah", "12%"),
         Column("pagu", "Pagu (Rp)", "angka", "20%"),
     ]

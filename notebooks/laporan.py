@@ -181,6 +181,8 @@ nomor(
                 year.program,
                 year.anggaran,
                 f"Program dan Kegiatan Tahun Anggaran {tahun}",
+                year.pohon,
+                level_names(year.laporan),
             )
         },
         year.satker,

@@ -10,14 +10,16 @@ import re
 from html import unescape
 from pathlib import Path
 
+import pandas as pd
 import pytest
+from bs4 import BeautifulSoup
 
 from lakipkit import cli
 from lakipkit.capaian import compute_capaian
 from lakipkit.loading import load_year
 from lakipkit.settings import capaian_settings, level_names
 from lakipkit.summary import build_summary
-from lakipkit.tables import indicator_table, program_table
+from lakipkit.tables import indicator_table, line_level, program_table
 
 DATA = Path(__file__).resolve().parent / "fixtures" / "pemda"
 SATKER = "disarpus-kabupaten-contoh"
@@ -303,3 +305,22 @@ def test_tabel_2_1_heads_sub_kegiatan_by_programme_and_kegiatan(year):
         "2.23.02.2.01.0009 Pembudayaan Gemar Membaca APBD Rp 400.000.000",
     ]
     assert len(rows) == 1 + 3 * 2 + 4  # header, programme and kegiatan headings, 4 lines
+
+
+def test_tabel_2_1_names_its_line_column_by_the_tree_level(year):
+    names = level_names(year.laporan)
+    html = program_table(year.program, year.anggaran, "Program dan Kegiatan", year.pohon, names)
+    heads = [th.get_text() for th in BeautifulSoup(html, "html.parser").thead.find_all("th")]
+    assert heads == ["Kode", "Sub Kegiatan", "Sumber Dana", "Pagu (Rp)"]
+    # the unit's own level names; lines at two levels name both, top first
+    renamed = {**names, "sub_kegiatan": "Subkegiatan"}
+    assert line_level(year.anggaran["kode"].iloc[[2]], year.pohon, renamed) == "Subkegiatan"
+    pohon = year.pohon.assign(
+        kode_anggaran=year.pohon["kode_anggaran"].mask(year.pohon["id"].eq("2.23.01.2.02"),
+                                                       "2.23.01.2.02.0001")
+    )  # fmt: skip
+    pohon.loc[pohon["id"].eq("2.23.01.2.02.0001"), "kode_anggaran"] = pd.NA
+    assert line_level(year.anggaran["kode"], pohon, names) == "Kegiatan/Sub Kegiatan"
+    # no tree, or a tree that names none of the lines: "Kegiatan", as before
+    assert line_level(year.anggaran["kode"], None) == "Kegiatan"
+    assert line_level(pd.Series(["X"]), year.pohon, names) == "Kegiatan"

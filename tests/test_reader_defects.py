@@ -12,6 +12,7 @@ from lakipkit.formatting import format_nilai, format_persen
 from lakipkit.loading import load_year
 from lakipkit.narrative import method_html, render_narrative
 from lakipkit.parsing import parse_nilai
+from lakipkit.settings import level_names
 from lakipkit.tables import program_table, rkt_funding_table, staff_table
 
 DATA = Path(__file__).resolve().parents[1] / "data"
@@ -77,6 +78,18 @@ def test_program_table_lists_every_budget_kegiatan_without_dashes(year):
     assert "–" not in cells
     kode = cells[0::4]
     assert kode == ["6639", "6709", "6867", "6870", "6871", "6872", "6981", "6982", "3355", "3360"]
+
+
+def test_program_table_named_by_the_tree_stays_byte_identical_for_bontang(year):
+    # the DIPA kegiatan lines sit at the tree's "kegiatan" level: same table as before the tree
+    plain = program_table(year.program, year.anggaran, "Program dan Kegiatan")
+    named = program_table(
+        year.program, year.anggaran, "Program dan Kegiatan", year.pohon,
+        level_names(year.laporan),
+    )  # fmt: skip
+    assert str(named) == str(plain)
+    heads = [th.get_text() for th in BeautifulSoup(named, "html.parser").thead.find_all("th")]
+    assert heads == ["Kode", "Kegiatan", "Sumber Dana", "Pagu (Rp)"]
 
 
 def test_capaian_chart_labels_tell_the_indicators_apart(year):
