@@ -19,7 +19,6 @@ from __future__ import annotations
 import functools
 import hashlib
 import io
-import pickle
 import textwrap
 from base64 import b64encode
 from collections import OrderedDict
@@ -42,6 +41,7 @@ from lakipkit.capaian import (
 )
 from lakipkit.display import Html, ReportFigure
 from lakipkit.formatting import format_persen
+from lakipkit.memo import value_key
 from lakipkit.narrative import format_nip
 from lakipkit.tables import caption_html
 
@@ -107,36 +107,11 @@ def remembered(builder: Callable[P, Chart]) -> Callable[P, Chart]:
     @functools.wraps(builder)
     def build(*args: P.args, **kwargs: P.kwargs) -> Chart:
         fig = builder(*args, **kwargs)
-        described = (builder.__qualname__, _plain((args, kwargs)), _settings())
-        try:
-            pickled = pickle.dumps(described, protocol=pickle.HIGHEST_PROTOCOL)
-        except (pickle.PicklingError, TypeError, AttributeError):
-            return fig  # arguments that cannot be hashed: drawn every time
-        fig.built_from = hashlib.blake2b(pickled, digest_size=20).digest()
+        # Arguments that cannot be hashed (None): drawn every time.
+        fig.built_from = value_key((builder.__qualname__, (args, kwargs), _settings()))
         return fig
 
     return build
-
-
-def _plain(value: Any) -> Any:
-    """Turn frames into plain values (pickles of equal frames may differ in their layout).
-
-    Types are kept (1 and "1", None and NaN stay apart), and so are names, dtypes and index.
-    """
-    if isinstance(value, pd.DataFrame):
-        columns = [(name, str(column.dtype), column.tolist()) for name, column in value.items()]
-        return ("DataFrame", _plain(value.index), columns)
-    if isinstance(value, pd.Series):
-        return ("Series", value.name, str(value.dtype), _plain(value.index), value.tolist())
-    if isinstance(value, pd.Index):
-        return ("Index", value.names, str(value.dtype), value.tolist())
-    if isinstance(value, np.ndarray):
-        return ("ndarray", str(value.dtype), value.tolist())
-    if isinstance(value, list | tuple):
-        return (type(value).__name__, [_plain(item) for item in value])
-    if isinstance(value, dict):
-        return ("dict", [(key, _plain(item)) for key, item in value.items()])
-    return value
 
 
 def _settings() -> str:

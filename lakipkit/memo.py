@@ -7,17 +7,26 @@ of the files they were read from (a BLAKE2 hash of every file's path and bytes: 
 timestamps, so an edit within the same clock tick is still seen), returns deep copies (a
 caller may change a frame without changing the next caller's), and can be handed to another
 process (`export` / `seed`): the build passes the data it checked to the notebook's kernel.
+
+`remembered_calls` does the same for a pure function of frames and plain values, keyed by a
+hash of its arguments' values (`value_key`): the preview's rebuild after an edit renders again
+only the tables whose rows changed.
 """
 
 from __future__ import annotations
 
 import copy
+import functools
 import hashlib
 import os
 import pickle
+from collections import OrderedDict
 from collections.abc import Callable, Hashable, Iterable
 from pathlib import Path
 from typing import Any, TypeVar
+
+import numpy as np
+import pandas as pd
 
 T = TypeVar("T")
 _LIMIT = 512  # entries kept: tables and years of a few satker-years, oldest dropped first
@@ -78,6 +87,62 @@ class ContentMemo:
     def seed(self, exported: bytes) -> None:
         """Add the entries of another process's `export` (trusted: our own temp file)."""
         self._entries.update(pickle.loads(exported))  # noqa: S301
+
+
+def plain(value: Any) -> Any:
+    """Turn frames into plain values (pickles of equal frames may differ in their layout).
+
+    Types are kept (1 and "1", None and NaN stay apart), and so are names, dtypes and index.
+    """
+    if isinstance(value, pd.DataFrame):
+        columns = [(name, str(column.dtype), column.tolist()) for name, column in value.items()]
+        return ("DataFrame", plain(value.index), columns)
+    if isinstance(value, pd.Series):
+        return ("Series", value.name, str(value.dtype), plain(value.index), value.tolist())
+    if isinstance(value, pd.Index):
+        return ("Index", value.names, str(value.dtype), value.tolist())
+    if isinstance(value, np.ndarray):
+        return ("ndarray", str(value.dtype), value.tolist())
+    if isinstance(value, list | tuple):
+        return (type(value).__name__, [plain(item) for item in value])
+    if isinstance(value, dict):
+        return ("dict", [(key, plain(item)) for key, item in value.items()])
+    return value
+
+
+def value_key(value: Any) -> bytes | None:
+    """A hash of the value (`plain`), or None when it cannot be pickled."""
+    try:
+        pickled = pickle.dumps(plain(value), protocol=pickle.HIGHEST_PROTOCOL)
+    except (pickle.PicklingError, TypeError, AttributeError):
+        return None
+    return hashlib.blake2b(pickled, digest_size=20).digest()
+
+
+def remembered_calls(
+    function: Callable[..., T], fresh: Callable[[T], T], kept: int = 128
+) -> Callable[..., T]:
+    """`function` whose results are kept for the last `kept` argument values (`value_key`).
+
+    For a pure function only (what it returns depends on its arguments' values alone).
+    Every call returns `fresh(result)`, a copy a caller may change.
+    """
+    results: OrderedDict[bytes, T] = OrderedDict()
+
+    @functools.wraps(function)
+    def call(*args: Any, **kwargs: Any) -> T:
+        key = value_key((function.__qualname__, args, kwargs))
+        if key is None:
+            return function(*args, **kwargs)
+        if key in results:
+            results.move_to_end(key)
+        else:
+            results[key] = function(*args, **kwargs)
+            while len(results) > kept:
+                results.popitem(last=False)
+        return fresh(results[key])
+
+    return call
 
 
 #: Satker-years loaded by `loading.load_year` and renstra tables by `tren.read_renstra`.

@@ -103,7 +103,7 @@ def test_a_figure_built_from_equal_data_is_not_drawn_again(capaian, monkeypatch)
     """The memo of figure_svg: equal arguments, same SVG, drawn once; any change draws."""
     from matplotlib import rcParams
 
-    from lakipkit import charts
+    from lakipkit import charts, memo
 
     drawn = []
     savefig = charts.Chart.savefig
@@ -119,7 +119,7 @@ def test_a_figure_built_from_equal_data_is_not_drawn_again(capaian, monkeypatch)
     assert len(drawn) == 1
     # Another value, a figure changed after it was built, other matplotlib settings: each is
     # drawn, and shows what it is. Values that print alike stay apart in the hash.
-    plain = charts._plain
+    plain = memo.plain
     assert plain(pd.Series([1], dtype=object)) != plain(pd.Series(["1"], dtype=object))
     assert plain(pd.Series([None], dtype=object)) != plain(pd.Series([np.nan], dtype=object))
     other = capaian.assign(capaian=[100.0, 62.5, 10.0])
