@@ -69,3 +69,34 @@ def test_load_year_reads_again_only_after_an_edit(tmp_path, monkeypatch):
     indikator.write_text(indikator.read_text(encoding="utf-8") + "\n", encoding="utf-8")
     load_year(data, "contoh-satker", 2023)
     assert reads  # the edited year was read again
+
+
+def test_remembered_calls_run_once_per_argument_values_and_hand_out_copies():
+    import pandas as pd
+
+    from lakipkit.memo import remembered_calls
+
+    calls = []
+
+    def total(frame, label="jumlah"):
+        calls.append(label)
+        return {label: frame["x"].sum(), "frame": frame.copy()}
+
+    def fresh(result):
+        return {**result, "frame": result["frame"].copy()}
+
+    remembered = remembered_calls(total, fresh, kept=2)
+    frame = pd.DataFrame({"x": [1, 2]})
+    first = remembered(frame)
+    first["frame"].loc[0, "x"] = 99  # a caller's change reaches no later caller
+    again = remembered(frame.copy())
+    assert again["jumlah"] == 3 and again["frame"]["x"].tolist() == [1, 2]
+    assert calls == ["jumlah"]
+    # Another value, a value of another type, another keyword: computed again.
+    assert remembered(frame.assign(x=[1, 3]))["jumlah"] == 4
+    assert remembered(frame.astype(float))["jumlah"] == 3.0
+    assert remembered(frame, label="total")["total"] == 3
+    assert len(calls) == 4
+    # Only the last `kept` argument values are kept.
+    remembered(frame)
+    assert len(calls) == 5
