@@ -81,10 +81,15 @@ def _top_level_rules(css: str) -> list[tuple[str, str]]:
     return rules
 
 
+@cache
+def screen_style() -> str:
+    """The `<style>` element `on_screen` puts before every output (the build strips it)."""
+    return f'<style class="{SCREEN_CLASS}">\n{screen_css()}\n</style>'
+
+
 def on_screen(html: str) -> str:
     """Wrap report HTML for a notebook output: scoped stylesheet plus wrapper `<div>`."""
-    style = f'<style class="{SCREEN_CLASS}">\n{screen_css()}\n</style>'
-    return f'{style}<div class="{SCREEN_CLASS}">{html}</div>'
+    return f'{screen_style()}<div class="{SCREEN_CLASS}">{html}</div>'
 
 
 class Html(str):
