@@ -22,7 +22,7 @@ import io
 import textwrap
 from base64 import b64encode
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from html import escape
 from typing import Any, ParamSpec
 
@@ -43,6 +43,8 @@ from lakipkit.display import Html, ReportFigure
 from lakipkit.formatting import format_persen
 from lakipkit.memo import value_key
 from lakipkit.narrative import format_nip
+from lakipkit.pohon import TINGKAT_STRATEGIS, from_program_kegiatan, paths, tree_of
+from lakipkit.settings import level_names
 from lakipkit.tables import caption_html
 
 STYLE: dict[RcKeyType, Any] = {
@@ -259,27 +261,62 @@ def capaian_chart(capaian: pd.DataFrame) -> Chart:
     return fig
 
 
-def capaian_figures_html(capaian: pd.DataFrame, program: pd.DataFrame, title: str) -> Html:
+#: No PK kegiatan: the tree of program.csv alone.
+_NO_KEGIATAN = pd.DataFrame(
+    {c: pd.Series(dtype="string") for c in ("id", "program", "huruf", "nama", "kode_anggaran")}
+)
+
+
+def capaian_figures_html(
+    capaian: pd.DataFrame,
+    program: pd.DataFrame,
+    title: str,
+    pohon: pd.DataFrame | None = None,
+    tingkat: Mapping[str, str] | None = None,
+) -> Html:
     """Capaian charts as numbered figures: one per programme when there are several.
 
     With the full wording of each indicator a chart of thirty bars would not fit an A4 page,
-    so each programme (in program.csv order) gets its own figure, titled
-    "`title`: <programme>". Indicators without a programme come last. No rows: nothing.
+    so each programme gets its own figure, titled "`title`: <programme>". The programmes
+    are the nodes of ``pohon`` (`YearData.pohon`; program.csv when None) at the first level
+    below the strategic ones (`pohon.TINGKAT_STRATEGIS`), in tree order, as Bab III.B walks
+    them. Indicators of the strategic levels come first, in one figure named by their
+    levels (``tingkat``, `settings.level_names`: "Indikator Tingkat Sasaran Strategis");
+    indicators under no node come last. No rows: nothing.
     """
     if capaian.empty:
         return Html("")
-    kode = capaian["program"].astype("string")
-    if kode.nunique(dropna=False) < 2:
+    if pohon is None:  # programmes of program.csv only
+        simpul = capaian["program"].astype("string")
+        tree = from_program_kegiatan(program, _NO_KEGIATAN)
+    else:
+        simpul, tree = tree_of(capaian, program, _NO_KEGIATAN, pohon)
+    level = dict(zip(tree["id"], tree["tingkat"], strict=True))
+    jalur = paths(tree)
+    kunci = pd.Series(
+        [next((n for n in jalur.get(s, ()) if level[n] not in TINGKAT_STRATEGIS), pd.NA)
+         if isinstance(s, str) else pd.NA for s in simpul],
+        index=capaian.index, dtype="string",
+    )  # fmt: skip
+    strategis = kunci.isna() & simpul.map(level).isin(TINGKAT_STRATEGIS)
+    rest = kunci.isna() & ~strategis
+    order = [k for k in tree["id"] if kunci.eq(k).any()]
+    if len(order) + strategis.any() + rest.any() < 2:
         return figure_html(capaian_chart(capaian), title)
-    names = program.set_index("kode")["nama"]
-    order = [k for k in program["kode"] if kode.eq(k).any()]
-    parts = [
-        figure_html(capaian_chart(capaian.loc[kode.eq(k)]), f"{title}: {names[k]}") for k in order
-    ]
-    rest = capaian.loc[~kode.isin(order)]
-    if len(rest):
-        parts.append(figure_html(capaian_chart(rest), f"{title}: Indikator Lainnya"))
-    return Html("\n".join(parts))
+    names = tree.set_index("id")["nama"]
+    groups = [(kunci.eq(k), names[k]) for k in order]
+    if strategis.any():
+        nama = {**level_names(None), **(tingkat or {})}
+        found = [nama[t] for t in nama if simpul[strategis].map(level).eq(t).any()]
+        groups.insert(0, (strategis, "Indikator Tingkat " + " dan ".join(found)))
+    if rest.any():
+        groups.append((rest, "Indikator Lainnya"))
+    return Html(
+        "\n".join(
+            figure_html(capaian_chart(capaian.loc[rows]), f"{title}: {judul}")
+            for rows, judul in groups
+        )
+    )
 
 
 def capaian_spread_chart(capaian: pd.DataFrame, labels: pd.Series) -> Figure:

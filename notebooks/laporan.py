@@ -257,7 +257,13 @@ nomor.tampilkan(
 )
 nomor.tampilkan(narrative.paragraph(narrative.describe_capaian(capaian, tahun)))
 nomor.tampilkan(
-    charts.capaian_figures_html(capaian, year.program, "Capaian Indikator Kinerja terhadap Target")
+    charts.capaian_figures_html(
+        capaian,
+        year.program,
+        "Capaian Indikator Kinerja terhadap Target",
+        year.pohon,
+        level_names(year.laporan),
+    )
 )
 
 # %%

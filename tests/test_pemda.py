@@ -16,6 +16,7 @@ from bs4 import BeautifulSoup
 
 from lakipkit import cli
 from lakipkit.capaian import compute_capaian
+from lakipkit.charts import capaian_figures_html
 from lakipkit.loading import load_year
 from lakipkit.settings import capaian_settings, level_names
 from lakipkit.summary import build_summary
@@ -324,3 +325,30 @@ def test_tabel_2_1_names_its_line_column_by_the_tree_level(year):
     # no tree, or a tree that names none of the lines: "Kegiatan", as before
     assert line_level(year.anggaran["kode"], None) == "Kegiatan"
     assert line_level(pd.Series(["X"]), year.pohon, names) == "Kegiatan"
+
+
+def _figures(html):
+    found = BeautifulSoup(html, "html.parser").find_all("figure")
+    return [f.figcaption.get_text(" ", strip=True) for f in found]
+
+
+def test_capaian_figures_follow_the_tree_strategic_level_first(year, capaian):
+    names = level_names(year.laporan)
+    html = capaian_figures_html(capaian, year.program, "Capaian", year.pohon, names)
+    assert _figures(html) == [
+        "Capaian: Indikator Tingkat Sasaran Strategis",  # IKU-01..03, above every programme
+        "Capaian: Program Pembinaan Perpustakaan",
+        "Capaian: Program Pengelolaan Arsip",
+        "Capaian: Program Penunjang Urusan Pemerintahan Daerah Kabupaten/Kota",
+    ]
+    # a unit whose kegiatan hang straight under a sasaran: one figure per kegiatan
+    pohon = year.pohon[year.pohon["tingkat"].ne("program")].copy()
+    pohon["induk"] = pohon["induk"].mask(pohon["tingkat"].eq("kegiatan"), "SS1")
+    rows = capaian[capaian["simpul"].isin(pohon["id"])]
+    html = capaian_figures_html(rows, year.program.iloc[:0], "Capaian", pohon, names)
+    assert [t.split(": ")[1] for t in _figures(html)] == [
+        "Indikator Tingkat Sasaran Strategis",
+        "Pengelolaan Perpustakaan Tingkat Daerah Kabupaten/Kota",
+        "Pengelolaan Arsip Dinamis Pemerintah Daerah Kabupaten/Kota",
+        "Administrasi Keuangan Perangkat Daerah",
+    ]

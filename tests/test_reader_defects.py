@@ -7,7 +7,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from lakipkit.capaian import CapaianSettings, compute_capaian
-from lakipkit.charts import capaian_chart
+from lakipkit.charts import capaian_chart, capaian_figures_html
 from lakipkit.formatting import format_nilai, format_persen
 from lakipkit.loading import load_year
 from lakipkit.narrative import method_html, render_narrative
@@ -90,6 +90,22 @@ def test_program_table_named_by_the_tree_stays_byte_identical_for_bontang(year):
     assert str(named) == str(plain)
     heads = [th.get_text() for th in BeautifulSoup(named, "html.parser").thead.find_all("th")]
     assert heads == ["Kode", "Kegiatan", "Sumber Dana", "Pagu (Rp)"]
+
+
+def test_capaian_figures_by_the_tree_are_bontangs_figures_per_programme(year):
+    capaian = compute_capaian(year.indikator, CapaianSettings())
+    plain = capaian_figures_html(capaian, year.program, "Capaian")
+    tree = capaian_figures_html(
+        capaian, year.program, "Capaian", year.pohon, level_names(year.laporan)
+    )
+    assert str(tree) == str(plain)
+    captions = [
+        c.get_text(" ", strip=True) for c in BeautifulSoup(tree, "html.parser")("figcaption")
+    ]
+    assert captions == [
+        "Capaian: Program Dukungan Manajemen",
+        "Capaian: Program Penyelenggaraan Pemilu dalam Proses Konsolidasi Demokrasi",
+    ]
 
 
 def test_capaian_chart_labels_tell_the_indicators_apart(year):
