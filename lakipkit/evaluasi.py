@@ -35,10 +35,9 @@ from lakipkit.capaian import (
     compute_capaian,
     summarise_capaian,
 )
-from lakipkit.errors import DataValidationError, Finding
-from lakipkit.loading import YearData, read_table, typed_frame
+from lakipkit.loading import YearData, read_checked
 from lakipkit.parsing import nilai_frame, normalize_satuan
-from lakipkit.schemas import RIWAYAT, Riwayat
+from lakipkit.schemas import RIWAYAT
 
 #: Words for a Renstra indicator whose realisasi to date keeps pace with the Renstra targets.
 SESUAI_JALUR = "sesuai jalur"
@@ -109,13 +108,7 @@ def read_riwayat(data_dir: Path | str, satker: str) -> pd.DataFrame:
     realisasi, realisasi_atas, sumber``.
     """
     root = Path(data_dir)
-    path = root / satker / RIWAYAT.file
-    findings: list[Finding] = []
-    frame = typed_frame(read_table(path, RIWAYAT, root, findings), Riwayat)
-    errors = [f for f in findings if f.severity == "error"]
-    if errors:
-        raise DataValidationError(errors)
-    return frame.astype({"tahun": "int64"})
+    return read_checked(root / satker / RIWAYAT.file, RIWAYAT, root).astype({"tahun": "int64"})
 
 
 def banding_riwayat(

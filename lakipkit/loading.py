@@ -710,6 +710,20 @@ def _markdown_files(folder: Path, findings: list[Finding]) -> list[Path]:
 # --- typed frames -----------------------------------------------------------------------------
 
 
+def read_checked(path: Path, table: Table, root: Path) -> pd.DataFrame:
+    """Read an optional CSV kept apart from the year's set (riwayat, anggaran_triwulan).
+
+    Gives its typed frame (empty if absent); raises ``DataValidationError`` naming every bad
+    row at once.
+    """
+    findings: list[Finding] = []
+    frame = typed_frame(read_table(path, table, root, findings), table.model)
+    errors = [f for f in findings if f.severity == "error"]
+    if errors:
+        raise DataValidationError(errors)
+    return frame
+
+
 def typed_frame(frame: pd.DataFrame | None, model: type[pa.DataFrameModel]) -> pd.DataFrame:
     """Turn a text frame into typed columns; absent columns (or files) come out empty.
 

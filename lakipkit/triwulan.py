@@ -29,9 +29,9 @@ from lakipkit.capaian import (
 from lakipkit.display import Html, ReportTable
 from lakipkit.errors import DataValidationError, Finding
 from lakipkit.formatting import format_angka, format_nilai, format_persen
-from lakipkit.loading import read_table, typed_frame
+from lakipkit.loading import read_checked
 from lakipkit.periode import JUMLAH, TERAKHIR, combine_realisasi, nilai_teks
-from lakipkit.schemas import ANGGARAN_TRIWULAN, AnggaranTriwulan
+from lakipkit.schemas import ANGGARAN_TRIWULAN
 from lakipkit.tables import BELUM_DITETAPKAN, ROW_CLASS, Column, capaian_text, render_table
 
 TRIWULAN = (1, 2, 3, 4)
@@ -110,12 +110,7 @@ def read_anggaran_triwulan(data_dir: Path | str, satker: str, tahun: int) -> pd.
     """
     root = Path(data_dir)
     path = root / satker / str(tahun) / ANGGARAN_TRIWULAN.file
-    findings: list[Finding] = []
-    frame = typed_frame(read_table(path, ANGGARAN_TRIWULAN, root, findings), AnggaranTriwulan)
-    errors = [f for f in findings if f.severity == "error"]
-    if errors:
-        raise DataValidationError(errors)
-    return frame.astype({"triwulan": "int64"})
+    return read_checked(path, ANGGARAN_TRIWULAN, root).astype({"triwulan": "int64"})
 
 
 def penyerapan_to_date(
