@@ -202,6 +202,8 @@ class Preview:
         self._connection: Any = None
         self._server = ThreadingHTTPServer((host, port), self._handler())
         self._server.daemon_threads = True
+        self._server.block_on_close = False  # a page's long poll must not hold up Ctrl-C
+        self._worker_lock = threading.RLock()  # the watcher and `stop` both start/stop it
         self._threads: list[threading.Thread] = []
         from lakipkit.build import notebook_path
 
@@ -236,7 +238,17 @@ class Preview:
             self._changed.notify_all()
         self._server.shutdown()
         self._server.server_close()
-        self._stop_worker()
+        # The watcher may be waiting for a page; a build that does not end is cut short (the
+        # watcher's wait then ends with EOF, and it starts no new worker after `_stop`).
+        if not self._worker_lock.acquire(timeout=10):
+            worker = self._worker
+            if worker is not None:
+                worker.terminate()
+            self._worker_lock.acquire()
+        try:
+            self._stop_worker_locked()
+        finally:
+            self._worker_lock.release()
         for thread in self._threads:
             thread.join(timeout=5)
 
@@ -267,6 +279,10 @@ class Preview:
         child.close()
 
     def _stop_worker(self) -> None:
+        with self._worker_lock:
+            self._stop_worker_locked()
+
+    def _stop_worker_locked(self) -> None:
         if self._worker is None:
             return
         try:
@@ -280,16 +296,24 @@ class Preview:
         self._connection.close()
         self._worker = None
 
+    def _restart_worker(self) -> None:
+        with self._worker_lock:
+            if not self._stop.is_set():  # never a new worker once `stop` has begun
+                self._stop_worker_locked()
+                self._start_worker()
+
     def _rebuild(self, why: str) -> None:
         self.say(why)
         started = time.perf_counter()
         try:
-            self._connection.send("build")
-            ok, page = self._connection.recv()
+            with self._worker_lock:
+                if self._worker is None:
+                    return  # stopped
+                self._connection.send("build")
+                ok, page = self._connection.recv()
         except (EOFError, OSError) as error:
             ok, page = False, error_page("Pratinjau gagal", f"proses pembangun berhenti: {error}")
-            self._stop_worker()
-            self._start_worker()
+            self._restart_worker()
         with self._changed:
             self.ok = ok
             self.version += 1
@@ -311,9 +335,10 @@ class Preview:
                 if settled == (now_inputs, now_package):
                     break
                 now_inputs, now_package = settled
+            if self._stop.is_set():
+                return
             if now_package != package:
-                self._stop_worker()
-                self._start_worker()
+                self._restart_worker()
                 self._rebuild("kode lakipkit berubah: kernel baru")
             elif now_inputs != inputs:
                 changed = sorted(

@@ -126,8 +126,14 @@ def test_lakip_pratinjau_prints_its_address_and_stops_on_ctrl_c(tmp_path):
     shutil.copytree(FIXTURE / SATKER, data / SATKER)
     command = [sys.executable, "-m", "lakipkit.cli", "pratinjau", "--tahun", str(TAHUN)]
     command += ["--data", str(data), "--port", "0"]
+    # PYTHONFAULTHANDLER: should it ever hang, SIGABRT prints every thread's stack to stderr.
     process = subprocess.Popen(
-        command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=tmp_path
+        command,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        cwd=tmp_path,
+        env={**os.environ, "PYTHONFAULTHANDLER": "1"},
     )
     try:
         url = process.stdout.readline().strip()
@@ -138,8 +144,14 @@ def test_lakip_pratinjau_prints_its_address_and_stops_on_ctrl_c(tmp_path):
         ).stdout.split()
         assert children
         process.send_signal(signal.SIGINT)
-        assert process.wait(timeout=WAIT) == 0
-        assert "berhenti" in process.stderr.read()
+        try:  # communicate, not wait: a full stderr pipe must not look like a hang
+            _, err = process.communicate(timeout=WAIT)
+        except subprocess.TimeoutExpired:
+            process.send_signal(signal.SIGABRT)
+            _, err = process.communicate(timeout=60)
+            pytest.fail(f"lakip pratinjau did not stop on Ctrl-C:\n{err[-20000:]}")
+        assert process.returncode == 0, err
+        assert "berhenti" in err and err.count("siap (") == 1, err
     finally:
         if process.poll() is None:
             process.kill()
