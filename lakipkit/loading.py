@@ -586,7 +586,22 @@ def yaml_loader() -> type[yaml.SafeLoader]:
 
 
 def _read_yaml(path: Path, root: Path, findings: list[Finding]) -> _Yaml:
-    """Read a YAML file and check it against its model."""
+    """Read a YAML file and check it against its model, remembered per its content.
+
+    Like `_read_typed`: after an edit to a CSV the preview does not parse the YAML again.
+    """
+    from lakipkit.memo import DATA
+
+    def read() -> tuple[_Yaml, list[Finding]]:
+        found: list[Finding] = []
+        return _check_yaml(path, root, found), found
+
+    checked, found = DATA.recall(("read_yaml", str(path), str(root)), [path], read)
+    findings += found
+    return checked
+
+
+def _check_yaml(path: Path, root: Path, findings: list[Finding]) -> _Yaml:
     shown = str(path)
     text = _read_text(path, root, findings)
     parsed = None if text is None else _parse_yaml(text, shown)

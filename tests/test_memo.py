@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from lakipkit.errors import DataValidationError
 from lakipkit.loading import load_year
 from lakipkit.memo import DATA, ContentMemo, content_key
 
@@ -69,6 +70,14 @@ def test_load_year_reads_again_only_after_an_edit(tmp_path, monkeypatch):
     indikator.write_text(indikator.read_text(encoding="utf-8") + "\n", encoding="utf-8")
     load_year(data, "contoh-satker", 2023)
     assert reads  # the edited year was read again
+    # Of the tables and YAML files only the edited one is read again (narratives are text).
+    assert {p.name for p in reads if p.suffix != ".md"} == {"indikator.csv"}
+    laporan = data / "contoh-satker" / "2023" / "laporan.yaml"
+    laporan.write_text(laporan.read_text(encoding="utf-8") + "\nkunci_asing: 1\n")
+    reads.clear()
+    with pytest.raises(DataValidationError):
+        load_year(data, "contoh-satker", 2023)  # an error in the edited YAML is still seen
+    assert {p.name for p in reads if p.suffix != ".md"} == {"laporan.yaml"}
 
 
 def test_remembered_calls_run_once_per_argument_values_and_hand_out_copies():
