@@ -25,9 +25,6 @@ from collections.abc import Callable, Hashable, Iterable
 from pathlib import Path
 from typing import Any, TypeVar
 
-import numpy as np
-import pandas as pd
-
 T = TypeVar("T")
 _LIMIT = 512  # entries kept: tables and years of a few satker-years, oldest dropped first
 _HASHED_BYTES = 5_000_000  # larger files are keyed by size and mtime, not read
@@ -94,6 +91,9 @@ def plain(value: Any) -> Any:
 
     Types are kept (1 and "1", None and NaN stay apart), and so are names, dtypes and index.
     """
+    import numpy as np  # here: a cached build (`lakipkit.cache`) never imports pandas
+    import pandas as pd
+
     if isinstance(value, pd.DataFrame):
         columns = [(name, str(column.dtype), column.tolist()) for name, column in value.items()]
         return ("DataFrame", plain(value.index), columns)
