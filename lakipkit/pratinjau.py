@@ -260,6 +260,9 @@ class Preview:
             raise KeyboardInterrupt
 
         if threading.current_thread() is threading.main_thread():
+            # Ctrl-C too: a process started with SIGINT ignored (inherited from its parent, e.g.
+            # a shell script or a Jupyter kernel) would otherwise never stop on it.
+            signal.signal(signal.SIGINT, terminate)
             signal.signal(signal.SIGTERM, terminate)
         try:
             while not self._stop.wait(0.5):

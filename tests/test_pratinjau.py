@@ -120,8 +120,15 @@ def test_preview_serves_rebuilds_on_edit_shows_bad_data_and_stops(tmp_path):
     assert preview._worker is None
 
 
+def _ignore_sigint():
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
 @pytest.mark.slow
-def test_lakip_pratinjau_prints_its_address_and_stops_on_ctrl_c(tmp_path):
+@pytest.mark.parametrize("started_ignoring", [False, True], ids=["plain", "sigint-ignored"])
+def test_lakip_pratinjau_prints_its_address_and_stops_on_ctrl_c(tmp_path, started_ignoring):
+    """Also when started with SIGINT ignored (inherited from a parent that ignores it, as a
+    Jupyter kernel does): Ctrl-C still stops it."""
     data = tmp_path / "data"
     shutil.copytree(FIXTURE / SATKER, data / SATKER)
     command = [sys.executable, "-m", "lakipkit.cli", "pratinjau", "--tahun", str(TAHUN)]
@@ -134,6 +141,7 @@ def test_lakip_pratinjau_prints_its_address_and_stops_on_ctrl_c(tmp_path):
         text=True,
         cwd=tmp_path,
         env={**os.environ, "PYTHONFAULTHANDLER": "1"},
+        preexec_fn=_ignore_sigint if started_ignoring else None,
     )
     try:
         url = process.stdout.readline().strip()
