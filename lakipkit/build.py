@@ -300,7 +300,10 @@ def build_report(
                 (target / f"{stem}.failed.ipynb").unlink(missing_ok=True)
             final = {name.rsplit(".", 1)[-1]: path for name, path in written.items()}
             if key is not None:
-                build_cache.record(target, stem, key, final)
+                # Every file is in place: a record that cannot be written (a read-only home)
+                # only means the next build is not skipped, never a failed build.
+                with suppress(OSError):
+                    build_cache.record(target, stem, key, final)
     say(f"selesai: {target}")
     return _result(target, final, removed=tuple(removed))
 

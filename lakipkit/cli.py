@@ -510,8 +510,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(terminal_text(f"lakip: {exc}"), file=sys.stderr)
         return 1
     except OSError as exc:  # a file or folder the checks above did not foresee
+        from lakipkit.outputs import os_error_reason
+
         where = f" {exc.filename}" if exc.filename else ""
-        message = f"lakip: tidak dapat mengakses{where}: {exc.strerror or exc}"
+        message = f"lakip: tidak dapat mengakses{where}: {os_error_reason(exc)}"
         print(terminal_text(message), file=sys.stderr)
         return 1
     except KeyboardInterrupt as exc:

@@ -53,19 +53,25 @@ class BuildInterrupted(KeyboardInterrupt):
         return 128 + self.signum
 
 
+_REASONS = {
+    errno.ENOSPC: "disk penuh",
+    errno.EDQUOT: "kuota disk habis",
+    errno.EACCES: "izin ditolak",
+    errno.EPERM: "izin ditolak",
+    errno.EROFS: "sistem berkas hanya-baca",
+    errno.ENOTDIR: "bagian jalurnya adalah file, bukan folder",
+    errno.EEXIST: "sudah ada sebagai file, bukan folder",
+}
+
+
+def os_error_reason(error: OSError) -> str:
+    """Say why a file operation failed in Indonesian where the cause is common (no errno jargon)."""
+    return _REASONS.get(error.errno or 0, error.strerror or str(error) or type(error).__name__)
+
+
 def describe_os_error(error: OSError, path: Path) -> str:
-    """Say in one Indonesian line why writing to `path` failed (no errno jargon)."""
-    reasons = {
-        errno.ENOSPC: "disk penuh",
-        errno.EDQUOT: "kuota disk habis",
-        errno.EACCES: "izin ditolak",
-        errno.EPERM: "izin ditolak",
-        errno.EROFS: "sistem berkas hanya-baca",
-        errno.ENOTDIR: "bagian jalurnya adalah file, bukan folder",
-        errno.EEXIST: "sudah ada sebagai file, bukan folder",
-    }
-    reason = reasons.get(error.errno or 0, error.strerror or type(error).__name__)
-    return f"tidak bisa menulis keluaran di {path}: {reason}"
+    """Say in one Indonesian line why writing to `path` failed."""
+    return f"tidak bisa menulis keluaran di {path}: {os_error_reason(error)}"
 
 
 def prepare_folder(folder: Path) -> Path:

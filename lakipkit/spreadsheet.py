@@ -170,6 +170,9 @@ def write_workbook(data_dir: Path | str, satker: str, tahun: int, output: Path |
     Data with errors is exported as it is, so it can be fixed in the spreadsheet.
     """
     import xlsxwriter
+    from xlsxwriter.exceptions import FileCreateError
+
+    from lakipkit.outputs import describe_os_error
 
     satker_dir = _satker_dir(Path(data_dir), satker)
     if not (satker_dir / str(tahun)).is_dir():
@@ -197,7 +200,11 @@ def write_workbook(data_dir: Path | str, satker: str, tahun: int, output: Path |
             else:
                 data = _yaml_text(path)[1] if path.is_file() else {}
                 _write_yaml_sheet(book, styles, sheet, flatten(data or {}))
-        book.close()
+        try:
+            book.close()
+        except FileCreateError as error:  # xlsxwriter wraps the OSError (disk full, no access)
+            cause = error.args[0] if error.args and isinstance(error.args[0], OSError) else None
+            raise LakipError(describe_os_error(cause or OSError(str(error)), output)) from error
         os.replace(partial, output)
     finally:
         partial.unlink(missing_ok=True)

@@ -327,3 +327,185 @@ def test_read_only_output_folder_is_a_one_line_error(shared_tmp):
 
 def test_prepare_folder_creates_parents(tmp_path):
     assert prepare_folder(tmp_path / "a" / "b").is_dir()
+
+
+# -- every command that writes: never exit 0 after writing less than asked -------------------
+# A full disk or a refused write hits each command part-way through its files; each must exit
+# 1 with one line that says why, and leave what was there before (no half-written year,
+# unit, workbook or site, no temporary files).
+
+
+def _failing_from(n, error):
+    """A stand-in for a write call that works `n - 1` times, then fails with `error`."""
+
+    def patch(real):
+        calls = [0]
+
+        def write(*args, **kwargs):
+            calls[0] += 1
+            if calls[0] >= n:
+                raise OSError(error, os.strerror(error))
+            return real(*args, **kwargs)
+
+        return write
+
+    return patch
+
+
+def _tree(folder):
+    """Every file under `folder` with its bytes, hidden ones included."""
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
+
+
+class _OneUnitEngine:
+    """A batch engine that 'builds' each unit in this process (the client writes its files)."""
+
+    workers = 1
+
+    def run(self, tasks):
+        from lakipkit.batch import UnitResult
+
+        for task in tasks:
+            stem = f"laporan-{task.unit.satker}-{task.unit.tahun}"
+            yield UnitResult(
+                task.unit, {f"{stem}.html": b"<main>x</main>", "summary.json": b"{}"}, 0.1
+            )
+
+    def close(self):
+        pass
+
+
+def _writing_commands(tmp_path, monkeypatch, error):
+    """(command line, folder it writes into) for each command that writes, its writes failing."""
+    import zipfile
+
+    import openpyxl
+
+    import lakipkit.batch as batch
+    from lakipkit.spreadsheet import write_workbook
+
+    data = tmp_path / "data"
+    subprocess.run(["cp", "-r", str(FIXTURE_DATA), str(data)], check=True)
+    out = tmp_path / "out"
+    where = ["--data", str(data)]
+    one = ["--tahun", str(TAHUN), "--satker", SATKER, *where]
+    book = write_workbook(data, SATKER, TAHUN, tmp_path / "buku.xlsx")
+    edited = tmp_path / "diubah.xlsx"
+    wb = openpyxl.load_workbook(book)
+    wb["program"]["D3"] = "Program Baru"
+    wb.save(edited)
+    _build(out, formats=("html",))  # a report for the site; earlier files a build must keep
+    fail = _failing_from(1, error)
+    fail_second = _failing_from(2, error)
+    return {
+        "build": (
+            ["build", *one, "--output", str(out), "--format", "html", "--paksa"],
+            out,
+            lambda: monkeypatch.setattr(os, "fsync", fail(os.fsync)),
+        ),
+        "build --semua": (
+            ["build", "--semua", *where, "--output", str(out), "--format", "html", "--paksa"],
+            out / SATKER,
+            lambda: (
+                monkeypatch.setattr(batch, "make_engine", lambda *a: _OneUnitEngine()),
+                monkeypatch.setattr(os, "fsync", fail(os.fsync)),
+            ),
+        ),
+        "situs": (
+            ["situs", "--output", str(out)],
+            out,
+            lambda: monkeypatch.setattr(os, "fsync", fail(os.fsync)),
+        ),
+        "tahun-baru": (
+            ["tahun-baru", "--tahun", str(TAHUN + 1), "--dari", str(TAHUN), *where],
+            data,
+            lambda: monkeypatch.setattr(Path, "write_text", fail_second(Path.write_text)),
+        ),
+        "satker-baru": (
+            ["satker-baru", "dinas-x", "--tahun", "2025", *where],
+            data,
+            lambda: monkeypatch.setattr(Path, "write_text", fail_second(Path.write_text)),
+        ),
+        "contoh": (
+            ["contoh", "--unit", "3", "--tahun", "2024", "--data", str(tmp_path / "rekaan")],
+            tmp_path,
+            lambda: monkeypatch.setattr(Path, "write_text", fail_second(Path.write_text)),
+        ),
+        "xlsx": (
+            ["xlsx", *one, "--output", str(out / "data.xlsx")],
+            out,
+            lambda: monkeypatch.setattr(
+                zipfile.ZipFile, "write", fail_second(zipfile.ZipFile.write)
+            ),
+        ),
+        "impor": (
+            ["impor", *one, str(edited)],
+            data,
+            lambda: monkeypatch.setattr(os, "fsync", fail(os.fsync)),
+        ),
+    }
+
+
+COMMANDS = [
+    "build",
+    "build --semua",
+    "situs",
+    "tahun-baru",
+    "satker-baru",
+    "contoh",
+    "xlsx",
+    "impor",
+]
+
+
+@pytest.mark.parametrize("error", [errno.ENOSPC, errno.EACCES], ids=["disk-penuh", "izin"])
+@pytest.mark.parametrize("command", COMMANDS)
+def test_a_write_failing_midway_exits_1_and_changes_nothing(
+    tmp_path, monkeypatch, capsys, stub_notebook, command, error
+):
+    args, folder, break_writes = _writing_commands(tmp_path, monkeypatch, error)[command]
+    before = _tree(folder)
+    capsys.readouterr()
+    break_writes()
+    assert main(args) == 1
+    err = capsys.readouterr().err
+    assert "Traceback" not in err
+    reason = {errno.ENOSPC: "disk penuh", errno.EACCES: "izin ditolak"}[error]
+    assert reason in err, err
+    if command != "build --semua":  # the batch tells each failed unit, then exits 1
+        assert err.count("\n") == 1, err
+        assert _tree(folder) == before
+    else:
+        unit = folder / str(TAHUN)
+        assert _tree(unit) == {
+            k[len(f"{TAHUN}/") :]: v for k, v in before.items() if k.startswith(f"{TAHUN}/")
+        }
+
+
+def test_an_output_that_cannot_be_replaced_midway_exits_1(tmp_path, stub_notebook, capsys):
+    """The commit itself fails after moving some files: the build must not say it succeeded."""
+    target = tmp_path / SATKER / str(TAHUN)
+    target.mkdir(parents=True)
+    (target / f"{STEM}.html").mkdir()  # in the way of the HTML: os.replace refuses
+    args = ["build", "--tahun", str(TAHUN), "--satker", SATKER, "--data", str(FIXTURE_DATA)]
+    assert main([*args, "--output", str(tmp_path), "--format", "html"]) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and str(target) in err
+    assert _hidden(target) == []
+
+
+def test_an_unwritable_build_record_does_not_fail_a_complete_build(
+    tmp_path, stub_notebook, monkeypatch, capsys
+):
+    """The record only lets the next build be skipped; every requested file is in place."""
+    blocker = tmp_path / "bukan-folder"
+    blocker.write_text("x")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(blocker))
+    out = tmp_path / "out"
+    args = ["build", "--tahun", str(TAHUN), "--satker", SATKER, "--data", str(FIXTURE_DATA)]
+    assert main([*args, "--output", str(out), "--format", "html"]) == 0
+    assert (out / SATKER / str(TAHUN) / f"{STEM}.html").is_file()
