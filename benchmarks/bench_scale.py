@@ -6,6 +6,11 @@ report (the notebook's cells run here and exported by the build's export_html, a
 tests/test_fuzz.py does) and prints the functions that take the most time.
 
     .venv/bin/python benchmarks/bench_scale.py 500 2000
+    .venv/bin/python benchmarks/bench_scale.py --build 100 1000
+
+`--build` times the real `lakip build --format html` instead (its own kernel, no profiler):
+wall time, CPU time of the build and its kernel, and the load average before and after, since
+the machine may be shared. Sizes above the loader's limit are refused there, as for a user.
 """
 
 import cProfile
@@ -13,7 +18,9 @@ import csv
 import io
 import os
 import pstats
+import resource
 import shutil
+import subprocess
 import sys
 import tempfile
 import time
@@ -56,13 +63,39 @@ def grow(data: Path, n: int) -> None:
     )
 
 
+def time_build(data: Path, n: int) -> None:
+    """Run `lakip build --format html` on the grown unit; print wall, CPU and load."""
+    lakip = Path(sys.executable).with_name("lakip")
+    args = [str(lakip), "build", "--tahun", str(TAHUN), "--satker", SATKER, "--data", str(data)]
+    args += ["--output", str(data.parent / "output"), "--format", "html", "--paksa"]
+    load = os.getloadavg()
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    start = time.perf_counter()
+    run = subprocess.run(args, capture_output=True, text=True)
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    if run.returncode:
+        print(f"{n} indikator: exit {run.returncode}: {run.stderr.strip()[-300:]}")
+        return
+    print(
+        f"{n} indikator: lakip build --format html {wall:.1f} s wall, {cpu:.1f} s CPU "
+        f"(build and kernel), load {load[0]:.2f} before, {os.getloadavg()[0]:.2f} after"
+    )
+
+
 def main() -> None:
-    sizes = [int(a) for a in sys.argv[1:]] or [200, 1000]
+    build = "--build" in sys.argv
+    sizes = [int(a) for a in sys.argv[1:] if a != "--build"] or [200, 1000]
     print(f"load average {os.getloadavg()}")
     for n in sizes:
         root = Path(tempfile.mkdtemp())
         shutil.copytree(FIXTURE, root / "data")
         grow(root / "data", n)
+        if build:
+            time_build(root / "data", n)
+            shutil.rmtree(root)
+            continue
         start = time.perf_counter()
         profile = cProfile.Profile()
         profile.enable()
