@@ -4,6 +4,7 @@ Every test here failed on main before the fix (tracebacks, -Infinity in summary.
 lost after `<style>`, symlinked secrets copied by tahun-baru, ...).
 """
 
+import contextlib
 import json
 import os
 import re
@@ -70,10 +71,11 @@ def test_year_zero_date_is_a_finding_not_a_traceback(data, capsys):
     assert "jadwal_pemutakhiran.csv" in out and "tahun di luar 1-9999" in out
 
 
-@pytest.mark.parametrize("command", ["summary", "periksa"])
+@pytest.mark.parametrize("command", ["summary", "periksa", "build"])
 @pytest.mark.parametrize("cap", ["50", "nan", "inf", "1e309"])
 def test_bad_cap_is_one_line_in_every_command(data, capsys, command, cap):
-    assert _cli(command, "--cap", cap, data=data) == 1
+    output = ["--output", str(data.parent / "keluaran")] if command == "build" else []
+    assert _cli(command, "--cap", cap, *output, data=data) == 1
     err = _one_line_error(capsys)
     assert err.count("\n") == 1 and "--cap" in err
 
@@ -259,6 +261,26 @@ def test_summary_and_report_round_the_same_way(value, shown):
     assert format_persen(bulatkan(value, 2)) == format_persen(value)
 
 
+def test_summary_json_and_the_report_print_the_same_rounded_capaian(data):
+    """Capaian 0,125 %: summary.json said 0.12 (Python's round) beside 0,13 % in the report."""
+    from lakipkit import tables
+
+    year_dir = _year_dir(data)
+    for name, old, new in [
+        ("indikator.csv", ",2 laporan,", ",800 laporan,"),
+        ("realisasi.csv", "WA-02,2 laporan,", "WA-02,1 laporan,"),
+    ]:
+        text = (year_dir / name).read_text(encoding="utf-8")
+        (year_dir / name).write_text(text.replace(old, new, 1), encoding="utf-8")
+    year = load_year(data, SATKER, TAHUN)
+    capaian = compute_capaian(year.indikator)
+    assert capaian.set_index("id").loc["WA-02", "capaian"] == 0.125
+    (row,) = [r for r in build_summary(year)["indikator"]["baris"] if r["id"] == "WA-02"]
+    assert row["capaian"] == 0.13
+    table = tables.indicator_table(capaian, year.sasaran, year.program, year.kegiatan, "Uji")
+    assert re.findall(r"0,1\d%", table._repr_html_()) == ["0,13%"]
+
+
 # -- narrative: nothing lost in silence, layout bounded ---------------------------------------
 
 
@@ -307,14 +329,19 @@ def test_terminal_text_shows_control_characters_as_escapes():
     )
 
 
-def test_periksa_does_not_echo_escape_sequences_from_data(data, capsys):
+@pytest.mark.parametrize("command", ["periksa", "build"])
+def test_commands_do_not_echo_escape_sequences_from_data(data, capsys, monkeypatch, command):
+    import lakipkit.build as build
+
+    monkeypatch.setattr(build, "WarmKernel", lambda **kwargs: contextlib.nullcontext())
     path = _year_dir(data) / "indikator.csv"
     text = path.read_text(encoding="utf-8")
     path.write_text(text.replace('"97,5%"', '"\x1b]0;diretas\x07\x1b[2J97"', 1), encoding="utf-8")
-    _cli("periksa", data=data)
-    out = capsys.readouterr().out
-    assert "\x1b" not in out and "\x07" not in out
-    assert "\\x1b]0;diretas\\x07" in out
+    output = ["--output", str(data.parent / "keluaran"), "--format", "html"]
+    assert _cli(command, *(output if command == "build" else []), data=data) == 1
+    shown = "".join(capsys.readouterr())
+    assert "\x1b" not in shown and "\x07" not in shown
+    assert "\\x1b]0;diretas\\x07" in shown
 
 
 def test_settings_cap_inf_never_reaches_summary_json():
