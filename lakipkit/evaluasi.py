@@ -405,11 +405,21 @@ def efisiensi_anggaran(
     lines = compute_penyerapan(anggaran).set_index("kode", drop=False)
     leluhur = _leluhur(anggaran)
     daun = set(anggaran["kode"]) - set(anggaran["induk"].dropna())
-    under = {k: [c for c in lines.index if c == k or k in leluhur[c]] for k in lines.index}
-    per_line = {
-        k: list(dict.fromkeys(tautan.loc[tautan["kode"].isin(codes), "indikator"]))
-        for k, codes in under.items()
-    }
+    # Each line handed to itself and its ancestors: one pass, not a scan of every line per
+    # line (3 000 budget lines took 21 s). Lists keep the order of the lines and the links.
+    under: dict[str, list[str]] = {k: [] for k in lines.index}
+    for c in lines.index:
+        for k in {c} | leluhur[c]:
+            if k in under:
+                under[k].append(c)
+    linked_to: dict[str, list[str]] = {k: [] for k in lines.index}
+    for kode, indikator in zip(tautan["kode"], tautan["indikator"], strict=True):
+        if kode not in under:
+            continue  # a link to no budget line of this year
+        for k in {kode} | leluhur[kode]:
+            if k in linked_to:
+                linked_to[k].append(indikator)
+    per_line = {k: list(dict.fromkeys(ids)) for k, ids in linked_to.items()}
     linked = [k for k in lines.index if per_line[k]]
     if not linked:
         return pd.DataFrame(columns=kolom)
