@@ -53,6 +53,8 @@ KODE: dict[str, str] = {
     "bom": "file diawali BOM UTF-8 (diterima, sebaiknya disimpan tanpa BOM)",
     "malformed_csv": "struktur CSV rusak (tanda kutip atau jumlah kolom)",
     "file_too_large": "file melebihi batas ukuran",
+    "too_many_rows": "file melebihi batas jumlah baris laporan",
+    "table_too_wide": "tabel narasi melebihi batas jumlah kolom",
     "unreadable": "file tidak dapat dibaca (izin akses atau kesalahan disk)",
     "yaml_syntax": "YAML tidak dapat dibaca",
     "yaml_tab": "YAML memakai karakter tab untuk indentasi",

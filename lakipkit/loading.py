@@ -66,8 +66,16 @@ MAX_BYTES = {".csv": 5_000_000, ".yaml": 1_000_000, ".md": 1_000_000}
 #: what the report can lay out (145 000 rows under the byte limit ran for over 10 minutes).
 MAX_ROWS = 10_000
 #: Most indicators one report serves: the report prints a row and a chart bar per indicator,
-#: linear at ~9 ms each (docs/keandalan.md); a satker's PK holds tens, a Pemda's hundreds.
+#: linear at ~5 ms each, 1 000 in ~9 s (docs/keandalan.md); a satker's PK holds tens, a
+#: Pemda's hundreds.
 MAX_INDIKATOR = 1_000
+#: Most cells in one row of a table in a narrative file (Markdown or HTML). The PDF lays out
+#: every column: 6 000 kept WeasyPrint busy 46 s (an A4 page shows about a dozen).
+MAX_KOLOM_NARASI = 50
+# A pipe table's delimiter row (its cells are the table's columns) and raw HTML rows.
+_DELIMITER_ROW = re.compile(r"^ {0,3}\|?[ \t]*:?-+:?[ \t]*(\|[ \t]*:?-+:?[ \t]*)*\|?[ \t]*$", re.M)
+_HTML_ROW = re.compile(r"<tr\b(.*?)(?=<tr\b|</table|\Z)", re.I | re.S)
+_HTML_CELL = re.compile(r"<t[dh]\b", re.I)
 SMALL_TABLES = ("produk_hukum", "ppid", "mitra", "jadwal_pemutakhiran", "dpt")
 #: Narrative files the report places (``narasi/<name>.md``), besides ``analisis/<id>.md``.
 NARASI = (
@@ -697,12 +705,31 @@ def _read_narasi(
         if text is None:
             continue
         narasi[key] = text
+        cells, line = _widest_row(text)
+        if cells > MAX_KOLOM_NARASI:
+            message = f"tabel dengan {cells} kolom, melebihi batas {MAX_KOLOM_NARASI} kolom"
+            expected = f"paling banyak {MAX_KOLOM_NARASI} kolom per tabel (pecah tabelnya)"
+            findings.append(_finding(str(path), "table_too_wide", message, expected, row=line))
         folder, _, name = key.rpartition("/")
         if not ((folder == "" and name in NARASI) or (folder == "analisis" and name in ids)):
             message = "tidak akan ditempatkan di laporan"
             finding = _finding(str(path), "unknown_reference", message, expected, value=key)
             findings.append(replace(finding, severity="warning"))
     return narasi
+
+
+def _widest_row(text: str) -> tuple[int, int]:
+    """Give the cells and line of the widest table row of a narrative file (Markdown, HTML).
+
+    A pipe table is named by its header line, the line above its delimiter row.
+    """
+    rows = [
+        (m[0].strip().strip("|").count("|") + 1, m.start(), -1)
+        for m in _DELIMITER_ROW.finditer(text)
+    ]
+    rows += [(len(_HTML_CELL.findall(m[1])), m.start(), 0) for m in _HTML_ROW.finditer(text)]
+    cells, start, above = max(rows, default=(0, 0, 0))
+    return cells, max(text.count("\n", 0, start) + 1 + above, 1)
 
 
 def _markdown_files(folder: Path, findings: list[Finding]) -> list[Path]:
