@@ -35,6 +35,14 @@ _MARKER = "LAKIP-DAFTAR-{}"
 _END = "LAKIP-AKHIR-{}"
 _MARGINS_MM = {"top": 25, "bottom": 25, "left": 30, "right": 20}
 _TEXT_WIDTH_PT = (210 - 30 - 20) / 25.4 * 72
+#: Sizes of the printed page (lakip.css @media print): tables 9 pt, the running title 8 pt.
+_TABLE_PT, _RUNNING_PT = 9, 8
+#: Left/right cell padding in twips (about 1 mm, the page's .4rem): numbers fit their column.
+_CELL_PADDING = 60
+#: The width of a character of table text (9 pt DejaVu/Liberation Sans: digits 5.7, % 8.6).
+_CHAR_PT = 6.0
+#: The paragraph style of table cells (pandoc's "Compact" at the table size).
+TABLE_TEXT = "Isi Tabel"
 
 
 #: Word styles of the cover's lines (pandoc applies `data-custom-style`).
@@ -69,18 +77,34 @@ def _prepare(soup: Any) -> str:
             entry.string = link.get_text(" ", strip=True)
             entries.append(entry)
         nav.replace_with(start, *entries, end)
-    for tag in soup.select("style, script, title, .judul-berjalan, .ke-daftar-isi"):
-        tag.decompose()
+    for tag in soup.select("style, script, title, .judul-berjalan, .ke-daftar-isi, p.kembali"):
+        tag.decompose()  # p.kembali: the phone's "Kembali ke Daftar Isi" link
     for line in soup.select(".sampul > div"):
         names = line.get("class") or []
         line["data-custom-style"] = next(
             (_COVER_STYLES[n] for n in names if n in _COVER_STYLES), "Subtitle"
         )
     for colgroup in soup.select("table colgroup"):
-        _widen(colgroup)
+        _widen(colgroup, _min_widths(colgroup.find_parent("table")))
+    for cell in soup.select("table.tabel th, table.tabel td"):
+        _align(cell)
     for image in soup.select('img[src^="data:image/svg+xml;base64,"]'):
         _to_png(image)
     return str(soup)
+
+
+#: The page's cell classes that align (lakip.css); pandoc reads the alignment from a style.
+_ALIGN = {"angka": "right", "tengah": "center"}
+
+
+def _align(cell: Any) -> None:
+    """Carry the page's alignment of a cell (numbers right, short values centred) to Word."""
+    if cell.parent.parent.name == "thead":
+        align = "center"
+    else:
+        align = next((_ALIGN[c] for c in cell.get("class") or [] if c in _ALIGN), "")
+    if align:
+        cell["style"] = f"text-align:{align}"
 
 
 def _to_png(image: Any) -> None:
@@ -109,10 +133,12 @@ def _to_png(image: Any) -> None:
         image["width"] = f"{min(float(size[1]), _TEXT_WIDTH_PT):.0f}pt"
 
 
-def _widen(colgroup: Any) -> None:
+def _widen(colgroup: Any, least: list[float]) -> None:
     """Scale a table's column widths to add up to 100 %, as pandoc makes the table that wide.
 
-    Columns without a width share what the others leave (at least 5 % each).
+    Columns without a width share what the others leave (at least 5 % each). A column
+    narrower than ``least`` (its longest word or number) gets that, from the wider ones:
+    the page's table widens such a column by itself, Word's fixed widths would break it.
     """
     cols = colgroup.find_all("col")
     widths = []
@@ -124,8 +150,41 @@ def _widen(colgroup: Any) -> None:
     share = max((100 - known) / unknown, 5.0) if unknown else 0.0
     filled = [share if w is None else w for w in widths]
     total = sum(filled) or 1.0
+    filled = [100 * w / total for w in filled]
+    least = [*least, *[0.0] * len(filled)][: len(filled)]
+    if sum(least) < 100:
+        short = sum(max(m - w, 0) for w, m in zip(filled, least, strict=True))
+        spare = sum(max(w - m, 0) for w, m in zip(filled, least, strict=True))
+        filled = [
+            m if w <= m else w - (w - m) * min(short / spare, 1) if spare else w
+            for w, m in zip(filled, least, strict=True)
+        ]
+    total = sum(filled) or 1.0
     for col, width in zip(cols, filled, strict=True):
         col["style"] = f"width:{100 * width / total:.2f}%"
+
+
+def _min_widths(table: Any) -> list[float]:
+    """Give each column's least width (% of the text width) for its text not to break.
+
+    A number (``td.angka``) stays on one line, as on the page (``white-space: nowrap``);
+    other cells, headers too, need their longest word. Cells spanning columns do not count.
+    """
+    least: list[float] = []
+    for row in table.find_all("tr") if table else []:
+        j = 0
+        for cell in row.find_all(["td", "th"], recursive=False):
+            span = int(cell.get("colspan", 1) or 1)
+            if span == 1:
+                text = cell.get_text(" ", strip=True)
+                classes = cell.get("class") or []
+                whole = cell.name == "td" and "angka" in classes and "dua-nilai" not in classes
+                chars = len(text) if whole else max((len(w) for w in text.split()), default=0)
+                least += [0.0] * (j + 1 - len(least))
+                need = (chars * _CHAR_PT + 2 * _CELL_PADDING / 20) / _TEXT_WIDTH_PT * 100
+                least[j] = max(least[j], need)
+            j += span
+    return least
 
 
 def _pandoc(html: str) -> bytes:
@@ -158,7 +217,7 @@ def _finish(docx_bytes: bytes, title: str, header: str = "") -> bytes:
     import datetime as dt
 
     import docx
-    from docx.shared import Mm
+    from docx.shared import Mm, Pt
 
     document = docx.Document(io.BytesIO(docx_bytes))
     for section in document.sections:
@@ -177,8 +236,11 @@ def _finish(docx_bytes: bytes, title: str, header: str = "") -> bytes:
             line = line or section.header.add_paragraph()
             line.text = header
             line.alignment = 2  # right, as the PDF's running title
+            for run in line.runs:
+                run.font.size = Pt(_RUNNING_PT)
     document.styles["Heading 1"].paragraph_format.page_break_before = True
     _toc_fields(document)
+    _table_text(document)
     for table in document.tables:
         _full_width_with_borders(table)
     _update_fields_on_open(document)
@@ -249,6 +311,30 @@ def _field(paragraph: Any, instruction: str, shown: str = "1") -> None:
         paragraph._p.append(element)
 
 
+def _table_text(document: Any) -> None:
+    """Give every paragraph in a table the table style: 9 pt as on the printed page.
+
+    At the body's size a column sized for "100,00%" or "Rp 13.601.682.000" breaks the
+    number over two lines.
+    """
+    from docx.enum.style import WD_STYLE_TYPE
+    from docx.oxml.ns import qn
+    from docx.shared import Pt
+    from docx.text.paragraph import Paragraph
+
+    style = document.styles.add_style(TABLE_TEXT, WD_STYLE_TYPE.PARAGRAPH)
+    style.base_style = document.styles["Compact"]
+    style.font.size = Pt(_TABLE_PT)
+    for table in document.tables:
+        for element in table._tbl.iter(qn("w:p")):
+            Paragraph(element, table).style = style
+
+
+#: What follows w:tblBorders and w:tblCellMar in w:tblPr (ECMA-376 CT_TblPr's sequence).
+_AFTER_CELL_MARGINS = ("w:tblLook", "w:tblCaption", "w:tblDescription", "w:tblPrChange")
+_AFTER_BORDERS = ("w:shd", "w:tblLayout", "w:tblCellMar", *_AFTER_CELL_MARGINS)
+
+
 def _full_width_with_borders(table: Any) -> None:
     """Span the text width and draw cell borders, as the report's tables do."""
     from docx.oxml import OxmlElement
@@ -265,10 +351,17 @@ def _full_width_with_borders(table: Any) -> None:
         line.set(qn("w:sz"), "4")
         line.set(qn("w:color"), "808080")
         borders.append(line)
-    old = properties.find(qn("w:tblBorders"))
-    if old is not None:
-        properties.remove(old)
-    properties.append(borders)
+    margins = OxmlElement("w:tblCellMar")
+    for side in ("left", "right"):
+        margin = OxmlElement(f"w:{side}")
+        margin.set(qn("w:w"), str(_CELL_PADDING))
+        margin.set(qn("w:type"), "dxa")
+        margins.append(margin)
+    for element, following in ((borders, _AFTER_BORDERS), (margins, _AFTER_CELL_MARGINS)):
+        old = properties.find(element.tag)
+        if old is not None:
+            properties.remove(old)
+        properties.insert_element_before(element, *following)  # Word wants the schema's order
 
 
 def _update_fields_on_open(document: Any) -> None:

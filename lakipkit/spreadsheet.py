@@ -60,7 +60,9 @@ _SPARE_ROWS = 500
 _CELL_CHARS = 32_000
 MAX_BYTES = 20_000_000  # the workbook file
 MAX_XML_BYTES = 60_000_000  # all parts unpacked (a zip bomb stops here)
-MAX_ROWS = 20_000  # rows of one sheet
+MAX_ROWS = 20_000  # rows of one sheet holding values (blank formatted rows do not count)
+#: The header row is looked for in the first rows: a title, notes or blank rows may precede it.
+_HEADER_SEARCH = 20
 _EXCEL_DIGITS = 15  # a number cell keeps 15 significant digits
 #: Parent columns that refer to rows of the same or another file, besides REFERENCES: they
 #: get a dropdown too (their existence is checked by the loader's hierarchy checks).
@@ -75,6 +77,7 @@ _PARENTS: tuple[tuple[str, str, str, str], ...] = (
 XLSX_TEXT = {"strings_to_numbers": False, "strings_to_formulas": False, "strings_to_urls": False}
 _NARASI_KEY = re.compile(r"[a-z0-9_]+|analisis/[A-Za-z0-9][A-Za-z0-9._-]*")
 _KEY_PART = re.compile(r"\[(\d+)\]|[A-Za-z0-9_]+")
+_ALSO_ROW = re.compile(r"\(juga di baris (\d+)\)")  # a loader finding's file row
 
 
 @dataclass(frozen=True)
@@ -654,7 +657,9 @@ def _open(path: Path) -> tuple[Any, Any]:
         raise MissingDataError(path, "beri nama berkas .xlsx yang dibuat `lakip xlsx`")
     size = path.stat().st_size
     if size > MAX_BYTES:
-        raise _fatal(path, f"berukuran {size:,} byte, melebihi batas {MAX_BYTES:,} byte")
+        raise _fatal(
+            path, f"berukuran {_angka(size)} byte, melebihi batas {_angka(MAX_BYTES)} byte"
+        )
     if path.suffix.lower() in (".xlsm", ".xltm"):
         raise _fatal(path, "berkas bermakro (.xlsm) tidak diterima; simpan sebagai .xlsx")
     head = path.read_bytes()[:8]
@@ -665,6 +670,12 @@ def _open(path: Path) -> tuple[Any, Any]:
             "tanpa kata sandi",
         )
     if not zipfile.is_zipfile(path):
+        if head.startswith(b"PK\x03\x04"):
+            raise _fatal(
+                path,
+                "rusak atau tidak lengkap (terpotong saat disalin atau diunduh?); simpan ulang "
+                "dari Excel/LibreOffice sebagai .xlsx",
+            )
         raise _fatal(path, "bukan buku kerja Excel (.xlsx); simpan sebagai .xlsx")
     with zipfile.ZipFile(path) as archive:
         names = set(archive.namelist())
@@ -677,7 +688,11 @@ def _open(path: Path) -> tuple[Any, Any]:
     if "xl/vbaProject.bin" in names:
         raise _fatal(path, "berisi makro (VBA); simpan sebagai .xlsx tanpa makro")
     if unpacked > MAX_XML_BYTES:
-        raise _fatal(path, f"isinya {unpacked:,} byte setelah dibuka, melebihi batas")
+        raise _fatal(
+            path,
+            f"isinya {_angka(unpacked)} byte setelah dibuka, melebihi batas "
+            f"{_angka(MAX_XML_BYTES)} byte",
+        )
     try:
         return (
             openpyxl.load_workbook(path, data_only=True),
@@ -712,16 +727,22 @@ def _read_sheets(
                         + ", ".join([PETUNJUK, *known]))
             )  # fmt: skip
             continue
-        if ws.max_row > MAX_ROWS:
-            problems.append(Problem(name, f"{ws.max_row:,} baris, melebihi batas {MAX_ROWS:,}"))
+        rows, cols = _extent(formulas[name])
+        if rows > MAX_ROWS:
+            problems.append(
+                Problem(name, f"berisi {_angka(rows)} baris, melebihi batas {_angka(MAX_ROWS)}; "
+                        "diharapkan hanya baris data (hapus baris di bawahnya)")
+            )  # fmt: skip
             continue
-        grid = _grid(ws, formulas[name], problems)
+        grid = _grid(ws, formulas[name], problems, rows, cols)
         if sheet.table is not None:
-            contents[name] = _csv_content(sheet, ws, grid, problems)
+            content = _csv_content(sheet, ws, grid, problems)
         elif sheet.name == NARASI:
-            contents[name] = _narasi_content(sheet, ws, grid, problems)
+            content = _narasi_content(sheet, ws, grid, problems)
         else:
-            contents[name] = _yaml_content(sheet, ws, grid, problems)
+            content = _yaml_content(sheet, ws, grid, problems)
+        if content is not None:  # None: its header was not found (told); its file stays
+            contents[name] = content
     return contents
 
 
@@ -747,6 +768,25 @@ def _check_petunjuk(ws: Any, satker: str, tahun: int, problems: list[Problem]) -
             )
 
 
+def _angka(number: int) -> str:
+    """12345 -> '12.345', as an Indonesian reader writes it."""
+    return f"{number:,}".replace(",", ".")
+
+
+def _extent(ws: Any) -> tuple[int, int]:
+    """Give the last row and column holding a value or formula.
+
+    A spreadsheet program saves formatted blank cells too (a column formatted to the
+    bottom), which ``ws.max_row`` counts; they hold nothing to import.
+    """
+    rows = cols = 0
+    for row in ws.iter_rows():
+        for cell in row:
+            if cell.value not in (None, ""):
+                rows, cols = max(rows, cell.row), max(cols, cell.column)
+    return rows, cols
+
+
 @dataclass(frozen=True)
 class _Cell:
     value: Any
@@ -754,8 +794,10 @@ class _Cell:
     ref: str
 
 
-def _grid(ws: Any, formulas: Any, problems: list[Problem]) -> list[list[_Cell]]:
-    """Every row of the sheet as cells with cached values; formulas without one are told."""
+def _grid(
+    ws: Any, formulas: Any, problems: list[Problem], rows: int, cols: int
+) -> list[list[_Cell]]:
+    """Read the sheet's ``rows`` x ``cols`` cells (cached values); tell formulas without one."""
     merged = [r for r in ws.merged_cells.ranges if r.max_row >= TITLE_ROW + 1]
     problems += [
         Problem(f"{ws.title}!{r.coord}", "sel digabung (merge) di baris kepala/data; pisahkan "
@@ -763,7 +805,9 @@ def _grid(ws: Any, formulas: Any, problems: list[Problem]) -> list[list[_Cell]]:
         for r in merged
     ]  # fmt: skip
     grid: list[list[_Cell]] = []
-    for row in ws.iter_rows(min_row=1, min_col=1):  # cell refs stay A1-based
+    if not rows:
+        return grid
+    for row in ws.iter_rows(min_row=1, max_row=rows, min_col=1, max_col=cols):  # A1-based refs
         cells = []
         for cell in row:
             value = cell.value
@@ -782,13 +826,40 @@ def _grid(ws: Any, formulas: Any, problems: list[Problem]) -> list[list[_Cell]]:
     return grid
 
 
-def _header_row(grid: list[list[_Cell]], names: set[str]) -> int:
-    """Index (0-based) of the header row: the one of the first five naming most columns."""
+def _header_row(
+    ws: Any, grid: list[list[_Cell]], names: Iterable[str], problems: list[Problem]
+) -> int | None:
+    """Index (0-based) of the header row: the one of the first rows naming most columns.
+
+    None (and a problem told) when no row there names a column: the header row was deleted
+    or overwritten.
+    """
+    known = {_fold(n): n for n in names}
     scores = [
-        sum(isinstance(c.value, str) and c.value.strip() in names for c in row) for row in grid[:5]
+        sum(isinstance(c.value, str) and _fold(c.value) in known for c in row)
+        for row in grid[:_HEADER_SEARCH]
     ]
     best = max(scores, default=0)
-    return scores.index(best) if best else HEADER_ROW - 1
+    if best:
+        return scores.index(best)
+    problems.append(
+        Problem(ws.title, f"baris kepala (nama kolom) tidak ditemukan di {_HEADER_SEARCH} baris "
+                "pertama; diharapkan satu baris berisi nama kolom: " + ", ".join(known.values())
+                + " (salin dari buku kerja hasil `lakip xlsx`)")
+    )  # fmt: skip
+    return None
+
+
+def _fold(name: str) -> str:
+    """Fold a column name for comparing: spaces around or doubled, and case, do not count."""
+    return " ".join(name.split()).casefold()
+
+
+def _column_name(value: Any, names: Iterable[str]) -> Any:
+    """Give a header cell's column name: 'Target ' is 'target'; an unknown name as written."""
+    if not isinstance(value, str):
+        return value
+    return next((n for n in names if _fold(n) == _fold(value)), " ".join(value.split()))
 
 
 def _cell_text(cell: _Cell, fmt: str | None, decimal: str) -> tuple[str, str | None]:
@@ -826,8 +897,9 @@ def _cell_text(cell: _Cell, fmt: str | None, decimal: str) -> tuple[str, str | N
         )
     whole = float(value).is_integer()
     if fmt in ("rupiah", "bulat") and not whole:
+        shown = format_number(value, None, ",")
         return format_number(value, None, decimal), (
-            f"angka pecahan {value} padahal kolom ini bilangan bulat/rupiah utuh"
+            f"angka pecahan {shown}; diharapkan bilangan bulat (rupiah utuh, tanpa sen)"
         )
     percent = "%" in cell.number_format and fmt in ("persen", "nilai", "angka")
     return format_number(value, fmt, decimal, percent), None
@@ -835,17 +907,15 @@ def _cell_text(cell: _Cell, fmt: str | None, decimal: str) -> tuple[str, str | N
 
 def _csv_content(
     sheet: Sheet, ws: Any, grid: list[list[_Cell]], problems: list[Problem]
-) -> _Content:
+) -> _Content | None:
     assert sheet.table is not None
     specs = columns(sheet.table.model)
-    top = _header_row(grid, set(specs))
-    header = (
-        [c.value.strip() if isinstance(c.value, str) else c.value for c in grid[top]]
-        if (top < len(grid))
-        else []
-    )
-    body = grid[top + 1 :]
     content = _Content(sheet)
+    top = _header_row(ws, grid, specs, problems)
+    if top is None:
+        return None
+    header = [_column_name(c.value, specs) for c in grid[top]]
+    body = grid[top + 1 :]
     used: list[tuple[int, str]] = []
     for j, name in enumerate(header):
         filled = any(j < len(row) and row[j].value not in (None, "") for row in body)
@@ -875,7 +945,7 @@ def _csv_content(
             text, problem = _cell_text(cell, fmt, decimals.get(name, ","))
             if problem:
                 problems.append(Problem(f"{ws.title}!{cell.ref} ({name})", problem))
-            texts.append(text)
+            texts.append(text.strip())  # a space typed after a value is not part of it
         if any(t.strip() for t in texts):
             content.rows[len(records) + 2] = _row_number(row)
             records.append(texts)
@@ -907,9 +977,11 @@ def _decimal(values: list[Any], meta: dict[str, Any]) -> str:
 
 def _yaml_content(
     sheet: Sheet, ws: Any, grid: list[list[_Cell]], problems: list[Problem]
-) -> _Content:
+) -> _Content | None:
     content = _Content(sheet)
-    top = _header_row(grid, {"kunci", "nilai"})
+    top = _header_row(ws, grid, ("kunci", "nilai", "keterangan"), problems)
+    if top is None:
+        return None
     for row in grid[top + 1 :]:
         key_cell = row[0] if row else None
         value_cell = row[1] if len(row) > 1 else _Cell(None, "General", "")
@@ -943,9 +1015,11 @@ def _yaml_content(
 
 def _narasi_content(
     sheet: Sheet, ws: Any, grid: list[list[_Cell]], problems: list[Problem]
-) -> _Content:
+) -> _Content | None:
     content = _Content(sheet)
-    top = _header_row(grid, {"berkas", "teks"})
+    top = _header_row(ws, grid, ("berkas", "teks"), problems)
+    if top is None:
+        return None
     previous = None
     for row in grid[top + 1 :]:
         key_cell = row[0] if row else None
@@ -985,7 +1059,7 @@ def _columns_to_write(content: _Content, on_disk: list[str] | None) -> list[int]
     assert content.sheet.table is not None
     specs = columns(content.sheet.table.model)
     header, rows = content.records[0], content.records[1:]
-    keep = []
+    keep: list[int] = []
     for j, name in enumerate(header):
         spec = specs.get(name)
         if (
@@ -995,7 +1069,8 @@ def _columns_to_write(content: _Content, on_disk: list[str] | None) -> list[int]
             or any(row[j] for row in rows)
         ):
             keep.append(j)
-    return keep
+    order = on_disk or []  # the file's order: a column moved in the sheet changes nothing
+    return sorted(keep, key=lambda j: order.index(header[j]) if header[j] in order else len(order))
 
 
 def _would_be(satker_dir: Path, tahun: int, content: _Content) -> None:
@@ -1229,8 +1304,12 @@ def _locate(finding: Finding, where: dict[Path, _Content]) -> Problem:
     letter = content.letters.get(finding.column or "")
     if finding.row == 1:
         header = content.letters["__header__"]
-        cell = f"{sheet}!{letter}{header}" if letter else f"{sheet} (baris kepala)"
+        cell = f"{sheet}!{letter}{header}" if letter else f"{sheet} baris {header} (baris kepala)"
         return Problem(cell, f"kolom '{finding.column}': {finding.describe()}")
+    finding = replace(finding, message=_ALSO_ROW.sub(
+        lambda m: f"(juga di {sheet}!{letter or 'A'}{content.rows.get(int(m[1]), m[1])})",
+        finding.message,
+    ))  # fmt: skip
     row = content.rows.get(finding.row or 0)
     if row and letter:
         return Problem(f"{sheet}!{letter}{row} ({finding.column})", finding.describe())

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import hashlib
 import re
@@ -11,6 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import openpyxl
+import openpyxl.styles
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -34,6 +36,7 @@ SLOW = pytest.mark.slow
 YEARS = [
     (ROOT / "data", "kpu-kota-bontang", 2024),
     (FIXTURES / "data", "contoh-satker", 2023),
+    (FIXTURES / "pemda", "disarpus-kabupaten-contoh", 2024),  # pohon.csv, monthly realisasi
     pytest.param(FIXTURES / "multi", "contoh-sintetis", 2022, marks=SLOW),
     pytest.param(FIXTURES / "multi", "contoh-sintetis", 2023, marks=SLOW),
     pytest.param(FIXTURES / "multi", "contoh-sintetis", 2024, marks=SLOW),
@@ -336,6 +339,46 @@ def _other_year(wb):
     wb["petunjuk"]["B4"] = 2022
 
 
+def _other_satker(wb):
+    wb["petunjuk"]["B3"] = "kpu-kota-lain"
+
+
+def _header_deleted(wb):
+    wb["program"].delete_rows(2)  # the data moves up into the header's place
+
+
+def _very_hidden(wb):
+    wb["mitra"].sheet_state = "veryHidden"  # hidden so that only a macro shows it again
+
+
+def _referenced_row_deleted(wb):
+    wb["sasaran"].delete_rows(3)  # WA-S01, which indikator WA-01 names
+
+
+def _every_indicator_deleted(wb):
+    wb["indikator"].delete_rows(3, 50)
+
+
+def _duplicate_header(wb):
+    wb["program"]["E2"] = "nama"
+    wb["program"]["E3"] = "Program Lain"
+
+
+def _percent_in_rupiah(wb):
+    wb["anggaran"]["E3"] = 0.5
+    wb["anggaran"]["E3"].number_format = "0%"
+
+
+def _value_without_key(wb):
+    ws = wb["laporan"]
+    ws.cell(ws.max_row + 2, 2, "nilai tanpa kunci")
+
+
+def _text_without_section(wb):
+    ws = wb["narasi"]
+    ws.cell(ws.max_row + 1, 2, "Paragraf tanpa nama berkas.")
+
+
 def _unknown_reference(wb):
     wb["indikator"]["B3"] = "ZZ-S09"
 
@@ -343,7 +386,7 @@ def _unknown_reference(wb):
 EDITS = {
     "nama lembar salah": (_rename, "Indikator 2023: lembar tidak dikenal (maksudnya 'indikator'?"),
     "kolom tambahan": (_extra_column, "program!E2: kolom 'catatan'"),
-    "kolom wajib hilang": (_missing_column, "indikator (baris kepala): kolom 'satuan'"),
+    "kolom wajib hilang": (_missing_column, "indikator baris 2 (baris kepala): kolom 'satuan'"),
     "teks di kolom rupiah": (_set("anggaran", "E3", "dua juta"), "anggaran!E3 (pagu): 'dua juta'"),
     "tanggal sebagai nomor seri": (
         _set("jadwal_pemutakhiran", "D3", 45437, "General"),
@@ -355,16 +398,19 @@ EDITS = {
     ),
     "pecahan di kolom rupiah": (
         _set("anggaran", "E3", 1.5),
-        "anggaran!E3 (pagu): angka pecahan 1.5",
+        "anggaran!E3 (pagu): angka pecahan 1,5; diharapkan bilangan bulat",
     ),
     "sel digabung": (_merged, "program!B3:C3: sel digabung"),
     "rumus tanpa nilai": (_formula, "anggaran!E3: rumus =1000+2000 tanpa nilai tersimpan"),
     "lembar tersembunyi": (_hidden, "mitra: lembar tersembunyi"),
-    "lembar terlalu besar": (_huge, "ppid: 63 baris, melebihi batas 50"),
+    "lembar terlalu besar": (_huge, "ppid: berisi 63 baris, melebihi batas 50"),
     "kolom tanpa nama": (_unnamed_column, "program!H2: kolom tanpa nama berisi nilai"),
     "nilai benar/salah": (_boolean, "program!D3 (nama): nilai benar/salah"),
     "sel galat": (_error_cell, "program!D3 (nama): nilai galat #DIV/0!"),
-    "id ganda": (_duplicate_id, "program!A4 (kode): 'WA' muncul lebih dari sekali"),
+    "id ganda": (
+        _duplicate_id,
+        "program!A4 (kode): 'WA' muncul lebih dari sekali (juga di program!A3)",
+    ),
     "wajib kosong": (_empty_required, "program!D3 (nama): kosong padahal wajib diisi"),
     "angka 18 digit": (
         _set("organisasi", "F3", 198_001_012_006_041_001),
@@ -379,6 +425,45 @@ EDITS = {
         _unknown_reference,
         "indikator!B3 (sasaran): 'ZZ-S09' tidak ada di lembar sasaran",
     ),
+    "satker lain": (_other_satker, "petunjuk!B3: buku kerja ini untuk satker kpu-kota-lain"),
+    "baris kepala terhapus": (
+        _header_deleted,
+        "program: baris kepala (nama kolom) tidak ditemukan di 20 baris pertama; diharapkan "
+        "satu baris berisi nama kolom: kode, kode_anggaran, huruf, nama",
+    ),
+    "lembar sangat tersembunyi": (_very_hidden, "mitra: lembar tersembunyi"),
+    "baris yang dirujuk dihapus": (
+        _referenced_row_deleted,
+        "indikator!B3 (sasaran): 'WA-S01' tidak ada di lembar sasaran",
+    ),
+    "lembar wajib dikosongkan": (
+        _every_indicator_deleted,
+        "indikator: hanya berisi header, padahal wajib ada baris data",
+    ),
+    "kolom ganda": (_duplicate_header, "program!E2: kolom 'nama' ditulis dua kali"),
+    "persen di kolom rupiah": (
+        _percent_in_rupiah,
+        "anggaran!E3 (pagu): angka pecahan 0,5; diharapkan bilangan bulat",
+    ),
+    "rupiah bersen sebagai teks": (
+        _set("anggaran", "E3", "1.234.567,50"),
+        "anggaran!E3 (pagu): '1.234.567,50' bukan jumlah rupiah yang sah; diharapkan rupiah utuh",
+    ),
+    "pagu negatif": (_set("anggaran", "E3", -5), "anggaran!E3 (pagu): '-5' negatif"),
+    "realisasi berupa kata": (
+        _set("realisasi", "B3", "sembilan puluh"),
+        "realisasi!B3 (realisasi): 'sembilan puluh' bukan nilai yang sah; diharapkan angka",
+    ),
+    "pilihan dengan huruf besar": (
+        _set("indikator", "F3", "Positif"),
+        "indikator!F3 (polaritas): 'Positif' bukan nilai yang diizinkan; diharapkan salah satu",
+    ),
+    "tanggal sebagai teks dd/mm/yyyy": (
+        _set("jadwal_pemutakhiran", "D3", "25/05/2024"),
+        "jadwal_pemutakhiran!D3 (mulai): '25/05/2024' bukan tanggal yang sah; diharapkan",
+    ),
+    "nilai YAML tanpa kunci": (_value_without_key, ": nilai tanpa kunci"),
+    "narasi tanpa nama berkas": (_text_without_section, ": teks tanpa nama berkas"),
 }
 
 
@@ -416,7 +501,7 @@ def _file(tmp_path: Path, small_book: Path, kind: str) -> tuple[Path, str]:
         path = tmp_path / "potong.xlsx"
         data = small_book.read_bytes()
         path.write_bytes(data[: len(data) // 2])
-        return path, "bukan buku kerja Excel (.xlsx)"
+        return path, "rusak atau tidak lengkap (terpotong saat disalin atau diunduh?)"
     raise AssertionError(kind)
 
 
@@ -512,3 +597,187 @@ def test_a_unit_in_a_hierarchy_with_catalogue_indicators_imports(tmp_path):
     told = str(caught.value)
     assert "indikator!D" in told and "(satuan)" in told and "katalog KPU-02" in told
     assert snapshot(data) == before
+
+
+# --- what planners do to a workbook that is not an error -------------------------------------
+
+
+def _blank_rows_between(wb):
+    wb["program"].insert_rows(4, 2)  # between the two programmes
+    wb["narasi"].insert_rows(4, 3)
+
+
+def _formatted_blank_rows(wb):
+    ws = wb["ppid"]  # a column formatted down to row 400: more rows than the limit, all blank
+    for row in range(3, 400):
+        ws.cell(row, 1).number_format = "@"
+        ws.cell(row, 12).fill = openpyxl.styles.PatternFill("solid", fgColor="FFFF00")
+
+
+def _blank_columns_between(wb):
+    wb["program"].insert_cols(2, 2)
+
+
+def _header_spaces_and_capitals(wb):
+    ws = wb["indikator"]
+    ws["D2"] = " satuan  "
+    ws["E2"] = "Target"
+    ws["F2"] = "POLARITAS"
+
+
+def _column_moved(wb):
+    ws = wb["program"]  # 'kode' cut and pasted after the last column
+    ws.move_range("A2:A4", cols=5)
+
+
+def _title_replaced_by_notes(wb):
+    ws = wb["program"]
+    ws.unmerge_cells("A1:D1")
+    ws.delete_rows(1)  # no title
+    ws.insert_rows(1, 6)  # six rows of the planner's own notes above the header
+    ws["A1"] = "Catatan: diperiksa Kasubbag Program, 3 Maret"
+
+
+def _spaces_after_values(wb):
+    ws = wb["program"]
+    ws["A3"] = ws["A3"].value + " "
+    ws["D3"] = ws["D3"].value + "\u00a0"  # a non-breaking space, pasted from Word
+
+
+def _numbers_as_indonesian_text(wb):
+    ws = wb["anggaran"]  # the same amounts typed as text, as printed in the DIPA
+    for row in range(3, 6):
+        ws[f"E{row}"] = f"{ws[f'E{row}'].value:,}".replace(",", ".")
+    wb["indikator"]["E3"] = "97,5%"
+
+
+def _sheets_reordered_and_one_removed(wb):
+    wb.move_sheet("narasi", offset=-5)
+    del wb["mitra"]  # a sheet removed: its file stays as it is
+
+
+def _row_deleted_in_the_middle(wb):
+    ws = wb["realisasi"]
+    assert ws["A4"].value == "WA-02"
+    ws.delete_rows(4)  # the realisasi of WA-02 is not known yet
+
+
+HABITS = {
+    "baris kosong di tengah": (_blank_rows_between, []),
+    "baris kosong berformat": (_formatted_blank_rows, []),
+    "kolom kosong disisipkan": (_blank_columns_between, []),
+    "spasi dan huruf besar di nama kolom": (_header_spaces_and_capitals, []),
+    "kolom dipindah": (_column_moved, []),
+    "judul diganti catatan": (_title_replaced_by_notes, []),
+    "spasi sesudah nilai": (_spaces_after_values, []),
+    "angka sebagai teks berpemisah titik": (_numbers_as_indonesian_text, []),
+    "lembar diurutkan ulang dan dihapus": (_sheets_reordered_and_one_removed, []),
+    "baris dihapus di tengah": (
+        _row_deleted_in_the_middle,
+        ["2023/realisasi.csv: diubah (1 baris dihapus)"],
+    ),
+}
+
+
+@pytest.mark.parametrize("case", HABITS)
+def test_what_planners_do_to_a_workbook_is_read_as_meant(tmp_path, small_book, monkeypatch, case):
+    """Blank rows and columns, loose headers, moved columns, text numbers: no error, no noise.
+
+    A file changes only where its content does: every other file keeps its bytes.
+    """
+    data = copy_data(tmp_path, FIXTURES / "data", SATKER)
+    monkeypatch.setattr(spreadsheet, "MAX_ROWS", 50)
+    change, expected = HABITS[case]
+    before = snapshot(data)
+    result = import_workbook(data, SATKER, TAHUN, edit(small_book, tmp_path / "e.xlsx", change))
+    assert [str(c) for c in result.changes] == expected
+    after = snapshot(data)
+    changed = {f"{SATKER}/{TAHUN}/realisasi.csv"} if expected else set()
+    assert {k for k in before if before[k] != after.get(k)} == changed
+    if expected:
+        assert "WA-02" not in (data / SATKER / f"{TAHUN}/realisasi.csv").read_text()
+
+
+@pytest.mark.slow
+def test_a_sheet_over_the_row_limit_is_refused_at_its_real_size(tmp_path, small_book):
+    """20 001 data rows (not a lowered limit): told, nothing written."""
+    data = copy_data(tmp_path, FIXTURES / "data", SATKER)
+
+    def grow(wb):
+        ws = wb["ppid"]
+        for i in range(spreadsheet.MAX_ROWS):
+            ws.append([i + 10, f"REG-{i}", "informasi"])
+
+    book = edit(small_book, tmp_path / "besar.xlsx", grow)
+    before = snapshot(data)
+    with pytest.raises(WorkbookError) as error:
+        import_workbook(data, SATKER, TAHUN, book)
+    assert "ppid: berisi 20.003 baris, melebihi batas 20.000" in str(error.value)
+    assert snapshot(data) == before
+
+
+# --- a planner's whole path, without touching a CSV ------------------------------------------
+
+
+@pytest.mark.slow
+def test_a_planner_exports_edits_imports_checks_and_builds_without_a_csv(tmp_path, capsys):
+    """lakip xlsx -> edit (openpyxl plays LibreOffice) -> impor -> periksa -> build; then the
+    next year: tahun-baru -> xlsx (empty targets) -> fill in -> impor -> periksa.
+    """
+    data = copy_data(tmp_path, FIXTURES / "data", SATKER)
+    args = ["--data", str(data), "--satker", SATKER]
+    book = tmp_path / "data-2023.xlsx"
+    assert main(["xlsx", "--tahun", "2023", *args, "--output", str(book)]) == 0
+
+    def year_end(wb):
+        realisasi = wb["realisasi"]
+        assert realisasi["A3"].value == "WA-01"
+        realisasi["B3"] = 0.991  # typed as a number in a cell formatted as a percentage
+        realisasi["B3"].number_format = "0.0%"
+        anggaran = wb["anggaran"]
+        assert anggaran["A5"].value == "1002"
+        anggaran["F5"] = 185_250_000  # realisasi of Operasional Perkantoran
+        anggaran["F3"] = "=F4+F5"  # the programme's total as a formula...
+        wb["narasi"].append(["bab4_penutup", "Tahun depan layanan ditingkatkan."])  # a new part
+
+    edited = edit(book, tmp_path / "data-2023-diisi.xlsx", year_end)
+    cache_formula(edited, sheet_part(edited, "anggaran"), "F3", "465250000")  # ...as saved
+    assert main(["impor", "--tahun", "2023", *args, str(edited)]) == 0
+    told = capsys.readouterr().out
+    assert "2023/realisasi.csv: diubah (1 baris diubah)" in told
+    assert "2023/anggaran.csv: diubah (2 baris diubah)" in told
+    assert "2023/narasi/bab4_penutup.md: dibuat" in told
+    assert main(["periksa", "--tahun", "2023", *args]) == 0
+    capsys.readouterr()
+    out = tmp_path / "keluaran"
+    assert main(["build", "--tahun", "2023", *args, "--format", "html,docx",
+                 "--output", str(out)]) == 0  # fmt: skip
+    html = next(out.rglob("*.html")).read_text(encoding="utf-8")
+    assert "99,1%" in html and "465.250.000" in html and "layanan ditingkatkan" in html
+    assert next(out.rglob("*.docx")).stat().st_size > 0
+
+    assert main(["tahun-baru", "--tahun", "2024", "--dari", "2023", *args]) == 0
+    new_book = tmp_path / "data-2024.xlsx"
+    assert main(["xlsx", "--tahun", "2024", *args, "--output", str(new_book)]) == 0
+    wb = openpyxl.load_workbook(new_book)
+    targets = {r[0].value: r[4].value for r in wb["indikator"].iter_rows(min_row=3) if r[0].value}
+    assert targets and set(targets.values()) == {None}  # the structure, no targets yet
+
+    last_year = {
+        r[0].value: r[4].value
+        for r in openpyxl.load_workbook(book)["indikator"].iter_rows(min_row=3)
+    }
+
+    def targets_2024(wb):  # last year's targets typed in again
+        for row in wb["indikator"].iter_rows(min_row=3):
+            if row[0].value:
+                row[4].value = last_year[row[0].value]
+
+    filled = edit(new_book, tmp_path / "data-2024-diisi.xlsx", targets_2024)
+    capsys.readouterr()
+    assert main(["impor", "--tahun", "2024", *args, str(filled)]) == 0
+    assert "2024/indikator.csv: diubah" in capsys.readouterr().out
+    assert main(["periksa", "--tahun", "2024", *args]) == 0
+    with open(data / SATKER / "2024" / "indikator.csv", encoding="utf-8") as handle:
+        written = {r["id"]: r["target"] for r in csv.DictReader(handle)}
+    assert written == {k: v for k, v in last_year.items() if k}
