@@ -39,8 +39,11 @@ _TEXT_WIDTH_PT = (210 - 30 - 20) / 25.4 * 72
 _TABLE_PT, _RUNNING_PT = 9, 8
 #: Left/right cell padding in twips (about 1 mm, the page's .4rem): numbers fit their column.
 _CELL_PADDING = 60
-#: The width of a character of table text (9 pt DejaVu/Liberation Sans: digits 5.7, % 8.6).
-_CHAR_PT = 6.0
+#: Widths of table text in em (DejaVu/Liberation Sans, rounded up): narrow marks, wide
+#: letters, the rest; a bold header a tenth wider; a few points for borders.
+_NARROW, _WIDE = frozenset(" .,:;'|!()[]ilIjft-/"), frozenset("%MWmw@")
+_EM_NARROW, _EM_WIDE, _EM_UPPER, _EM_OTHER = 0.34, 1.0, 0.74, 0.64
+_SLACK_PT = 3.0
 #: The paragraph style of table cells (pandoc's "Compact" at the table size).
 TABLE_TEXT = "Isi Tabel"
 
@@ -84,6 +87,8 @@ def _prepare(soup: Any) -> str:
         line["data-custom-style"] = next(
             (_COVER_STYLES[n] for n in names if n in _COVER_STYLES), "Subtitle"
         )
+    for block in soup.select(".pengesahan"):
+        _signature(block)
     for colgroup in soup.select("table colgroup"):
         _widen(colgroup, _min_widths(colgroup.find_parent("table")))
     for cell in soup.select("table.tabel th, table.tabel td"):
@@ -105,6 +110,24 @@ def _align(cell: Any) -> None:
         align = next((_ALIGN[c] for c in cell.get("class") or [] if c in _ALIGN), "")
     if align:
         cell["style"] = f"text-align:{align}"
+
+
+#: Paragraph styles of a signature block (``.pengesahan``): on the right half of the page,
+#: or the left half for the first of two side by side; the name below the signing space.
+SIGNATURE_STYLES = ("Pengesahan", "Pengesahan Nama", "Pengesahan Kiri", "Pengesahan Kiri Nama")
+
+
+def _signature(block: Any) -> None:
+    """Style a signature block's lines: pandoc would make them plain left-aligned lines.
+
+    Word cannot set two blocks side by side without a table, so the first of two goes on
+    the left half and the second below it on the right half.
+    """
+    pair = block.parent if "pengesahan-dua" in (block.parent.get("class") or []) else None
+    left = pair is not None and block is pair.find("div", class_="pengesahan")
+    base = "Pengesahan Kiri" if left else "Pengesahan"
+    for line in block.find_all("div", recursive=False):
+        line["data-custom-style"] = f"{base} Nama" if "nama" in (line.get("class") or []) else base
 
 
 def _to_png(image: Any) -> None:
@@ -152,12 +175,13 @@ def _widen(colgroup: Any, least: list[float]) -> None:
     total = sum(filled) or 1.0
     filled = [100 * w / total for w in filled]
     least = [*least, *[0.0] * len(filled)][: len(filled)]
-    if sum(least) < 100:
-        short = sum(max(m - w, 0) for w, m in zip(filled, least, strict=True))
-        spare = sum(max(w - m, 0) for w, m in zip(filled, least, strict=True))
+    short = sum(max(m - w, 0) for w, m in zip(filled, least, strict=True))
+    spare = sum(max(w - m, 0) for w, m in zip(filled, least, strict=True))
+    if short and short >= spare:
+        filled = list(least)  # the least widths take the whole width
+    elif short:
         filled = [
-            m if w <= m else w - (w - m) * min(short / spare, 1) if spare else w
-            for w, m in zip(filled, least, strict=True)
+            m if w <= m else w - (w - m) * short / spare for w, m in zip(filled, least, strict=True)
         ]
     total = sum(filled) or 1.0
     for col, width in zip(cols, filled, strict=True):
@@ -167,10 +191,12 @@ def _widen(colgroup: Any, least: list[float]) -> None:
 def _min_widths(table: Any) -> list[float]:
     """Give each column's least width (% of the text width) for its text not to break.
 
-    A number (``td.angka``) stays on one line, as on the page (``white-space: nowrap``);
-    other cells, headers too, need their longest word. Cells spanning columns do not count.
+    A number (``td.angka``) stays on one line, as on the page (``white-space: nowrap``), and
+    each value of a two-value cell too; other cells, headers too, ask for their longest word,
+    as far as the width left by the numbers allows. Cells spanning columns do not count.
     """
-    least: list[float] = []
+    hard: dict[int, float] = {}
+    soft: dict[int, float] = {}
     for row in table.find_all("tr") if table else []:
         j = 0
         for cell in row.find_all(["td", "th"], recursive=False):
@@ -178,13 +204,42 @@ def _min_widths(table: Any) -> list[float]:
             if span == 1:
                 text = cell.get_text(" ", strip=True)
                 classes = cell.get("class") or []
-                whole = cell.name == "td" and "angka" in classes and "dua-nilai" not in classes
-                chars = len(text) if whole else max((len(w) for w in text.split()), default=0)
-                least += [0.0] * (j + 1 - len(least))
-                need = (chars * _CHAR_PT + 2 * _CELL_PADDING / 20) / _TEXT_WIDTH_PT * 100
-                least[j] = max(least[j], need)
+                number = cell.name == "td" and "angka" in classes
+                whole = number and "dua-nilai" not in classes
+                words = [text] if whole else text.split()
+                widest = max((_text_pt(w, bold=cell.name == "th") for w in words), default=0.0)
+                need = (widest + 2 * _CELL_PADDING / 20 + _SLACK_PT) / _TEXT_WIDTH_PT * 100
+                kind = hard if number else soft
+                kind[j] = max(kind.get(j, 0.0), need)
             j += span
-    return least
+    count = max([*hard, *soft], default=-1) + 1
+    floor = [hard.get(j, 0.0) for j in range(count)]
+    wish = [max(soft.get(j, 0.0) - floor[j], 0.0) for j in range(count)]
+    cap = _level(wish, max(100 - sum(floor), 0.0))
+    return [f + min(w, cap) for f, w in zip(floor, wish, strict=True)]
+
+
+def _text_pt(text: str, bold: bool = False) -> float:
+    """Estimate the width of ``text`` at the table size, in points (a little over)."""
+    em = sum(
+        _EM_NARROW if c in _NARROW else _EM_WIDE if c in _WIDE
+        else _EM_UPPER if c.isupper() else _EM_OTHER
+        for c in text
+    )  # fmt: skip
+    return em * _TABLE_PT * (1.1 if bold else 1.0)
+
+
+def _level(wishes: list[float], room: float) -> float:
+    """Give the cap that shares ``room`` out: small wishes in full, the largest cut alike.
+
+    A "No" column gets its two letters; a column of long words gives up some width.
+    """
+    left, count = room, len(wishes)
+    for i, wish in enumerate(sorted(wishes)):
+        if wish * (count - i) > left:
+            return left / (count - i)
+        left -= wish
+    return max(wishes, default=0.0)
 
 
 def _pandoc(html: str) -> bytes:
@@ -241,6 +296,7 @@ def _finish(docx_bytes: bytes, title: str, header: str = "") -> bytes:
     document.styles["Heading 1"].paragraph_format.page_break_before = True
     _toc_fields(document)
     _table_text(document)
+    _signature_styles(document)
     for table in document.tables:
         _full_width_with_borders(table)
     _update_fields_on_open(document)
@@ -309,6 +365,29 @@ def _field(paragraph: Any, instruction: str, shown: str = "1") -> None:
     for element in (_char("begin"), _instruction(instruction), _char("separate"), cached,
                     _char("end")):  # fmt: skip
         paragraph._p.append(element)
+
+
+def _signature_styles(document: Any) -> None:
+    """Centre signature lines on their half page; leave room to sign above the name."""
+    from docx.shared import Mm, Pt
+
+    half = Mm((210 - _MARGINS_MM["left"] - _MARGINS_MM["right"]) / 2)
+    names = {s.name for s in document.styles}
+    for name in SIGNATURE_STYLES:
+        if name not in names:
+            continue
+        style = document.styles[name]
+        form = style.paragraph_format
+        form.alignment = 1  # centre
+        form.space_before = form.space_after = Pt(0)
+        form.keep_with_next = True  # a block is not split over pages
+        if "Kiri" in name:
+            form.right_indent = half
+        else:
+            form.left_indent = half
+        if name.endswith("Nama"):
+            form.space_before = Pt(54)  # the room to sign (the page's 4.5rem)
+            style.font.bold = style.font.underline = True
 
 
 def _table_text(document: Any) -> None:

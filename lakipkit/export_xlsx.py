@@ -148,6 +148,9 @@ def _write_cell(
     numbers: dict,
     book: Any,
 ) -> None:
+    if not text:
+        ws.write_blank(r, c, None, styles["teks"])  # an empty cell, not an empty text
+        return
     parsed = parse_display(text)
     if parsed is None:
         ws.write_string(r, c, text, styles["teks"])

@@ -10,6 +10,7 @@ from types import SimpleNamespace
 
 import pytest
 from bs4 import BeautifulSoup
+from office_checks import assert_docx_says_what_the_page_says
 
 from lakipkit.build import (
     assemble_document,
@@ -700,14 +701,14 @@ def test_quarterly_rebuild_is_byte_identical(multi):
 
 @pytest.mark.slow
 def test_2024_docx_and_xlsx_carry_the_chapters_and_every_numbered_table(report_2024):
-    import docx
     import openpyxl
 
     html = BeautifulSoup(report_2024.html.read_text(encoding="utf-8"), "html.parser")
     numbers = [s.get_text(strip=True) for s in html.select("table caption span.nomor")]
     numbers = [n for n in numbers if n]
     assert [p.suffix for p in report_2024.extra] == [".xlsx", ".docx"]
-    document = docx.Document(str(report_2024.extra[1]))
+    document = assert_docx_says_what_the_page_says(report_2024.html, report_2024.extra[1])
+    assert len(document.inline_shapes) == 5
     chapters = [p.text for p in document.paragraphs if p.style.name == "Heading 1"]
     assert chapters == CHAPTERS
     captions = [p.text for p in document.paragraphs if p.style.name == "Table Caption"]

@@ -13,6 +13,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 from bs4 import BeautifulSoup
+from office_checks import assert_docx_says_what_the_page_says, docx_rows
 
 from lakipkit import cli
 from lakipkit.capaian import compute_capaian
@@ -128,13 +129,23 @@ def test_periksa_passes_and_summary_runs_from_the_command_line(capsys):
     assert json.loads(capsys.readouterr().out)["satker"] == SATKER
 
 
-@pytest.mark.slow
-def test_report_builds_as_html_and_pdf_without_the_other_units_wording(tmp_path):
-    from pypdf import PdfReader
-
+@pytest.fixture(scope="module")
+def report(tmp_path_factory):
     from lakipkit.build import build_report
 
-    result = build_report(DATA, SATKER, 2024, tmp_path, formats=("html", "pdf"))
+    formats = ("html", "pdf", "xlsx", "docx")
+    return build_report(DATA, SATKER, 2024, tmp_path_factory.mktemp("out"), formats=formats)
+
+
+def _output(report, suffix: str) -> Path:
+    return next(p for p in report.paths if p.suffix == suffix)
+
+
+@pytest.mark.slow
+def test_report_builds_as_html_and_pdf_without_the_other_units_wording(report):
+    from pypdf import PdfReader
+
+    result = report
     html = next(p for p in result.paths if p.suffix == ".html").read_text(encoding="utf-8")
     text = _text(re.sub(r"<style.*?</style>", "", html, flags=re.S))
     assert "Dinas Perpustakaan dan Kearsipan Kabupaten Contoh" in text
@@ -151,6 +162,57 @@ def test_report_builds_as_html_and_pdf_without_the_other_units_wording(tmp_path)
     pages = " ".join(page.extract_text() for page in PdfReader(pdf).pages)
     assert "Pengembangan Koleksi Perpustakaan" in pages
     assert not [word for word in OTHER_UNIT if word in pages]
+
+
+@pytest.mark.slow
+def test_docx_has_the_pages_headings_tables_captions_figures_and_numbers(report):
+    """The Word file of a unit shaped unlike Bontang (tree, sub kegiatan, APBD) says the same."""
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.oxml.ns import qn
+    from docx.shared import Length, Pt
+
+    from lakipkit.export_docx import TABLE_TEXT
+
+    document = assert_docx_says_what_the_page_says(
+        _output(report, ".html"), _output(report, ".docx")
+    )
+    headings = [p.text for p in document.paragraphs if p.style.name == "Heading 1"]
+    assert "BAB III AKUNTABILITAS KINERJA" in headings
+    captions = [p.text for p in document.paragraphs if p.style.name == "Table Caption"]
+    assert len(captions) == 19 and captions[3].startswith("Tabel 3.1 ")
+    assert len(document.inline_shapes) == 6
+    tabel_2_1 = docx_rows(document.tables[1])
+    assert ["2.23.02.2.01.0003", "Pengembangan Koleksi Perpustakaan", "APBD", "Rp 750.000.000"] in (
+        tabel_2_1
+    )
+    # table text at the printed size, numbers right-aligned, and wide enough not to break
+    assert document.styles[TABLE_TEXT].font.size == Pt(9)
+    cell = next(
+        c for row in document.tables[1].rows for c in row.cells if c.text == "Rp 2.640.000.000"
+    )
+    assert cell.paragraphs[0].alignment == WD_ALIGN_PARAGRAPH.RIGHT
+    columns = document.tables[1]._tbl.tblGrid.findall(qn("w:gridCol"))
+    grid = [int(g.get(qn("w:w"))) for g in columns]
+    section = document.sections[0]  # the table spans the text width (tblW 100 %)
+    text_width = Length(section.page_width - section.left_margin - section.right_margin)
+    pagu_pt = grid[-1] / sum(grid) * text_width.pt
+    assert pagu_pt >= len("Rp 2.640.000.000") * 5.7  # 9 pt digits are 5.7 pt wide
+
+
+@pytest.mark.slow
+def test_tables_workbook_holds_every_numbered_table_with_numbers_as_numbers(report):
+    import openpyxl
+
+    page = BeautifulSoup(_output(report, ".html").read_text(encoding="utf-8"), "html.parser")
+    numbers = [s.get_text(strip=True) for s in page.select("table caption span.nomor")]
+    workbook = openpyxl.load_workbook(_output(report, ".xlsx"))
+    assert workbook.sheetnames == ["Daftar Tabel", *numbers]
+    rows = {r[1].value: r for r in workbook["Tabel 2.1"].iter_rows(min_row=4) if len(r) > 3}
+    pagu = rows["Pengembangan Koleksi Perpustakaan"][3]
+    assert (pagu.value, pagu.number_format) == (750_000_000, "#,##0")
+    assert rows["Pengembangan Koleksi Perpustakaan"][0].value == "2.23.02.2.01.0003"  # a code
+    values = [c.value for ws in workbook.worksheets for row in ws.iter_rows() for c in row]
+    assert "" not in values  # empty cells are empty, not empty texts
 
 
 def test_periksa_warns_when_a_stated_year_value_contradicts_its_months(year):
