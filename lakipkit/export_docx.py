@@ -89,6 +89,9 @@ def _prepare(soup: Any) -> str:
         )
     for block in soup.select(".pengesahan"):
         _signature(block)
+    for line in soup.select("p.tempat-tanggal"):
+        line.name = "div"  # pandoc gives a custom style to a div, not to a p
+        line["data-custom-style"] = "Pengesahan Tanggal"
     for colgroup in soup.select("table colgroup"):
         _widen(colgroup, _min_widths(colgroup.find_parent("table")))
     for cell in soup.select("table.tabel th, table.tabel td"):
@@ -114,7 +117,10 @@ def _align(cell: Any) -> None:
 
 #: Paragraph styles of a signature block (``.pengesahan``): on the right half of the page,
 #: or the left half for the first of two side by side; the name below the signing space.
-SIGNATURE_STYLES = ("Pengesahan", "Pengesahan Nama", "Pengesahan Kiri", "Pengesahan Kiri Nama")
+SIGNATURE_STYLES = (
+    *("Pengesahan", "Pengesahan Nama", "Pengesahan Kiri", "Pengesahan Kiri Nama"),
+    "Pengesahan Tanggal",  # the place and date above two blocks, centred on the page
+)
 
 
 def _signature(block: Any) -> None:
@@ -383,6 +389,8 @@ def _signature_styles(document: Any) -> None:
         form.keep_with_next = True  # a block is not split over pages
         if "Kiri" in name:
             form.right_indent = half
+        elif "Tanggal" in name:
+            form.space_before = Pt(12)  # apart from a table above it
         else:
             form.left_indent = half
         if name.endswith("Nama"):

@@ -170,3 +170,33 @@ def test_xlsx_has_one_sheet_per_numbered_table_with_numbers_as_numbers():
     assert ws["E6"].value == "12 kali"
     assert ws["A9"].value == "Baris bertanda – belum dilaporkan."
     assert ws.freeze_panes == "A4"
+
+
+def test_docx_signatures_are_centred_with_room_to_sign_and_kept_together():
+    from docx.shared import Pt
+
+    page = PAGE.replace(
+        "</section></main>",
+        '<p class="tempat-tanggal">Bontang, 12 Februari 2024</p><div class="pengesahan-dua">'
+        '<div class="pengesahan"><div>Pihak Kedua,</div><div class="nama">Erwin</div></div>'
+        '<div class="pengesahan"><div>Pihak Pertama,</div><div class="nama">Bambang</div>'
+        '<div class="nip">NIP. 19760905 200902 1 002</div></div></div></section></main>',
+    )
+    document = docx.Document(io.BytesIO(report_docx(page, "LAKIP Contoh 2024")))
+    lines = [(p.style.name, p.text) for p in document.paragraphs if "Pengesahan" in p.style.name]
+    assert lines == [
+        ("Pengesahan Tanggal", "Bontang, 12 Februari 2024"),
+        ("Pengesahan Kiri", "Pihak Kedua,"),
+        ("Pengesahan Kiri Nama", "Erwin"),
+        ("Pengesahan", "Pihak Pertama,"),
+        ("Pengesahan Nama", "Bambang"),
+        ("Pengesahan", "NIP. 19760905 200902 1 002"),
+    ]
+    name = document.styles["Pengesahan Nama"]
+    assert name.font.bold and name.font.underline
+    assert name.paragraph_format.space_before >= Pt(36)  # room to sign
+    assert abs(name.paragraph_format.left_indent - Mm(80)) < Mm(0.1)  # the right half
+    assert abs(document.styles["Pengesahan Kiri"].paragraph_format.right_indent - Mm(80)) < Mm(0.1)
+    for style in {s for s, _ in lines}:
+        assert document.styles[style].paragraph_format.alignment == 1  # centred
+        assert document.styles[style].paragraph_format.keep_with_next  # not split over pages
