@@ -109,8 +109,31 @@ def _bounded_attribute(tag: str, attribute: str, value: str) -> str | None:
 @cache
 def _markdown(html: bool = True) -> MarkdownIt:
     """CommonMark with tables; raw HTML is parsed here and cleaned afterwards."""
-    # breaks: authors write one item per line ("a. ...", "b. ...") without Markdown list syntax.
-    return MarkdownIt("commonmark", {"html": html, "breaks": True}).enable("table")
+    return MarkdownIt("commonmark", {"html": html}).enable("table")
+
+
+# A line that starts like an item ("a. ", "2) ", "(iii) ", "• ", "– "), bold or not.
+_ITEM_LINE = re.compile(r"^(\*\*|__|\*|_)?\s*(\(?[A-Za-z0-9]{1,4}[.)]|[-•·▪–*+])(\*\*|__|\*|_)?\s")
+
+
+def _break_before_items(token: Any) -> None:
+    """Keep a line break before a line written as an item, join the other lines.
+
+    Authors write one item per line ("a. ...", "b. ...") without Markdown list syntax, so
+    those line ends must stay; a paragraph wrapped at a fixed width in a text editor must
+    read as one paragraph, as Markdown means it, not break mid-sentence.
+    """
+    children = token.children or []
+    for index, child in enumerate(children):
+        if child.type != "softbreak":
+            continue
+        line = ""
+        for after in children[index + 1 :]:
+            if after.type in ("softbreak", "hardbreak") or len(line) > 12:
+                break
+            line += after.content or after.markup or ""
+        if _ITEM_LINE.match(line):
+            child.type = "hardbreak"
 
 
 def render_markdown(text: str, top_heading: int = 3) -> str:
@@ -124,6 +147,8 @@ def render_markdown(text: str, top_heading: int = 3) -> str:
     tokens = _markdown().parse(text)
     for token in tokens:
         _keep_text(token)
+        if token.type == "inline":
+            _break_before_items(token)
         if token.type in ("heading_open", "heading_close"):
             level = min(int(token.tag[1]) + top_heading - 1, 6)
             token.tag = f"h{level}"

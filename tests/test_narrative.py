@@ -1,4 +1,5 @@
 from datetime import date
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -68,6 +69,31 @@ def test_headings_are_shifted_under_the_section_and_raw_high_headings_lose_their
 def test_one_item_per_line_keeps_its_line_breaks():
     html = render_markdown("a. satu;\nb. dua.")
     assert "a. satu;<br>" in html
+
+
+@pytest.mark.parametrize(
+    "item", ["b. dua", "2) dua", "(ii) dua", "– dua", "• dua", "**b.** dua", "iv. dua"]
+)
+def test_a_line_written_as_an_item_keeps_its_break(item):
+    html = render_markdown(f"Sebagai berikut:\n{item}")
+    assert "berikut:<br>" in html
+
+
+def test_a_paragraph_wrapped_in_an_editor_reads_as_one_paragraph():
+    # the Pemda fixture's narrative is wrapped at 90 columns; each line end was a <br>
+    text = (
+        "Realisasi yang dipantau bulanan dihitung sesuai\nsifat indikatornya.\n1.000 orang hadir."
+    )
+    html = render_markdown(text)
+    assert "<br" not in html
+    assert html.count("<p>") == 1
+
+
+def test_the_pemda_narrative_has_no_break_mid_sentence():
+    unit = Path(__file__).parent / "fixtures" / "pemda" / "disarpus-kabupaten-contoh"
+    narasi = unit / "2024" / "narasi"
+    for path in narasi.rglob("*.md"):
+        assert "<br" not in render_markdown(path.read_text(encoding="utf-8")), path
 
 
 def test_inserts_are_placed_at_markers_and_unknown_markers_dropped():
