@@ -65,10 +65,11 @@ MAX_BYTES = {".csv": 5_000_000, ".yaml": 1_000_000, ".md": 1_000_000}
 #: Most data rows one CSV may hold: far above any unit's budget lines or tables, and below
 #: what the report can lay out (145 000 rows under the byte limit ran for over 10 minutes).
 MAX_ROWS = 10_000
-#: Most indicators one report serves: the report prints a row and a chart bar per indicator,
-#: linear at ~5 ms each, 1 000 in ~9 s (docs/keandalan.md); a satker's PK holds tens, a
-#: Pemda's hundreds.
-MAX_INDIKATOR = 1_000
+#: Most rows of the files whose every row the report lays out (a table row, a chart bar, a
+#: budget line with its efficiency): ~5 ms each, linear, so these sizes build the HTML in
+#: about 15 s or less (docs/keandalan.md). A satker's PK holds tens of indicators and a
+#: Pemda's hundreds; an OPD's budget lines down to sub kegiatan, hundreds.
+MAX_BARIS_LAPORAN = {"indikator.csv": 1_000, "anggaran.csv": 2_000}
 #: Most cells in one row of a table in a narrative file (Markdown or HTML). The PDF lays out
 #: every column: 6 000 kept WeasyPrint busy 46 s (an A4 page shows about a dozen).
 MAX_KOLOM_NARASI = 50
@@ -532,7 +533,7 @@ def read_table(
         row = int(line[1]) if line else _first_long_row(text)
         findings.append(_finding(shown, "malformed_csv", message, expected, row=row))
         return None
-    limit = MAX_INDIKATOR if path.name == "indikator.csv" else MAX_ROWS
+    limit = MAX_BARIS_LAPORAN.get(path.name, MAX_ROWS)
     if len(frame) > limit:
         found, most = (f"{n:,}".replace(",", ".") for n in (len(frame), limit))
         message = f"berisi {found} baris data, melebihi batas {most} baris laporan"

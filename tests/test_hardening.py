@@ -410,18 +410,21 @@ def test_long_unbroken_token_keeps_every_column_on_the_pdf_page():
 # -- sizes the report cannot serve ------------------------------------------------------------
 
 
-def test_more_indicators_than_a_report_serves_is_refused_with_a_clear_message(data):
-    from lakipkit.loading import MAX_INDIKATOR
+@pytest.mark.parametrize("name", ["indikator.csv", "anggaran.csv"])
+def test_more_rows_than_a_report_serves_is_refused_with_a_clear_message(data, name):
+    from lakipkit.loading import MAX_BARIS_LAPORAN
 
-    path = _year_dir(data) / "indikator.csv"
+    most = MAX_BARIS_LAPORAN[name]
+    path = _year_dir(data) / name
     lines = path.read_text(encoding="utf-8").splitlines()
     header, first = lines[0], lines[1]
-    rows = [re.sub(r"^[^,]+", f"WA-{n:05d}", first) for n in range(MAX_INDIKATOR + 1)]
+    rows = [re.sub(r"^[^,]+", f"X-{n:05d}", first) for n in range(most + 1)]
     path.write_text("\n".join([header, *rows]) + "\n", encoding="utf-8")
     with pytest.raises(DataValidationError) as caught:
         load_year(data, SATKER, TAHUN)
     (finding,) = [f for f in caught.value.findings if f.kode == "too_many_rows"]
-    assert finding.file.endswith("indikator.csv") and "melebihi batas 1.000" in finding.message
+    shown = f"{most:,}".replace(",", ".")
+    assert finding.file.endswith(name) and f"melebihi batas {shown}" in finding.message
 
 
 def test_any_csv_has_a_row_limit(data, monkeypatch):
