@@ -26,6 +26,7 @@ from lakipkit.tables import (
     _changes,
     _with_headers,
     capaian_text,
+    remembered,
     render_table,
 )
 
@@ -353,6 +354,7 @@ def pendukung_html(ev: Evaluasi, desimal: int = 2) -> Html:
 # --- C. efficiency ------------------------------------------------------------------------------
 
 
+@remembered
 def efisiensi_table(e: pd.DataFrame, ambang: float = 5.0) -> ReportTable:
     """Table of `evaluasi.efisiensi_anggaran` (programme lines first), as the report prints it.
 

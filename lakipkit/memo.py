@@ -10,7 +10,7 @@ process (`export` / `seed`): the build passes the data it checked to the noteboo
 
 `remembered_calls` does the same for a pure function of frames and plain values, keyed by a
 hash of its arguments' values (`value_key`): the preview's rebuild after an edit renders again
-only the tables whose rows changed.
+only the tables (`tables.remembered`) whose rows changed.
 """
 
 from __future__ import annotations
@@ -23,9 +23,10 @@ import pickle
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Iterable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, ParamSpec, TypeVar
 
 T = TypeVar("T")
+P = ParamSpec("P")
 _LIMIT = 512  # entries kept: tables and years of a few satker-years, oldest dropped first
 _HASHED_BYTES = 5_000_000  # larger files are keyed by size and mtime, not read
 
@@ -120,8 +121,8 @@ def value_key(value: Any) -> bytes | None:
 
 
 def remembered_calls(
-    function: Callable[..., T], fresh: Callable[[T], T], kept: int = 128
-) -> Callable[..., T]:
+    function: Callable[P, T], fresh: Callable[[T], T], kept: int = 128
+) -> Callable[P, T]:
     """`function` whose results are kept for the last `kept` argument values (`value_key`).
 
     For a pure function only (what it returns depends on its arguments' values alone).
@@ -130,7 +131,7 @@ def remembered_calls(
     results: OrderedDict[bytes, T] = OrderedDict()
 
     @functools.wraps(function)
-    def call(*args: Any, **kwargs: Any) -> T:
+    def call(*args: P.args, **kwargs: P.kwargs) -> T:
         key = value_key((function.__qualname__, args, kwargs))
         if key is None:
             return function(*args, **kwargs)

@@ -38,7 +38,7 @@ from lakipkit.formatting import (
     format_tanggal,
     terbilang,
 )
-from lakipkit.tables import BELUM_DITETAPKAN
+from lakipkit.tables import BELUM_DITETAPKAN, indicator_table
 
 #: Printed for a date not set yet (a year just started).
 TANGGAL_BELUM_DITETAPKAN = f"tanggal {BELUM_DITETAPKAN}"
@@ -647,23 +647,6 @@ def _budget_sentence(subject: str, budget: pd.Series | None) -> str:
     return text + f" dengan realisasi {realisasi} ({format_persen(budget['penyerapan'])})."
 
 
-@cache
-def _node_table() -> Any:
-    """`tables.indicator_table`, remembered per argument values (`memo.remembered_calls`).
-
-    Bab III.B prints one table per node: after an edit to one indicator the preview's rebuild
-    renders again only the table that holds it.
-    """
-    from lakipkit.display import ReportTable
-    from lakipkit.memo import remembered_calls
-    from lakipkit.tables import indicator_table
-
-    def fresh(table: ReportTable) -> ReportTable:
-        return ReportTable(table.html, table.caption, table.frame.copy())
-
-    return remembered_calls(indicator_table, fresh)
-
-
 def analysis_html(
     capaian: pd.DataFrame,
     sasaran: pd.DataFrame,
@@ -689,7 +672,6 @@ def analysis_html(
     from lakipkit.pohon import TINGKAT_STRATEGIS, codes, labels, paths, tree_of
     from lakipkit.settings import level_names
 
-    indicator_table = _node_table()
     simpul, tree = tree_of(capaian, program, kegiatan, pohon)
     names = {**level_names(None), **(tingkat or {})}
     printed = labels(tree, names)

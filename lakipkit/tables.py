@@ -4,15 +4,20 @@ A table is a frame of display strings plus a list of `Column`s. Rows whose `kelo
 is filled become heading rows spanning the table (a programme "A. PROGRAM ...", a kegiatan
 "a. ..."). Captions carry an empty `<span class="nomor">`; `lakipkit.build` numbers them per
 chapter when the document is assembled, so the notebook never types a table number.
+
+The report's tables are pure functions of their arguments' values and are kept per those
+values (`remembered`): the preview's rebuild after an edit renders again only the tables
+whose data changed.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import partial, reduce
 from html import escape
 from operator import add
+from typing import ParamSpec, TypeVar, cast
 
 import numpy as np
 import pandas as pd
@@ -34,6 +39,7 @@ from lakipkit.formatting import (
     format_rupiah,
     format_tanggal,
 )
+from lakipkit.memo import remembered_calls
 from lakipkit.pohon import codes, headings, tree_of, tree_order
 from lakipkit.settings import level_names
 
@@ -47,6 +53,24 @@ BELUM_DILAPORKAN = "belum dilaporkan"
 #: Cell class of a capaian that may print two values ("100,00% (109,72%)"): it may break
 #: between them, so a cap does not widen the column and squeeze the Sasaran column.
 CAPAIAN_GANDA = "dua-nilai"
+#: What a PK table (`kind="pk"`) reads of an indicator frame: no realisasi, no capaian.
+_PK_COLUMNS = ("sasaran", "uraian", "target_teks", "simpul", "program", "kegiatan")
+P = ParamSpec("P")
+H = TypeVar("H", bound=Html)
+
+
+def remembered(render: Callable[P, H]) -> Callable[P, H]:
+    """`render`, kept per its arguments' values (`memo.remembered_calls`); pure functions only.
+
+    Each call hands out its own copy: a caller may change a table's `frame`.
+    """
+    return remembered_calls(render, _own_copy)
+
+
+def _own_copy(piece: H) -> H:
+    if isinstance(piece, ReportTable):
+        return cast(H, ReportTable(piece.html, piece.caption, piece.frame.copy()))
+    return piece  # HTML alone is an immutable str
 
 
 @dataclass(frozen=True)
@@ -238,6 +262,27 @@ def indicator_table(
     a tree deeper than two levels they open with the level's name from `tingkat`
     (`settings.level_names`: "Sub Kegiatan 2.23.02.2.01.0003 ...").
     """
+    if kind == "pk":  # only what it prints: an edited realisasi leaves it kept (`remembered`)
+        capaian = capaian[[c for c in _PK_COLUMNS if c in capaian]]
+    return _indicator_table(
+        capaian, sasaran, program, kegiatan, title, kind, desimal, groups, pohon, tingkat
+    )
+
+
+@remembered
+def _indicator_table(
+    capaian: pd.DataFrame,
+    sasaran: pd.DataFrame,
+    program: pd.DataFrame,
+    kegiatan: pd.DataFrame,
+    title: str,
+    kind: str,
+    desimal: int,
+    groups: bool,
+    pohon: pd.DataFrame | None,
+    tingkat: Mapping[str, str] | None,
+) -> ReportTable:
+    """`indicator_table`'s work."""
     info = sasaran.set_index("id")
     simpul, tree = tree_of(capaian, program, kegiatan, pohon)
     if groups:  # under its node in tree order (file order within a node)
@@ -346,6 +391,7 @@ def _total_cells(total: Jumlah) -> list[str]:
     ]
 
 
+@remembered
 def budget_table(anggaran: pd.DataFrame, title: str) -> ReportTable:
     """Render pagu, realisasi and penyerapan per budget line (LAKIP Tabel 3.13), totalled.
 
@@ -395,6 +441,7 @@ def budget_table(anggaran: pd.DataFrame, title: str) -> ReportTable:
     )
 
 
+@remembered
 def source_table(anggaran: pd.DataFrame, title: str) -> ReportTable:
     """Render pagu, realisasi and penyerapan per sumber dana (APBN, APBD), totalled."""
     per_source = totals_by_source(anggaran)
@@ -431,6 +478,7 @@ def kegiatan_links(kegiatan: pd.DataFrame) -> pd.DataFrame:
     return pairs.loc[pairs["kode"].fillna("") != ""]
 
 
+@remembered
 def staff_table(pegawai: pd.DataFrame, tabel: str, title: str) -> Html:
     """Render one staff table of pegawai.csv (`tabel` "1.1" ASN, "1.2" non PNS), totalled.
 
@@ -495,6 +543,7 @@ def line_level(
     return "/".join(names.get(t, str(t).replace("_", " ").title()) for t in found_sorted)
 
 
+@remembered
 def program_table(
     program: pd.DataFrame,
     anggaran: pd.DataFrame,
@@ -569,6 +618,7 @@ def program_table(
     return render_table(body, columns, title, values=lines[["pagu"]])
 
 
+@remembered
 def pk_budget_table(pk_anggaran: pd.DataFrame, title: str) -> Html:
     """Render the programme budgets signed in the PK, with their total (of those filled in)."""
     if pk_anggaran.empty:
@@ -594,6 +644,7 @@ def pk_budget_table(pk_anggaran: pd.DataFrame, title: str) -> Html:
     return render_table(body, columns, title, notes, pk_anggaran[["pagu"]])
 
 
+@remembered
 def rkt_strategic_table(rkt: pd.DataFrame, title: str) -> Html:
     """Render the RKT sasaran strategis grouped by tujuan (RKT Tabel 2.1)."""
     if rkt.empty:
@@ -615,6 +666,7 @@ def rkt_strategic_table(rkt: pd.DataFrame, title: str) -> Html:
     return render_table(body, columns, title, values=rkt[["sasaran"]])
 
 
+@remembered
 def rkt_program_table(rkt: pd.DataFrame, program: pd.DataFrame, title: str) -> Html:
     """Render the RKT programme/kegiatan indicators (RKT Tabel 2.2), headings as printed."""
     if rkt.empty:
@@ -648,6 +700,7 @@ def rkt_program_table(rkt: pd.DataFrame, program: pd.DataFrame, title: str) -> H
     return render_table(body, columns, title, values=rkt[["sasaran"]])
 
 
+@remembered
 def rkt_funding_table(rkt_pendanaan: pd.DataFrame, title: str) -> Html:
     """Render the RKT's planned funding (RKT Tabel 2.3.1); top-level lines bold, totalled.
 
@@ -690,6 +743,7 @@ def rkt_funding_table(rkt_pendanaan: pd.DataFrame, title: str) -> Html:
     return render_table(body, columns, title, " ".join(notes), rkt_pendanaan[["pagu"]])
 
 
+@remembered
 def simple_table(
     frame: pd.DataFrame, labels: dict[str, str], title: str, total: str | None = None
 ) -> ReportTable:

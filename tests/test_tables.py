@@ -153,3 +153,70 @@ def test_small_table_without_rows_says_belum_ada_data_not_a_zero_total():
         dpt, {"jenis_kelamin": "Jenis Kelamin", "jumlah": "Jumlah"}, "DPT", "jumlah"
     )
     assert _cells(html) == ["belum ada data", ""]
+
+
+def test_kept_tables_follow_every_edit_and_only_those(tmp_path, monkeypatch):
+    """Tables are kept per argument values (`tables.remembered`): after an edit each is what
+    rendering anew gives; a table whose data the edit did not touch is not rendered again."""
+    import shutil
+    from pathlib import Path
+
+    from lakipkit import tables
+    from lakipkit.capaian import compute_capaian
+    from lakipkit.loading import load_year
+    from lakipkit.settings import capaian_settings
+
+    data = tmp_path / "data"
+    source = Path(__file__).resolve().parent.parent / "data" / "kpu-kota-bontang"
+    shutil.copytree(source, data / "kpu-kota-bontang")
+    folder = data / "kpu-kota-bontang" / "2024"
+    kept = {
+        "anggaran": (tables.budget_table, tables.source_table),
+        "pk_anggaran": (tables.pk_budget_table,),
+        "rkt_pendanaan": (tables.rkt_funding_table,),
+    }
+
+    def pages():
+        year = load_year(data, "kpu-kota-bontang", 2024)
+        capaian = compute_capaian(year.indikator, capaian_settings(year.laporan))
+        parts = (year.sasaran, year.program, year.kegiatan, "Judul")
+        shown = {
+            "pk": tables.indicator_table(year.indikator, *parts, kind="pk", pohon=year.pohon),
+            "capaian": tables.indicator_table(capaian, *parts, pohon=year.pohon),
+        }
+        for name, functions in kept.items():
+            for function in functions:
+                shown[function.__name__] = function(getattr(year, name), "Judul")
+        renders = len(rendered)
+        for name, functions in kept.items():
+            for function in functions:  # what rendering anew gives
+                assert shown[function.__name__] == function.__wrapped__(
+                    getattr(year, name), "Judul"
+                )
+        return shown, renders
+
+    def edit(name, old, new):
+        path = folder / name
+        text = path.read_text(encoding="utf-8")
+        assert old in text
+        path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+    rendered = []
+    render = tables.render_table
+    monkeypatch.setattr(
+        tables, "render_table", lambda *a, **k: rendered.append(1) or render(*a, **k)
+    )
+    before, _ = pages()
+    for name, old, new, changed in (
+        ("realisasi.csv", "WA-01,95%,", "WA-01,80%,", {"capaian"}),
+        ("indikator.csv", "penugasannya,%,95%", "penugasannya,%,90%", {"pk", "capaian"}),
+        ("anggaran.csv", "1.274.344.720", "1.274.344.000", {"budget_table", "source_table"}),
+        ("pk_anggaran.csv", "2.519.511.000", "2.519.000.000", {"pk_budget_table"}),
+        ("rkt_pendanaan.csv", "1.123.513.000", "1.123.000.000", {"rkt_funding_table"}),
+    ):  # fmt: skip
+        edit(name, old, new)
+        rendered.clear()
+        after, renders = pages()
+        assert {key for key in after if after[key] != before[key]} == changed, name
+        assert renders == len(changed), name  # the others were kept
+        before = after
