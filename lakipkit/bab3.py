@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from lakipkit.capaian import STATUS_BELUM_ADA_DATA, STATUS_TERCAPAI, STATUS_TIDAK_TERCAPAI
-from lakipkit.charts import efisiensi_chart, figure_html
+from lakipkit.charts import efisiensi_chart
 from lakipkit.display import Html, ReportTable
 from lakipkit.evaluasi import SESUAI_JALUR, Evaluasi, baris_tanpa_indikator
 from lakipkit.formatting import daftar, format_angka, format_nilai, format_persen
@@ -416,9 +416,9 @@ def efisiensi_html(ev: Evaluasi) -> Html:
         return Html("")
     table = efisiensi_table(e, ev.ambang)
     daun = e[~e["kode"].isin(e["induk"].dropna())]
-    chart = figure_html(
-        efisiensi_chart(daun.assign(label=daun["kode"] + " " + daun["uraian"])),
+    chart = efisiensi_chart.html(
         "Capaian Kinerja dan Penyerapan Anggaran per Kegiatan",
+        daun.assign(label=daun["kode"] + " " + daun["uraian"]),
     )
     return Html("\n".join([table, chart]))
 

@@ -11,11 +11,14 @@ hash of the builder's arguments and of matplotlib's settings, and `figure_svg` g
 SVG drawn before for the same hash (a process-wide memo, the last 64 figures) instead of
 drawing it again. A figure changed after it was built (a title added in a notebook) is
 drawn anew: matplotlib marks every change by setting the figure `stale`, which drops the
-hash (`Chart.stale`).
+hash (`Chart.stale`). The report asks a builder for its figure's HTML (`builder.html`),
+which finds a kept SVG before building anything: the figure itself is then built only if
+someone asks for it (`ReportFigure.figure`).
 """
 
 from __future__ import annotations
 
+import copy
 import functools
 import hashlib
 import io
@@ -24,7 +27,7 @@ from base64 import b64encode
 from collections import OrderedDict
 from collections.abc import Callable, Mapping
 from html import escape
-from typing import Any, ParamSpec
+from typing import Any, Generic, ParamSpec
 
 import numpy as np
 import pandas as pd
@@ -103,17 +106,42 @@ class Chart(Figure):
             self.built_from = None  # any change of any artist reaches the figure here
 
 
-def remembered(builder: Callable[P, Chart]) -> Callable[P, Chart]:
+def remembered(builder: Callable[P, Chart]) -> ChartBuilder[P]:
     """Mark the builder's figures with a hash of its arguments, for `figure_svg`'s memo."""
+    return ChartBuilder(builder)
 
-    @functools.wraps(builder)
-    def build(*args: P.args, **kwargs: P.kwargs) -> Chart:
-        fig = builder(*args, **kwargs)
-        # Arguments that cannot be hashed (None): drawn every time.
-        fig.built_from = value_key((builder.__qualname__, (args, kwargs), _settings()))
+
+class ChartBuilder(Generic[P]):
+    """A chart builder marked `@remembered`.
+
+    Called, it builds the figure; `html` gives the numbered figure, and builds nothing when
+    an SVG for the same arguments is kept.
+    """
+
+    def __init__(self, builder: Callable[P, Chart]) -> None:
+        functools.update_wrapper(self, builder)
+        self.builder = builder
+
+    def __call__(self, *args: P.args, **kwargs: P.kwargs) -> Chart:
+        """Build the figure, marked with the hash of the arguments."""
+        fig = self.builder(*args, **kwargs)
+        fig.built_from = self._key(args, kwargs)
         return fig
 
-    return build
+    def html(self, title: str, /, *args: P.args, **kwargs: P.kwargs) -> ReportFigure:
+        """`figure_html` of the figure built from these arguments, titled `title`."""
+        svg = _kept_svg(self._key(args, kwargs))
+        if svg is None:
+            return figure_html(self(*args, **kwargs), title)
+        # Built on first use of `.figure`, from the values of now (a caller may change them).
+        values = copy.deepcopy((args, kwargs))
+        return ReportFigure(
+            _embed(svg, title), title, functools.partial(self, *values[0], **values[1])
+        )
+
+    def _key(self, args: Any, kwargs: Any) -> bytes | None:
+        # Arguments that cannot be hashed (None): drawn every time.
+        return value_key((self.builder.__qualname__, (args, kwargs), _settings()))
 
 
 def _settings() -> str:
@@ -121,15 +149,29 @@ def _settings() -> str:
     return repr(sorted((key, repr(value)) for key, value in rcParams.items()))
 
 
+def _drawn_key(built_from: bytes | None) -> bytes | None:
+    """Key `_DRAWN` by what the figure was built from and the settings it is drawn with."""
+    if built_from is None:
+        return None
+    return hashlib.blake2b(built_from + _settings().encode(), digest_size=20).digest()
+
+
+def _kept_svg(built_from: bytes | None) -> str | None:
+    """Return the SVG drawn before of a figure built from the same, or None."""
+    key = _drawn_key(built_from)
+    if key is None or key not in _DRAWN:
+        return None
+    _DRAWN.move_to_end(key)
+    return _DRAWN[key]
+
+
 def figure_svg(fig: Figure) -> str:
     """Write the figure as reproducible SVG text (no date, fixed hash salt, text as text)."""
     built_from = getattr(fig, "built_from", None)
-    key = None
-    if built_from is not None:
-        key = hashlib.blake2b(built_from + _settings().encode(), digest_size=20).digest()
-        if key in _DRAWN:
-            _DRAWN.move_to_end(key)
-            return _DRAWN[key]
+    kept = _kept_svg(built_from)
+    if kept is not None:
+        return kept
+    key = _drawn_key(built_from)
     buffer = io.StringIO()
     with rc_context(STYLE):
         fig.savefig(
@@ -148,12 +190,15 @@ def figure_svg(fig: Figure) -> str:
 
 def figure_html(fig: Figure, title: str) -> ReportFigure:
     """Embed the figure as an SVG `<img>` in a `<figure>` with its numbered caption."""
-    data = b64encode(figure_svg(fig).encode("utf-8")).decode("ascii")
-    html = (
+    return ReportFigure(_embed(figure_svg(fig), title), title, fig)
+
+
+def _embed(svg: str, title: str) -> str:
+    data = b64encode(svg.encode("utf-8")).decode("ascii")
+    return (
         f'<figure class="gambar"><img src="data:image/svg+xml;base64,{data}" '
         f'alt="{escape(title)}"><figcaption>{caption_html(title, "Gambar")}</figcaption></figure>'
     )
-    return ReportFigure(html, title, fig)
 
 
 def _wrap(labels: pd.Series, width: int, max_lines: int | None = None) -> list[str]:
@@ -302,7 +347,7 @@ def capaian_figures_html(
     rest = kunci.isna() & ~strategis
     order = [k for k in tree["id"] if kunci.eq(k).any()]
     if len(order) + strategis.any() + rest.any() < 2:
-        return figure_html(capaian_chart(capaian), title)
+        return capaian_chart.html(title, capaian)
     names = tree.set_index("id")["nama"]
     groups = [(kunci.eq(k), names[k]) for k in order]
     if strategis.any():
@@ -313,8 +358,7 @@ def capaian_figures_html(
         groups.append((rest, "Indikator Lainnya"))
     return Html(
         "\n".join(
-            figure_html(capaian_chart(capaian.loc[rows]), f"{title}: {judul}")
-            for rows, judul in groups
+            capaian_chart.html(f"{title}: {judul}", capaian.loc[rows]) for rows, judul in groups
         )
     )
 
@@ -465,7 +509,7 @@ def org_chart_html(organisasi: pd.DataFrame, title: str) -> Html:
     """
     if not organisasi["induk"].isna().any():
         return Html("")
-    return figure_html(org_chart(organisasi), title)
+    return org_chart.html(title, organisasi)
 
 
 def _person(row: pd.Series, wrap: int) -> str:

@@ -176,19 +176,30 @@ class ReportTable(_Captioned):
 
 
 class ReportFigure(_Captioned):
-    """A report figure: its HTML (`<figure>` with the SVG), `caption` and matplotlib `figure`."""
+    """A report figure: its HTML (`<figure>` with the SVG), `caption` and matplotlib `figure`.
+
+    `figure` may be given as a function that builds it (an SVG kept by `lakipkit.charts`
+    needs no figure): it is built on first use.
+    """
 
     jenis = "Gambar"
-    figure: Any
+    _figure: Any
 
     def __new__(cls, html: str, caption: str, figure: Any) -> ReportFigure:
         """Wrap an embedded figure with its title and the matplotlib figure it shows."""
         self = super().__new__(cls, html)
-        self._init(caption=caption, figure=figure)
+        self._init(caption=caption, _figure=figure)
         return self
 
+    @property
+    def figure(self) -> Any:
+        """The matplotlib figure the SVG shows."""
+        if callable(self._figure):  # a figure is not callable: its builder
+            self._init(_figure=self._figure())
+        return self._figure
+
     def _copy(self, html: str) -> ReportFigure:
-        return ReportFigure(html, self.caption, self.figure)
+        return ReportFigure(html, self.caption, self._figure)
 
 
 _ROMAN = {"I": 1, "V": 5, "X": 10, "L": 50}

@@ -272,7 +272,7 @@ def anggaran_figure(frame: pd.DataFrame, title: str) -> str:
     if frame.empty or len(frame) > GRAFIK_MAKS:
         return ""
     bars = pd.DataFrame({"label": frame["nama"], "penyerapan": frame["penyerapan"]})
-    return figure_html(penyerapan_chart(bars), title)
+    return penyerapan_chart.html(title, bars)
 
 
 def anggaran_teks(total: Mapping[str, Any], tahun: int) -> str:

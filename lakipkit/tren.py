@@ -18,7 +18,7 @@ from matplotlib import rc_context
 
 from lakipkit.anggaran import compute_penyerapan
 from lakipkit.capaian import STATUS_BELUM_ADA_DATA, CapaianSettings, compute_capaian
-from lakipkit.charts import STYLE, WIDTH_IN, Chart, figure_html, remembered
+from lakipkit.charts import STYLE, WIDTH_IN, Chart, remembered
 from lakipkit.display import Html, ReportTable
 from lakipkit.errors import DataValidationError, Finding
 from lakipkit.formatting import format_angka, format_nilai, format_persen
@@ -616,7 +616,7 @@ def comparison_html(
     sasaran = urut[-1].sasaran.set_index("id")["uraian"]
     berdata = per_tahun[per_tahun["capaian"].notna()].groupby("sasaran")["tahun"].nunique()
     parts += [
-        figure_html(tren_chart(per_tahun, s), f"Capaian Tahun {rentang}: {sasaran[s]}")
+        tren_chart.html(f"Capaian Tahun {rentang}: {sasaran[s]}", per_tahun, s)
         for s in sasaran.index
         if berdata.get(s, 0) > 1
     ]

@@ -345,9 +345,8 @@ nomor.tampilkan(
 )
 nomor.tampilkan(tables.source_table(year.anggaran, "Anggaran per Sumber Dana"))
 nomor.tampilkan(
-    charts.figure_html(
-        charts.penyerapan_chart(tables.budget_lines(year.anggaran)),
-        "Penyerapan Anggaran per Kegiatan",
+    charts.penyerapan_chart.html(
+        "Penyerapan Anggaran per Kegiatan", tables.budget_lines(year.anggaran)
     )
 )
 nomor.tampilkan(bab3.efisiensi_html(evaluasi_bab3))

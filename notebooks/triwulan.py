@@ -68,9 +68,7 @@ nomor.tampilkan(
 # %%
 nomor.tampilkan(
     tw.capaian_table(capaian, triwulan, f"Capaian Kinerja s.d. Triwulan {romawi} Tahun {tahun}"),
-    charts.figure_html(
-        charts.capaian_chart(capaian), f"Capaian s.d. Triwulan {romawi} terhadap Target Tahunan"
-    ),
+    charts.capaian_chart.html(f"Capaian s.d. Triwulan {romawi} terhadap Target Tahunan", capaian),
 )
 
 # %% [markdown]

@@ -133,3 +133,27 @@ def test_a_figure_built_from_equal_data_is_not_drawn_again(capaian, monkeypatch)
     monkeypatch.setitem(rcParams, "axes.edgecolor", "#ff0000")
     assert charts.figure_svg(capaian_chart(capaian)) != first
     assert len(drawn) == 5
+
+
+def test_a_kept_figure_is_not_even_built_and_an_edit_is_drawn(capaian, monkeypatch):
+    """`builder.html` finds the SVG kept for the same arguments before building anything;
+    the figure is built only when asked for; other values (an edited realisasi) are drawn."""
+    from lakipkit import charts
+
+    monkeypatch.setattr(charts, "_DRAWN", charts.OrderedDict())
+    built = []
+    builder = capaian_chart.builder
+    monkeypatch.setattr(capaian_chart, "builder", lambda *a: built.append(1) or builder(*a))
+    first = capaian_chart.html("Capaian", capaian)
+    assert first == figure_html(capaian_chart(capaian), "Capaian") and len(built) == 2
+    again = capaian_chart.html("Capaian", capaian.copy())
+    assert again == first and len(built) == 2  # nothing built
+    assert isinstance(again.figure, charts.Chart) and len(built) == 3  # built when asked for
+    assert charts.figure_svg(again.figure) == _svg(first)
+    edited = capaian.assign(capaian=[100.0, 80.0, np.nan], status=["tercapai"] * 2 + ["-"])
+    other = capaian_chart.html("Capaian", edited)
+    assert other != first and "80,00%" in _svg(other) and len(built) == 4
+    # The values of the call, even if the caller changes its frame later.
+    kept = capaian_chart.html("Capaian", edited)
+    edited.loc[1, "capaian"] = 10.0
+    assert charts.figure_svg(kept.figure) == _svg(other)
