@@ -191,11 +191,8 @@ class WarmKernel:
         where = str(Path(cwd).resolve() if cwd else self.cwd)
         if self.inprocess:
             # The same process: no chdir here (papermill changes and restores it per run).
-            shell = self._km.kernel.shell
-            shell.run_line_magic("reset", "-f")
-            shell.execution_count = 1
-            if "matplotlib.pyplot" in sys.modules:
-                sys.modules["matplotlib.pyplot"].close("all")
+            self.clear()
+            self._km.kernel.shell.execution_count = 1
             return
         import tempfile
 
@@ -218,6 +215,18 @@ class WarmKernel:
             self._shared = None
             self._clean = False
             self._quiet("\n".join(code))
+
+    def clear(self) -> None:
+        """Drop the last run's variables and figures now, in-process (else: nothing to do).
+
+        A kernel process is asked to clear right after each run (`_clear_later`); in-process
+        the caller chooses when (the preview: once the page is sent), else `reset` does it.
+        """
+        if not self.inprocess or self._km is None:
+            return
+        self._km.kernel.shell.run_line_magic("reset", "-f")
+        if "matplotlib.pyplot" in sys.modules:
+            sys.modules["matplotlib.pyplot"].close("all")
 
     def _clear_later(self) -> None:
         """Ask the kernel to clear the namespace now, without waiting (see `reset`)."""

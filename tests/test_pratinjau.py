@@ -199,18 +199,29 @@ def test_the_worker_and_its_kernel_stop_when_the_server_is_killed(tmp_path):
 
 @pytest.mark.slow
 def test_the_served_page_is_the_built_html(tmp_path, monkeypatch):
-    """The preview shows what `lakip build --format html` writes, plus its reload script."""
+    """The preview shows what `lakip build --format html` writes, plus its reload script;
+    after edits too (what its warm worker kept from the last build is never stale)."""
     from lakipkit.build import build_report
     from lakipkit.pratinjau import _RELOAD
 
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     data = tmp_path / "data"
     shutil.copytree(FIXTURE / SATKER, data / SATKER)
+    folder = data / SATKER / str(TAHUN)
     built = build_report(data, SATKER, TAHUN, tmp_path / "out", formats=("html",))
     preview = Preview(data, SATKER, TAHUN, port=0)
     preview.start()
     try:
         served = _get(preview.url)
+        # a capaian (tables, chart, sentences) and a budget realisasi (Bab III.C), one by one
+        _edit(folder / "realisasi.csv", 'WA-01,"98,0%"', 'WA-01,"60,0%"')
+        assert _newer(preview.url, 1) == 2
+        _edit(folder / "anggaran.csv", "300.000.000,280.000.000", "300.000.000,250.000.000")
+        assert _newer(preview.url, 2) == 3
+        edited = _get(preview.url)
     finally:
         preview.stop()
     assert served.replace(_RELOAD % 1, "") == built.html.read_text(encoding="utf-8")
+    again = build_report(data, SATKER, TAHUN, tmp_path / "again", formats=("html",))
+    assert edited.replace(_RELOAD % 3, "") == again.html.read_text(encoding="utf-8")
+    assert edited.replace(_RELOAD % 3, "") != served.replace(_RELOAD % 1, "")
