@@ -22,12 +22,12 @@ import io
 import os
 import re
 import warnings
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from functools import cache, lru_cache
 from html import escape
 from pathlib import Path
-from typing import Any
+from typing import Any, ParamSpec
 
 import numpy as np
 import pandas as pd
@@ -42,6 +42,7 @@ from lakipkit.folders import list_satker as list_satker  # re-exported
 from lakipkit.folders import outside_inputs as outside_inputs  # re-exported
 from lakipkit.folders import satker_ancestors as satker_ancestors  # re-exported
 from lakipkit.formatting import format_rupiah
+from lakipkit.memo import remembered_calls
 from lakipkit.parsing import SKALA, nilai_frame, normalize_satuan, parse_column
 from lakipkit.periode import realisasi_tahunan, triwulan_dari_bulan
 from lakipkit.pohon import POHON_COLUMNS
@@ -59,6 +60,7 @@ from lakipkit.schemas import (
 )
 from lakipkit.settings import level_names
 
+P = ParamSpec("P")
 #: Files a pohon.csv replaces: references to them then point to its nodes.
 _LEVEL_FILES = ("program.csv", "kegiatan.csv")
 MAX_BYTES = {".csv": 5_000_000, ".yaml": 1_000_000, ".md": 1_000_000}
@@ -935,6 +937,16 @@ def _unknown(values: pd.Series, known: Iterable[str], file: str, where: str) -> 
     )
 
 
+def _kept(check: Callable[P, list[Finding]]) -> Callable[P, list[Finding]]:
+    """`check`, kept per its arguments' values (`memo.remembered_calls`).
+
+    The preview checks the data after every edit; a check of files that were not edited is
+    not run again.
+    """
+    return remembered_calls(check, list)
+
+
+@_kept
 def _tree(frame: pd.DataFrame, key: str, parent: str, file: str) -> list[Finding]:
     """Flag parents that do not exist and parents that form a cycle."""
     findings = _unknown(frame[parent], frame[key].dropna(), file, f"kolom '{key}' file ini")
@@ -1025,6 +1037,7 @@ def check_realisasi_text(indikator: pd.DataFrame, teks: str) -> list[Finding]:
     return _nilai_rules(text, meta, "realisasi.csv", is_target=False)
 
 
+@_kept
 def _indicator_rules(frame: pd.DataFrame, file: str) -> list[Finding]:
     """Check skala and rumus against polaritas, then the target (indikator and RKT files)."""
     polaritas, skala = frame["polaritas"], frame["skala"]
@@ -1061,6 +1074,7 @@ def _indicator_rules(frame: pd.DataFrame, file: str) -> list[Finding]:
     )
 
 
+@_kept
 def _realisasi_rules(frame: pd.DataFrame, indikator: pd.DataFrame, file: str) -> list[Finding]:
     """Check realisasi values against the polaritas, skala and satuan of their indicator."""
     by_id = indikator.drop_duplicates("id").set_index("id")

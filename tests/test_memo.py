@@ -109,3 +109,28 @@ def test_remembered_calls_run_once_per_argument_values_and_hand_out_copies():
     # Only the last `kept` argument values are kept.
     remembered(frame)
     assert len(calls) == 5
+
+
+def test_kept_data_checks_see_every_edit_and_its_undoing(tmp_path):
+    """The cross-file checks kept per argument values find a new error at once, and forget
+    it once the file is right again (nothing stale either way)."""
+    data = tmp_path / "data"
+    shutil.copytree(FIXTURES / "data" / "contoh-satker", data / "contoh-satker")
+    folder = data / "contoh-satker" / "2023"
+    load_year(data, "contoh-satker", 2023)
+    for name, old, new, code in (
+        ("indikator.csv", '"97,5%",positif,,,', '"97,5%",positif,,opini_bpk,', "inconsistent"),
+        ("realisasi.csv", 'WA-01,"98,0%"', "WA-01,WTP", "value_kind"),
+        ("anggaran.csv", "1001,001.01.WA,", "1001,001.09.WA,", "unknown_reference"),  # induk
+    ):
+        path = folder / name
+        right = path.read_text(encoding="utf-8")
+        assert old in right
+        path.write_text(right.replace(old, new, 1), encoding="utf-8")
+        with pytest.raises(DataValidationError) as raised:
+            load_year(data, "contoh-satker", 2023)
+        assert {(f.file.rsplit("/", 1)[-1], f.kode) for f in raised.value.findings} == {
+            (name, code)
+        }
+        path.write_text(right, encoding="utf-8")
+        load_year(data, "contoh-satker", 2023)  # no error kept
