@@ -354,7 +354,7 @@ def pendukung_html(ev: Evaluasi, desimal: int = 2) -> Html:
 # --- C. efficiency ------------------------------------------------------------------------------
 
 
-@remembered
+@remembered(kept=8)
 def efisiensi_table(e: pd.DataFrame, ambang: float = 5.0) -> ReportTable:
     """Table of `evaluasi.efisiensi_anggaran` (programme lines first), as the report prints it.
 

@@ -943,7 +943,7 @@ def _kept(check: Callable[P, list[Finding]]) -> Callable[P, list[Finding]]:
     The preview checks the data after every edit; a check of files that were not edited is
     not run again.
     """
-    return remembered_calls(check, list)
+    return remembered_calls(check, list, kept=32)  # a few satker-years' files
 
 
 @_kept

@@ -59,12 +59,14 @@ P = ParamSpec("P")
 H = TypeVar("H", bound=Html)
 
 
-def remembered(render: Callable[P, H]) -> Callable[P, H]:
-    """`render`, kept per its arguments' values (`memo.remembered_calls`); pure functions only.
+def remembered(kept: int) -> Callable[[Callable[P, H]], Callable[P, H]]:
+    """Keep a pure `render`'s last `kept` results per its arguments' values.
 
-    Each call hands out its own copy: a caller may change a table's `frame`.
+    `memo.remembered_calls`; each call hands out its own copy (a caller may change a
+    table's `frame`). `kept`: a report's calls of it, so that a long-lived kernel (the
+    preview, a batch worker) holds a few reports' tables, not more.
     """
-    return remembered_calls(render, _own_copy)
+    return partial(remembered_calls, fresh=_own_copy, kept=kept)
 
 
 def _own_copy(piece: H) -> H:
@@ -269,7 +271,7 @@ def indicator_table(
     )
 
 
-@remembered
+@remembered(kept=256)  # Bab III.B: a table per node of the tree
 def _indicator_table(
     capaian: pd.DataFrame,
     sasaran: pd.DataFrame,
@@ -391,7 +393,7 @@ def _total_cells(total: Jumlah) -> list[str]:
     ]
 
 
-@remembered
+@remembered(kept=8)
 def budget_table(anggaran: pd.DataFrame, title: str) -> ReportTable:
     """Render pagu, realisasi and penyerapan per budget line (LAKIP Tabel 3.13), totalled.
 
@@ -441,7 +443,7 @@ def budget_table(anggaran: pd.DataFrame, title: str) -> ReportTable:
     )
 
 
-@remembered
+@remembered(kept=8)
 def source_table(anggaran: pd.DataFrame, title: str) -> ReportTable:
     """Render pagu, realisasi and penyerapan per sumber dana (APBN, APBD), totalled."""
     per_source = totals_by_source(anggaran)
@@ -478,7 +480,7 @@ def kegiatan_links(kegiatan: pd.DataFrame) -> pd.DataFrame:
     return pairs.loc[pairs["kode"].fillna("") != ""]
 
 
-@remembered
+@remembered(kept=8)
 def staff_table(pegawai: pd.DataFrame, tabel: str, title: str) -> Html:
     """Render one staff table of pegawai.csv (`tabel` "1.1" ASN, "1.2" non PNS), totalled.
 
@@ -543,7 +545,7 @@ def line_level(
     return "/".join(names.get(t, str(t).replace("_", " ").title()) for t in found_sorted)
 
 
-@remembered
+@remembered(kept=8)
 def program_table(
     program: pd.DataFrame,
     anggaran: pd.DataFrame,
@@ -618,7 +620,7 @@ def program_table(
     return render_table(body, columns, title, values=lines[["pagu"]])
 
 
-@remembered
+@remembered(kept=8)
 def pk_budget_table(pk_anggaran: pd.DataFrame, title: str) -> Html:
     """Render the programme budgets signed in the PK, with their total (of those filled in)."""
     if pk_anggaran.empty:
@@ -644,7 +646,7 @@ def pk_budget_table(pk_anggaran: pd.DataFrame, title: str) -> Html:
     return render_table(body, columns, title, notes, pk_anggaran[["pagu"]])
 
 
-@remembered
+@remembered(kept=8)
 def rkt_strategic_table(rkt: pd.DataFrame, title: str) -> Html:
     """Render the RKT sasaran strategis grouped by tujuan (RKT Tabel 2.1)."""
     if rkt.empty:
@@ -666,7 +668,7 @@ def rkt_strategic_table(rkt: pd.DataFrame, title: str) -> Html:
     return render_table(body, columns, title, values=rkt[["sasaran"]])
 
 
-@remembered
+@remembered(kept=8)
 def rkt_program_table(rkt: pd.DataFrame, program: pd.DataFrame, title: str) -> Html:
     """Render the RKT programme/kegiatan indicators (RKT Tabel 2.2), headings as printed."""
     if rkt.empty:
@@ -700,7 +702,7 @@ def rkt_program_table(rkt: pd.DataFrame, program: pd.DataFrame, title: str) -> H
     return render_table(body, columns, title, values=rkt[["sasaran"]])
 
 
-@remembered
+@remembered(kept=8)
 def rkt_funding_table(rkt_pendanaan: pd.DataFrame, title: str) -> Html:
     """Render the RKT's planned funding (RKT Tabel 2.3.1); top-level lines bold, totalled.
 
@@ -743,7 +745,7 @@ def rkt_funding_table(rkt_pendanaan: pd.DataFrame, title: str) -> Html:
     return render_table(body, columns, title, " ".join(notes), rkt_pendanaan[["pagu"]])
 
 
-@remembered
+@remembered(kept=8)
 def simple_table(
     frame: pd.DataFrame, labels: dict[str, str], title: str, total: str | None = None
 ) -> ReportTable:
