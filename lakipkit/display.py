@@ -83,7 +83,7 @@ def _top_level_rules(css: str) -> list[tuple[str, str]]:
 
 @cache
 def screen_style() -> str:
-    """The `<style>` element `on_screen` puts before every output (the build strips it)."""
+    """Return the `<style>` element `on_screen` puts before every output (the build strips it)."""
     return f'<style class="{SCREEN_CLASS}">\n{screen_css()}\n</style>'
 
 

@@ -112,7 +112,7 @@ def plain(value: Any) -> Any:
 
 
 def value_key(value: Any) -> bytes | None:
-    """A hash of the value (`plain`), or None when it cannot be pickled."""
+    """Hash the value (`plain`): None when it cannot be pickled, so the caller keeps nothing."""
     try:
         pickled = pickle.dumps(plain(value), protocol=pickle.HIGHEST_PROTOCOL)
     except (pickle.PicklingError, TypeError, AttributeError):
@@ -123,7 +123,7 @@ def value_key(value: Any) -> bytes | None:
 def remembered_calls(
     function: Callable[P, T], fresh: Callable[[T], T], kept: int = 128
 ) -> Callable[P, T]:
-    """`function` whose results are kept for the last `kept` argument values (`value_key`).
+    """Wrap `function` so its results are kept for the last `kept` argument values (`value_key`).
 
     For a pure function only (what it returns depends on its arguments' values alone).
     Every call returns `fresh(result)`, a copy a caller may change.
