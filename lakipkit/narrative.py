@@ -616,17 +616,38 @@ def method_html(
     )
 
 
+#: What the one indicator of a node is, by its status ("memiliki 1 (satu) indikator kinerja, ...").
+_ONE_INDICATOR = {
+    STATUS_TERCAPAI: "yang mencapai target",
+    STATUS_TIDAK_TERCAPAI: "yaitu {uraian}, yang belum mencapai target",
+    STATUS_BELUM_ADA_DATA: "yang belum memiliki data realisasi",
+    STATUS_TARGET_BELUM_DITETAPKAN: f"yang targetnya {BELUM_DITETAPKAN}",
+}
+
+
 def _count_sentence(subject: str, group: pd.DataFrame) -> str:
-    """Say how many indicators a programme or kegiatan has, how many met, which did not."""
+    """Say how many indicators a programme or kegiatan has, how many met, which did not.
+
+    One indicator is described as one ("..., yang mencapai target"), never as "1 (satu) di
+    antaranya"; none met names those below target once, not "belum ada yang mencapai target,
+    sedangkan yang belum mencapai target adalah ...".
+    """
     met = int(group["status"].eq(STATUS_TERCAPAI).sum())
     below = group.loc[group["status"] == STATUS_TIDAK_TERCAPAI, "uraian"].str.rstrip(".").tolist()
     empty = int(group["status"].eq(STATUS_BELUM_ADA_DATA).sum())
     no_target = int(group["status"].eq(STATUS_TARGET_BELUM_DITETAPKAN).sum())
-    text = f"{subject} memiliki {_jumlah(len(group))} indikator kinerja; " + (
-        f"{_jumlah(met)} di antaranya mencapai target" if met else "belum ada yang mencapai target"
-    )
-    if below:
-        text += f", sedangkan yang belum mencapai target adalah {daftar(below)}"
+    text = f"{subject} memiliki {_jumlah(len(group))} indikator kinerja"
+    one = _ONE_INDICATOR.get(group["status"].iloc[0]) if len(group) == 1 else None
+    if one:
+        return f"{text}, {one.format(uraian=str(group['uraian'].iloc[0]).rstrip('.'))}."
+    if met:
+        text += f"; {_jumlah(met)} di antaranya mencapai target"
+        if below:
+            text += f", sedangkan yang belum mencapai target adalah {daftar(below)}"
+    elif below:
+        text += f"; {daftar(below)} belum mencapai target"
+    else:
+        text += "; belum ada yang mencapai target"
     if no_target:
         text += f"; target {_jumlah(no_target)} indikator {BELUM_DITETAPKAN}"
     if empty:

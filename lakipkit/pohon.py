@@ -119,12 +119,21 @@ def labels(pohon: pd.DataFrame, names: Mapping[str, str] | None = None) -> pd.Se
     text = (nomor + " " + pohon["nama"]).str.strip()
     if names:
         level = pohon["tingkat"].map(dict(names)).astype("string")
-        said = [
-            isinstance(lv, str) and str(nama).lower().startswith(lv.lower())
-            for lv, nama in zip(level, pohon["nama"], strict=True)
-        ]
-        text = text.where(level.isna() | pd.Series(said, index=text.index), level + " " + text)
+        text = with_level_name(text, pohon["nama"], level)
     return pd.Series(text.to_numpy(), index=pohon["id"].to_numpy(), dtype="string")
+
+
+def with_level_name(text: pd.Series, nama: pd.Series, level: pd.Series) -> pd.Series:
+    """Open each ``text`` with its ``level`` name, unless ``nama`` already says it.
+
+    So a reader tells a kegiatan from its sub kegiatan without printing "Program Program ...".
+    """
+    said = [
+        isinstance(lv, str) and str(n).lower().startswith(lv.lower())
+        for lv, n in zip(level, nama, strict=True)
+    ]
+    keep = level.isna().to_numpy() | np.array(said, dtype=bool)
+    return text.where(pd.Series(keep, index=text.index), level + " " + text)
 
 
 def tree_order(simpul: pd.Series, pohon: pd.DataFrame) -> np.ndarray:
@@ -179,6 +188,22 @@ def codes(pohon: pd.DataFrame) -> pd.DataFrame:
     pairs = pd.DataFrame({"simpul": pohon["id"], "kode": split}).explode("kode")
     pairs["kode"] = pairs["kode"].astype("string").str.strip()
     return pairs.loc[pairs["kode"].fillna("") != ""]
+
+
+def code_levels(pohon: pd.DataFrame) -> pd.Series:
+    """Tree level (``tingkat``) of each budget code, indexed by the code.
+
+    A code's node is the one whose ``kode_anggaran`` names it, else the one numbered with it
+    (a Pemda's tree numbers programmes and kegiatan by their kode rekening and writes codes
+    only on the sub kegiatan).
+    """
+    level = dict(zip(pohon["id"], pohon["tingkat"], strict=True))
+    pairs = codes(pohon).drop_duplicates("kode")
+    named = pd.Series(pairs["simpul"].map(level).to_numpy(), index=pairs["kode"].to_numpy())
+    nomor = pohon["nomor"].astype("string").str.strip()
+    numbered = pd.Series(pohon["tingkat"].to_numpy(), index=nomor.to_numpy())
+    numbered = numbered[nomor.notna().to_numpy() & ~numbered.index.duplicated()]
+    return pd.concat([named, numbered[~numbered.index.isin(named.index)]])
 
 
 def with_descendant_codes(pohon: pd.DataFrame, ids: Sequence[str]) -> pd.Series:

@@ -40,7 +40,7 @@ from lakipkit.formatting import (
     format_tanggal,
 )
 from lakipkit.memo import remembered_calls
-from lakipkit.pohon import codes, headings, tree_of, tree_order
+from lakipkit.pohon import code_levels, headings, tree_of, tree_order, with_level_name
 from lakipkit.settings import level_names
 
 GROUP = "kelompok"
@@ -534,10 +534,7 @@ def line_level(
     if pohon is None or pohon.empty:
         return "Kegiatan"
     names = {**level_names(None), **(tingkat or {})}
-    level = dict(zip(pohon["id"], pohon["tingkat"], strict=True))
-    pairs = codes(pohon).drop_duplicates("kode")
-    at = pd.Series(pairs["simpul"].map(level).to_numpy(), index=pairs["kode"].to_numpy())
-    found = set(kode.map(at).dropna())
+    found = set(kode.map(code_levels(pohon)).dropna())
     if not found:
         return "Kegiatan"
     order = list(names)
@@ -557,7 +554,9 @@ def program_table(
 
     Rows are the lowest budget lines of anggaran.csv (the DIPA kegiatan, a Pemda's sub
     kegiatan), with their codes and sumber dana, headed by each line above them (the
-    programme as the PK names it, then a kegiatan, ...). The line column is named by the
+    programme as the PK names it, then a kegiatan, ...), each opening with its tree level's
+    name where ``pohon`` tells it (`pohon.code_levels`: "Kegiatan Pengelolaan ..."), as the
+    line column is named by the
     rows' level in ``pohon`` (`line_level`: "Sub Kegiatan"), "Kegiatan" where the tree does
     not say. No budget lines: no table. The PK kegiatan, most without a budget code, are in
     Tabel 2.3.
@@ -577,6 +576,11 @@ def program_table(
         .set_index("kode_anggaran")
     )
     induk = dict(zip(anggaran["kode"], anggaran["induk"], strict=True))
+    level = (
+        code_levels(pohon).map({**level_names(None), **(tingkat or {})})
+        if pohon is not None and len(pohon)
+        else pd.Series(dtype="string")
+    )
     chains = []  # the lines above each row, top first
     for kode in lines["kode"]:
         chain: list[str] = []
@@ -590,6 +594,7 @@ def program_table(
         kode = pd.Series([c[depth] if len(c) > depth else pd.NA for c in chains], index=lines.index)
         kode = kode.astype("string")
         name = kode.map(programs["nama"]).astype("string").fillna(kode.map(parents["uraian"]))
+        name = with_level_name(name, name, kode.map(level).astype("string"))
         huruf = kode.map(programs["huruf"]).astype("string")
         label = (
             (huruf + ". ").fillna("")

@@ -295,6 +295,46 @@ def _sections(html: str) -> dict[str, str]:
     return {_text(h).strip(): _text(body) for h, body in zip(parts[1::2], parts[2::2], strict=True)}
 
 
+def test_analysis_says_a_node_with_one_indicator_once_and_plainly(year, capaian):
+    # "1 (satu) di antaranya" of one, and "belum ada yang mencapai target, sedangkan yang belum
+    # mencapai target adalah X" said the same thing twice.
+    from lakipkit.narrative import analysis_html
+
+    html = analysis_html(
+        capaian.reset_index(), year.sasaran, year.program, year.kegiatan, year.narasi,
+        pohon=year.pohon, tingkat=level_names(year.laporan),
+    )  # fmt: skip
+    part = _sections(html)
+    membaca = part["Sub Kegiatan 2.23.02.2.01.0009 Pembudayaan Gemar Membaca"]
+    assert membaca.startswith(
+        " Sub Kegiatan ini memiliki 1 (satu) indikator kinerja, yaitu Jumlah kegiatan"
+        " pembudayaan gemar membaca, yang belum mencapai target."
+    )
+    koleksi = part["Sub Kegiatan 2.23.02.2.01.0003 Pengembangan Koleksi Perpustakaan"]
+    assert koleksi.startswith(
+        " Sub Kegiatan ini memiliki 1 (satu) indikator kinerja, yang mencapai target."
+    )
+    text = _text(html)
+    assert "di antaranya" in text  # programmes and kegiatan of several indicators count them
+    assert "1 (satu) indikator kinerja; 1 (satu) di antaranya" not in text
+    assert "belum ada yang mencapai target, sedangkan" not in text
+    # several indicators, none met: named once
+    missed = capaian.reset_index()
+    missed.loc[missed["id"].eq("SK-01"), "status"] = "tidak tercapai"
+    html = analysis_html(
+        missed, year.sasaran, year.program, year.kegiatan, year.narasi,
+        pohon=year.pohon, tingkat=level_names(year.laporan),
+    )  # fmt: skip
+    kegiatan = _sections(html)[
+        "Kegiatan 2.23.02.2.01 Pengelolaan Perpustakaan Tingkat Daerah Kabupaten/Kota"
+    ]
+    assert kegiatan.startswith(
+        " Kegiatan ini dilaksanakan melalui 2 (dua) sub kegiatan dan memiliki 2 (dua) indikator"
+        " kinerja; Jumlah koleksi bahan pustaka yang diadakan dan Jumlah kegiatan pembudayaan"
+        " gemar membaca belum mencapai target."
+    )
+
+
 def test_analysis_follows_the_tree_to_sub_kegiatan_with_their_budget(year, capaian):
     from lakipkit.narrative import analysis_html
 
@@ -370,6 +410,22 @@ def test_tabel_2_1_heads_sub_kegiatan_by_programme_and_kegiatan(year):
     assert len(rows) == 1 + 3 * 2 + 4  # header, programme and kegiatan headings, 4 lines
 
 
+def test_tabel_2_1_heading_rows_name_their_tree_level(year):
+    # The tree numbers programme and kegiatan by their kode rekening and writes budget codes
+    # only on the sub kegiatan: each heading still says which level it is, once.
+    names = level_names(year.laporan)
+    html = program_table(year.program, year.anggaran, "Program dan Kegiatan", year.pohon, names)
+    rows = [_text(r).strip() for r in re.findall(r"<tr.*?</tr>", html, flags=re.S)]
+    assert rows[1:3] == [
+        "Program Pembinaan Perpustakaan (2.23.02, pagu Rp 1.150.000.000)",
+        "Kegiatan Pengelolaan Perpustakaan Tingkat Daerah Kabupaten/Kota"
+        " (2.23.02.2.01, pagu Rp 1.150.000.000)",
+    ]
+    assert any(r.startswith("Kegiatan Administrasi Keuangan Perangkat Daerah (2.23.01.2.02,")
+               for r in rows)  # fmt: skip
+    assert not any(r.startswith(("Program Program", "Kegiatan Kegiatan")) for r in rows)
+
+
 def test_tabel_2_1_names_its_line_column_by_the_tree_level(year):
     names = level_names(year.laporan)
     html = program_table(year.program, year.anggaran, "Program dan Kegiatan", year.pohon, names)
@@ -383,7 +439,8 @@ def test_tabel_2_1_names_its_line_column_by_the_tree_level(year):
                                                        "2.23.01.2.02.0001")
     )  # fmt: skip
     pohon.loc[pohon["id"].eq("2.23.01.2.02.0001"), "kode_anggaran"] = pd.NA
-    assert line_level(year.anggaran["kode"], pohon, names) == "Kegiatan/Sub Kegiatan"
+    lines = year.anggaran.loc[~year.anggaran["kode"].isin(year.anggaran["induk"]), "kode"]
+    assert line_level(lines, pohon, names) == "Kegiatan/Sub Kegiatan"
     # no tree, or a tree that names none of the lines: "Kegiatan", as before
     assert line_level(year.anggaran["kode"], None) == "Kegiatan"
     assert line_level(pd.Series(["X"]), year.pohon, names) == "Kegiatan"
