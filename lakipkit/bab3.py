@@ -189,14 +189,14 @@ def renstra_html(ev: Evaluasi) -> Html:
         }
     )
     columns = [
-        Column("id", "Kode", "tengah", "8%"),
-        Column("indikator", "Indikator Kinerja", width="26%"),
-        Column("periode", "Periode Renstra", "tengah", "10%"),
+        Column("id", "Kode", "tengah", "10%"),
+        Column("indikator", "Indikator Kinerja", width="24%"),
+        Column("periode", "Periode Renstra", "tengah", "12%"),
         Column("akhir", "Target Akhir", "tengah", "10%"),
         Column("sd", f"Target s.d. {ev.tahun}", "tengah", "10%"),
         Column("realisasi", f"Realisasi s.d. {ev.tahun}", "tengah", "10%"),
         Column("kemajuan", "Kemajuan", "angka", "11%"),
-        Column("jalur", "Keterangan", "tengah", "15%"),
+        Column("jalur", "Keterangan", "tengah", "13%"),
     ]
     notes = (
         "Kemajuan: realisasi s.d. tahun ini terhadap target akhir Renstra. Target dan realisasi "
@@ -225,8 +225,8 @@ def standar_html(ev: Evaluasi) -> Html:
         }
     )
     columns = [
-        Column("id", "Kode", "tengah", "8%"),
-        Column("indikator", "Indikator Kinerja", width="28%"),
+        Column("id", "Kode", "tengah", "10%"),
+        Column("indikator", "Indikator Kinerja", width="26%"),
         Column("realisasi", "Realisasi", "tengah", "11%"),
         Column("standar", "Standar Nasional", "tengah", "11%"),
         Column("sumber", "Dasar Standar", width="18%"),

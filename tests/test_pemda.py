@@ -165,6 +165,32 @@ def test_report_builds_as_html_and_pdf_without_the_other_units_wording(report):
 
 
 @pytest.mark.slow
+def test_pdf_pages_keep_headings_captions_codes_and_dates_with_what_they_belong_to(report):
+    """What a reader of the Pemda PDF found: a sub kegiatan heading alone at a page's foot,
+    a table's caption and header on one page and its rows on the next, the PK's date above
+    a page break from its signatures, and "IKU-01" and "2022-2026" split over two lines."""
+    from pypdf import PdfReader
+
+    pages = [
+        re.sub(r"\s+", " ", page.extract_text())
+        for page in PdfReader(_output(report, ".pdf")).pages
+    ]
+
+    def last_page_with(text: str) -> str:
+        return next(page for page in reversed(pages) if text in page)
+
+    heading = "Sub Kegiatan 2.23.02.2.01.0003 Pengembangan Koleksi Perpustakaan Sub Kegiatan ini"
+    assert any(heading in page for page in pages)
+    tabel_3_12 = last_page_with("Tabel 3.12 Program, Kegiatan dan Anggaran yang Mendukung")
+    assert "TINGKAT SASARAN STRATEGIS" in tabel_3_12
+    assert "TUJUAN 1. MENINGKATNYA" in last_page_with("Tabel L.1 Perjanjian Kinerja Tahun 2024")
+    assert "Contoh, 31 Januari 2024" in last_page_with("Pihak Kedua,")
+    renstra = last_page_with("Tabel 3.4 Kemajuan terhadap Target Akhir Renstra")
+    assert "IKU-01" in renstra and "IKU-03" in renstra and "2022-2026" in renstra
+    assert "IKU-02" in last_page_with("Tabel 3.5 Realisasi terhadap Standar Nasional")
+
+
+@pytest.mark.slow
 def test_docx_has_the_pages_headings_tables_captions_figures_and_numbers(report):
     """The Word file of a unit shaped unlike Bontang (tree, sub kegiatan, APBD) says the same."""
     from docx.enum.text import WD_ALIGN_PARAGRAPH
