@@ -331,7 +331,8 @@ def describe_sources(per_source: pd.DataFrame, total: Jumlah, tahun: int) -> str
     """Where the money came from (per sumber dana, with terbilang) and how much was spent.
 
     `per_source` is `totals_by_source`'s frame; `total` is `totals` of the same lines. A pagu
-    not filled in yet is said so, never written as Rp 0.
+    not filled in yet is said so, never written as Rp 0; a single source's pagu is the total,
+    written once.
     """
     amounts = [
         f"{source} sebesar {_rupiah_terbilang(pagu)}" if pd.notna(pagu) else str(source)
@@ -342,6 +343,9 @@ def describe_sources(per_source: pd.DataFrame, total: Jumlah, tahun: int) -> str
             f"Anggaran Tahun {tahun} bersumber dari {daftar(amounts)}; pagunya "
             f"{BELUM_DITETAPKAN} dalam data anggaran."
         )
+    elif len(per_source) == 1 and total.pagu_lengkap:
+        # one source: its amount is the whole, said once
+        text = f"Anggaran Tahun {tahun} seluruhnya bersumber dari {amounts[0]}."
     else:
         sebagian = "" if total.pagu_lengkap else f", belum termasuk pagu yang {BELUM_DITETAPKAN}"
         text = (

@@ -221,6 +221,22 @@ def test_describe_sources_without_pagu():
     assert text.startswith("Anggaran Tahun 2025 bersumber dari APBD dan APBN; pagunya belum")
 
 
+def test_describe_sources_says_a_single_sources_amount_once():
+    # the Pemda unit read "bersumber dari APBD sebesar Rp 4.115.000.000 (...), seluruhnya
+    # Rp 4.115.000.000 (...)"
+    per_source = pd.DataFrame(
+        {"pagu": pd.array([4_000], dtype="Int64"), "realisasi": pd.array([3_000], dtype="Int64")},
+        index=["APBD"],
+    )
+    text = describe_sources(per_source, _jumlah(4_000, 3_000, 75.0), 2024)
+    assert text == (
+        "Anggaran Tahun 2024 seluruhnya bersumber dari APBD sebesar Rp 4.000 (empat ribu rupiah)."
+        " Realisasi anggaran yang dilaporkan sebesar Rp 3.000 (tiga ribu rupiah) atau 75,00% dari"
+        " seluruh pagu."
+    )
+    assert text.count("Rp 4.000") == 1
+
+
 def test_dates_not_set_print_belum_ditetapkan():
     person = {"nama": "A", "nip": "", "jabatan": "Sekretaris"}
     assert "Bontang, tanggal belum ditetapkan" in signature_html(person, "Bontang", None)
