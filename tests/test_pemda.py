@@ -168,7 +168,8 @@ def test_report_builds_as_html_and_pdf_without_the_other_units_wording(report):
 def test_pdf_pages_keep_headings_captions_codes_and_dates_with_what_they_belong_to(report):
     """What a reader of the Pemda PDF found: a sub kegiatan heading alone at a page's foot,
     a table's caption and header on one page and its rows on the next, the PK's date above
-    a page break from its signatures, and "IKU-01" and "2022-2026" split over two lines."""
+    a page break from its signatures, a paragraph leading into a table on the page before
+    it, and "IKU-01" and "2022-2026" split over two lines."""
     from pypdf import PdfReader
 
     pages = [
@@ -183,10 +184,12 @@ def test_pdf_pages_keep_headings_captions_codes_and_dates_with_what_they_belong_
     assert any(heading in page for page in pages)
     tabel_3_12 = last_page_with("Tabel 3.12 Program, Kegiatan dan Anggaran yang Mendukung")
     assert "TINGKAT SASARAN STRATEGIS" in tabel_3_12
+    assert "Setiap hasil di atas didukung oleh program" in tabel_3_12  # the paragraph leading in
     assert "TUJUAN 1. MENINGKATNYA" in last_page_with("Tabel L.1 Perjanjian Kinerja Tahun 2024")
     assert "Contoh, 31 Januari 2024" in last_page_with("Pihak Kedua,")
     renstra = last_page_with("Tabel 3.4 Kemajuan terhadap Target Akhir Renstra")
     assert "IKU-01" in renstra and "IKU-03" in renstra and "2022-2026" in renstra
+    assert "Dari 2 (dua) indikator yang bertarget Renstra" in renstra
     assert "IKU-02" in last_page_with("Tabel 3.5 Realisasi terhadap Standar Nasional")
 
 
