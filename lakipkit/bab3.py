@@ -405,11 +405,12 @@ def efisiensi_table(e: pd.DataFrame, ambang: float = 5.0) -> ReportTable:
     )  # fmt: skip
 
 
-def efisiensi_html(ev: Evaluasi) -> Html:
+def efisiensi_html(ev: Evaluasi, tingkat_baris: str = "Kegiatan") -> Html:
     """Efficiency of every budget line linked to indicators (programme lines first), and a chart.
 
     Capaian is the average (after the cap) of the line's indicators; the chart shows the
-    lowest lines.
+    lowest lines, named in its title by their tree level (`tables.line_level`: a Pemda's
+    "Sub Kegiatan").
     """
     e = ev.efisiensi
     if e.empty:
@@ -417,7 +418,7 @@ def efisiensi_html(ev: Evaluasi) -> Html:
     table = efisiensi_table(e, ev.ambang)
     daun = e[~e["kode"].isin(e["induk"].dropna())]
     chart = efisiensi_chart.html(
-        "Capaian Kinerja dan Penyerapan Anggaran per Kegiatan",
+        f"Capaian Kinerja dan Penyerapan Anggaran per {tingkat_baris}",
         daun.assign(label=daun["kode"] + " " + daun["uraian"]),
     )
     return Html("\n".join([table, chart]))

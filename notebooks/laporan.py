@@ -65,6 +65,10 @@ penandatangan = narrative.official(year.satker, year.laporan["penandatangan"]["p
 nama = year.satker["nama_singkat"]
 # Tabel dan gambar bernomor per bab seperti di laporan jadi (Tabel 3.1, Gambar 3.1).
 nomor = Penomoran()
+# Baris anggaran terendah dinamai menurut tingkatnya di pohon kinerja (Kegiatan, Sub Kegiatan).
+tingkat_baris = tables.line_level(
+    tables.budget_lines(year.anggaran)["kode"], year.pohon, level_names(year.laporan)
+)
 
 # %%
 narrative.cover_html(year.satker, tahun, year.laporan.get("judul"))
@@ -346,10 +350,10 @@ nomor.tampilkan(
 nomor.tampilkan(tables.source_table(year.anggaran, "Anggaran per Sumber Dana"))
 nomor.tampilkan(
     charts.penyerapan_chart.html(
-        "Penyerapan Anggaran per Kegiatan", tables.budget_lines(year.anggaran)
+        f"Penyerapan Anggaran per {tingkat_baris}", tables.budget_lines(year.anggaran)
     )
 )
-nomor.tampilkan(bab3.efisiensi_html(evaluasi_bab3))
+nomor.tampilkan(bab3.efisiensi_html(evaluasi_bab3, tingkat_baris))
 
 # %%
 nomor.bab("BAB IV PENUTUP")

@@ -165,6 +165,15 @@ def test_report_builds_as_html_and_pdf_without_the_other_units_wording(report):
 
 
 @pytest.mark.slow
+def test_budget_figures_name_the_lines_they_draw_by_their_tree_level(report):
+    # the bars are sub kegiatan; the captions said "per Kegiatan"
+    html = _output(report, ".html").read_text(encoding="utf-8")
+    captions = [_text(c).strip() for c in re.findall(r"<figcaption.*?</figcaption>", html, re.S)]
+    assert "Gambar 3.5 Penyerapan Anggaran per Sub Kegiatan" in captions
+    assert "Gambar 3.6 Capaian Kinerja dan Penyerapan Anggaran per Sub Kegiatan" in captions
+
+
+@pytest.mark.slow
 def test_pdf_pages_keep_headings_captions_codes_and_dates_with_what_they_belong_to(report):
     """What a reader of the Pemda PDF found: a sub kegiatan heading alone at a page's foot,
     a table's caption and header on one page and its rows on the next, the PK's date above
