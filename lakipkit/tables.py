@@ -45,6 +45,8 @@ from lakipkit.settings import level_names
 
 GROUP = "kelompok"
 GROUP_LEVEL = "tingkat"
+#: The row-number column of a data file's small table (mitra.csv, produk_hukum.csv, ...).
+NOMOR = "no"
 ROW_CLASS = "kelas_baris"
 SMALL_ROWS = 12
 #: Printed where a value is not set yet: a target, a pagu or a date of a year just started.
@@ -756,8 +758,10 @@ def simple_table(
 ) -> ReportTable:
     """Render the columns in `labels` (key -> header) as a small table, numbers formatted.
 
-    `total` names an integer column to sum in a final "Jumlah" row. A frame without rows (a
-    year just started) gives one row saying "belum ada data", not a total of 0.
+    A `no` column is the row number, printed as in the other tables: "1.", centred, narrow.
+    `total` names an integer column to sum in a final "Jumlah" row, labelled in the first
+    column that is not `no`. A frame without rows (a year just started) gives one row
+    saying "belum ada data", not a total of 0.
     """
     if frame.empty:
         empty = pd.DataFrame({key: [""] for key in labels}).assign(
@@ -772,6 +776,10 @@ def simple_table(
         values = frame[key]
         numeric = pd.api.types.is_integer_dtype(values)
         dates = pd.api.types.is_datetime64_any_dtype(values)
+        if key == NOMOR:
+            body[key] = values.astype("string") + "."
+            columns.append(Column(key, label, "tengah", "8%"))
+            continue
         if numeric:
             body[key] = values.map(lambda v: format_angka(v))
         elif dates:
@@ -781,7 +789,7 @@ def simple_table(
         columns.append(Column(key, label, "angka" if numeric else ""))
     if total is not None:
         row = {key: "" for key in labels}
-        row[next(iter(labels))] = "Jumlah"
+        row[next((key for key in labels if key != NOMOR), NOMOR)] = "Jumlah"
         row[total] = format_angka(frame[total].sum())
         body = pd.concat(
             [body, pd.DataFrame([row]).assign(**{ROW_CLASS: "jumlah"})], ignore_index=True

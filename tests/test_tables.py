@@ -220,3 +220,21 @@ def test_kept_tables_follow_every_edit_and_only_those(tmp_path, monkeypatch):
         assert {key for key in after if after[key] != before[key]} == changed, name
         assert renders == len(changed), name  # the others were kept
         before = after
+
+
+def test_small_tables_number_their_rows_like_the_other_tables():
+    # Tabel 3.11 of 2024 gave its "No" column a fifth of the page, right-aligned ("1", "2"),
+    # with "Jumlah" squeezed under it, unlike every other numbered list in the report.
+    from bs4 import BeautifulSoup
+
+    produk = pd.DataFrame(
+        {"no": pd.array([1, 2], "Int64"), "produk_hukum": ["SK Ketua", "SK Sekretaris"],
+         "jumlah": pd.array([205, 20], "Int64")}
+    )  # fmt: skip
+    labels = {"no": "No", "produk_hukum": "Produk Hukum", "jumlah": "Jumlah"}
+    table = simple_table(produk, labels, "Produk Hukum", total="jumlah")
+    soup = BeautifulSoup(str(table), "html.parser")
+    rows = [[td.get_text() for td in tr.find_all("td")] for tr in soup.tbody.find_all("tr")]
+    assert rows == [["1.", "SK Ketua", "205"], ["2.", "SK Sekretaris", "20"], ["", "Jumlah", "225"]]
+    assert soup.thead.th["class"] == ["tengah"] and soup.col["style"] == "width:8%"
+    assert table.frame["No"].tolist() == [1, 2]  # the workbook keeps numbers
