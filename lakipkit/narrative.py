@@ -253,9 +253,12 @@ def _profile_list(
 ) -> str:
     """Render a satker.yaml list as a numbered list, optionally filtered on one field.
 
-    A mapping (e.g. `media`: website, email, ...) becomes "Name: value" items, in file order.
+    A mapping (e.g. `media`: website, email, ...) becomes "Name: value" items, in file order;
+    a text (`visi`) is one paragraph, not a list of its letters.
     """
     items = profile.get(name) or []
+    if isinstance(items, str):
+        return f"<p>{escape(items)}</p>"
     if isinstance(items, Mapping):
         items = [
             f"{_MEDIA_LABELS.get(str(key).lower(), str(key).replace('_', ' ').title())}: {address}"

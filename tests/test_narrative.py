@@ -112,6 +112,11 @@ def test_inserts_are_placed_at_markers_and_unknown_markers_dropped():
     assert html.rstrip().endswith("Akhir.</p>")
 
 
+def test_a_text_key_at_a_marker_is_one_paragraph_not_a_list_of_its_letters():
+    html = render_narrative("<!-- sisipan: satker.yaml#visi -->", {}, {"visi": "Menjadi <KPU>"})
+    assert html == "<p>Menjadi &lt;KPU&gt;</p>"
+
+
 def _capaian(rows):
     frame = pd.DataFrame(rows, columns=["uraian", "capaian", "status"])
     no_data = frame["status"].isin(["belum ada data", "target belum ditetapkan"])
