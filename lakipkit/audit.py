@@ -181,7 +181,42 @@ def check_year(
         dataclasses.replace(finding, file=str(folder / finding.file))
         for finding in audit_year(year, settings)
     ]
-    return sort_findings([*year.findings, *audit, *_riwayat(data_dir, satker, year)])
+    side = [*_riwayat(data_dir, satker, year), *_beside_the_year(data_dir, satker, year)]
+    return sort_findings([*year.findings, *audit, *side])
+
+
+def _beside_the_year(data_dir: Path | str, satker: str, year: YearData) -> list[Finding]:
+    """Check the files the reports read apart from the year, so no build fails after periksa.
+
+    renstra.csv and anggaran_triwulan.csv as their readers check them (riwayat.csv's own
+    errors: `_riwayat`), and the values of riwayat.csv and renstra.csv against the year's
+    indicators, as the Bab III comparisons check them (`evaluasi.value_findings`).
+    """
+    from lakipkit.evaluasi import read_riwayat, value_findings
+    from lakipkit.tren import read_renstra
+    from lakipkit.triwulan import penyerapan_to_date, read_anggaran_triwulan
+
+    def triwulan() -> None:
+        frame = read_anggaran_triwulan(data_dir, satker, year.tahun)
+        if len(frame):
+            penyerapan_to_date(year.anggaran, frame, 4)
+
+    findings: list[Finding] = []
+    read: dict[str, pd.DataFrame | None] = {}
+    for name, reader in (
+        ("renstra", lambda: read_renstra(data_dir, satker)),
+        ("riwayat", lambda: read_riwayat(data_dir, satker)),
+        ("triwulan", triwulan),
+    ):
+        try:
+            read[name] = reader()
+        except DataValidationError as error:
+            if name != "riwayat":
+                findings += [*error.findings, *error.warnings]
+    folder = Path(data_dir) / satker
+    return findings + value_findings(
+        year.indikator, read.get("renstra"), read.get("riwayat"), folder
+    )
 
 
 def _riwayat(data_dir: Path | str, satker: str, year: YearData) -> list[Finding]:

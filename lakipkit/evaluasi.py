@@ -35,7 +35,8 @@ from lakipkit.capaian import (
     compute_capaian,
     summarise_capaian,
 )
-from lakipkit.loading import YearData, read_checked
+from lakipkit.errors import DataValidationError, Finding
+from lakipkit.loading import YearData, check_values, read_checked
 from lakipkit.parsing import nilai_frame, normalize_satuan
 from lakipkit.schemas import RIWAYAT
 
@@ -109,6 +110,40 @@ def read_riwayat(data_dir: Path | str, satker: str) -> pd.DataFrame:
     """
     root = Path(data_dir)
     return read_checked(root / satker / RIWAYAT.file, RIWAYAT, root).astype({"tahun": "int64"})
+
+
+def value_findings(
+    indikator: pd.DataFrame,
+    renstra: pd.DataFrame | None,
+    riwayat: pd.DataFrame | None,
+    folder: Path | str = "",
+) -> list[Finding]:
+    """Return the errors of riwayat.csv's and renstra.csv's values (indikator.csv's rules).
+
+    ``indikator`` holds the PK indicators they belong to. The comparisons compute capaian
+    from them; without this, a target the rule refuses (0 for a positif indicator, one
+    number for a rentang one) failed the build naming indikator.csv. A Renstra's
+    target_akhir belongs to its indicator (spread to its rows): told once, on the
+    indicator's first row. Rows of other indicators are not compared and not checked.
+    """
+    checks = []
+    if riwayat is not None and len(riwayat):
+        checks += [
+            (riwayat, "riwayat.csv", "target", True),
+            (riwayat, "riwayat.csv", "realisasi", False),
+        ]
+    if renstra is not None and len(renstra):
+        checks += [
+            (renstra, "renstra.csv", "target", True),
+            (renstra.drop_duplicates("indikator"), "renstra.csv", "target_akhir", True),
+        ]
+    findings = []
+    for frame, file, column, is_target in checks:
+        known = frame[frame["indikator"].isin(indikator["id"])]
+        shown = str(Path(folder) / file)
+        found = check_values(known, indikator, shown, column, is_target=is_target)
+        findings += [f for f in found if f.severity == "error"]
+    return findings
 
 
 def banding_riwayat(
@@ -548,6 +583,9 @@ def evaluasi(
     empty. ``ambang`` is the efficiency threshold in points (docs/formulas.md).
     """
     year = years[-1]
+    pk = pd.concat([y.indikator for y in years]).drop_duplicates("id", keep="last")
+    if errors := value_findings(pk, renstra, riwayat):
+        raise DataValidationError(errors)
     capaian = compute_capaian(year.indikator, settings)
     tautan = tautan_anggaran(capaian, year.pohon, year.anggaran)
     folders = tuple(y.tahun for y in years)

@@ -1007,6 +1007,11 @@ def _nilai_rules(
         message = "bernilai 0: capaian (dibagi target) tidak terdefinisi"
         expected = "target lebih dari 0 (atau polaritas/rumus lain)"
         findings += _flag(text[zero], file, "target_zero", message, expected)
+        # the capaian step refuses these too; told here, periksa lists them with the rest
+        negative = filled & (nilai["angka"] < 0)
+        message = "bernilai negatif: capaian tidak terdefinisi"
+        expected = "target 0 atau lebih (polaritas positif: lebih dari 0)"
+        findings += _flag(text[negative], file, "invalid_value", message, expected)
 
     written = nilai["satuan"].fillna("").map(normalize_satuan)
     other = (
@@ -1075,18 +1080,30 @@ def _indicator_rules(frame: pd.DataFrame, file: str) -> list[Finding]:
 
 
 @_kept
-def _realisasi_rules(frame: pd.DataFrame, indikator: pd.DataFrame, file: str) -> list[Finding]:
-    """Check realisasi values against the polaritas, skala and satuan of their indicator."""
+def check_values(
+    frame: pd.DataFrame,
+    indikator: pd.DataFrame,
+    file: str,
+    column: str = "realisasi",
+    *,
+    is_target: bool = False,
+) -> list[Finding]:
+    """Check values against the polaritas, skala and satuan of their indicator.
+
+    ``frame`` has an ``indikator`` column and ``<column>_teks``. ``is_target`` for a value
+    that takes the target's place in the capaian rule (a national standard, a target of
+    riwayat.csv or renstra.csv): the target's rules, so no later step refuses it.
+    """
     by_id = indikator.drop_duplicates("id").set_index("id")
     meta = pd.DataFrame(
         {
             n: frame["indikator"].map(by_id[n]).astype("string")
-            for n in ("polaritas", "skala", "satuan")
+            for n in ("polaritas", "skala", "satuan", "rumus")
         },
         index=frame.index,
     )
-    text = frame["realisasi_teks"].rename("realisasi")
-    return _nilai_rules(text, meta, file, is_target=False)
+    text = frame[f"{column}_teks"].rename(column)
+    return _nilai_rules(text, meta, file, is_target=is_target)
 
 
 def _tree_source(frames: dict[str, pd.DataFrame], shown: dict[str, str]) -> list[Finding]:
@@ -1199,7 +1216,15 @@ def _cross_checks(
             findings += _indicator_rules(frames[file], shown[file])
     for file in ("realisasi.csv", "realisasi_triwulan.csv", "realisasi_bulanan.csv"):
         if ok(file, "indikator.csv"):
-            findings += _realisasi_rules(frames[file], frames["indikator.csv"], shown[file])
+            findings += check_values(frames[file], frames["indikator.csv"], shown[file])
+    if ok("standar.csv", "indikator.csv"):
+        findings += check_values(
+            frames["standar.csv"],
+            frames["indikator.csv"],
+            shown["standar.csv"],
+            "standar",
+            is_target=True,
+        )
 
     indicator_files = ("indikator.csv", "rkt_sasaran_strategis.csv", "rkt_program.csv")
     if ok("tabel_terbit.csv", *indicator_files):

@@ -336,3 +336,45 @@ def test_periksa_names_riwayat_rows_the_comparison_cannot_use(tmp_path):
     path.write_text("indikator,tahun,realisasi\nP-01,2o23,5 orang\n", encoding="utf-8")
     errors = [f for f in check_year(tmp_path / "pemda", PEMDA_ID, 2024) if f.severity == "error"]
     assert {(Path(f.file).name, f.row, f.column) for f in errors} == {("riwayat.csv", 2, "tahun")}
+
+
+# Found by tests/test_fuzz.py: a value that takes a target's place in the capaian rule (a
+# standard, a riwayat or Renstra target) passed periksa and then failed the build naming
+# indikator.csv; and periksa did not read renstra.csv at all.
+@pytest.mark.parametrize(
+    ("file", "column", "row", "value"),
+    [
+        ("2024/standar.csv", "standar", 2, "0 nilai"),
+        ("riwayat.csv", "target", 2, "0 nilai"),
+        ("renstra.csv", "target_akhir", 2, "0 nilai"),
+        ("renstra.csv", "target", 3, "-5 nilai"),
+        ("renstra.csv", "tahun", 2, "0"),
+    ],
+)
+def test_a_target_the_rule_refuses_is_a_finding_of_its_own_file(tmp_path, file, column, row, value):
+    import csv
+    import io
+
+    data = tmp_path / "pemda"
+    shutil.copytree(PEMDA, data)
+    path = data / PEMDA_ID / file
+    rows = list(csv.reader(io.StringIO(path.read_text(encoding="utf-8"))))
+    rows[row - 1][rows[0].index(column)] = value
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\n").writerows(rows)
+    path.write_text(buffer.getvalue(), encoding="utf-8")
+    name = Path(file).name
+    errors = [f for f in check_year(data, PEMDA_ID, 2024) if f.severity == "error"]
+    assert {(Path(f.file).name, f.row, f.column) for f in errors} == {(name, row, column)}
+    with pytest.raises(DataValidationError) as raised:  # the build's steps, as the notebook
+        from lakipkit.tren import load_years
+
+        year = load_year(data, PEMDA_ID, 2024)
+        ev.evaluasi(
+            load_years(data, PEMDA_ID, 2024),
+            read_renstra(data, PEMDA_ID),
+            ev.read_riwayat(data, PEMDA_ID),
+            capaian_settings(year.laporan),
+        )
+    found = {(Path(f.file).name, f.row, f.column) for f in raised.value.findings}
+    assert found == {(name, row, column)}

@@ -163,3 +163,24 @@ def test_data_dictionary_is_up_to_date():
         capture_output=True, text=True, cwd=ROOT,
     )  # fmt: skip
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+# Found by tests/test_fuzz.py: a negative target passed the loader; the summary step then
+# refused it ("target 0"), so `lakip periksa` printed that one error instead of its list.
+@pytest.mark.parametrize("target", ["-1%", "-250%"])
+def test_a_negative_target_is_a_loader_finding_on_its_row(tmp_path, target):
+    from lakipkit.audit import run_periksa
+
+    shutil.copytree(REAL / "kpu-kota-bontang", tmp_path / "kpu-kota-bontang")
+    path = tmp_path / "kpu-kota-bontang" / "2024" / "indikator.csv"
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    lines[1] = lines[1].replace(",95%,", f",{target},")
+    path.write_text("".join(lines), encoding="utf-8")
+    with pytest.raises(DataValidationError) as raised:
+        load_year(tmp_path, "kpu-kota-bontang", 2024)
+    (finding,) = raised.value.findings
+    assert (Path(finding.file).name, finding.row, finding.column, finding.value) == (
+        "indikator.csv", 2, "target", target)  # fmt: skip
+    assert "negatif" in finding.message
+    code, text = run_periksa(tmp_path, "kpu-kota-bontang", 2024)
+    assert code == 1 and "baris 2, kolom 'target'" in text
