@@ -695,7 +695,8 @@ def analysis_html(
     (`settings.level_names`, e.g. "Sub Kegiatan 2.23.02.2.01.0003 ..."); sasaran one below the
     deepest. A node's sentence counts every indicator below it, its table holds its own
     indicators, and with `anggaran` a node with budget codes says its pagu and realisasi. The
-    analysis text comes from `narasi/analisis/<node id>.md` and `narasi/analisis/<sasaran id>.md`.
+    analysis text comes from `narasi/analisis/<node id>.md` and `narasi/analisis/<sasaran id>.md`,
+    with `inserts` at their markers; an insert with rows that no text places comes last.
     """
     from lakipkit.pohon import TINGKAT_STRATEGIS, codes, labels, paths, tree_of
     from lakipkit.settings import level_names
@@ -714,10 +715,12 @@ def analysis_html(
         links = codes(nodes.reset_index(drop=True)).rename(columns={"simpul": "kegiatan"})
         budget = anggaran_per_kegiatan(anggaran, links) if len(links) else None
 
+    placed: set[str] = set()
+
     def text(key: str) -> str:
-        return render_narrative(
-            narasi.get(f"analisis/{key}", ""), inserts, profile, top_heading=6, place_rest=False
-        )
+        source = narasi.get(f"analisis/{key}", "")
+        placed.update(_INSERT.split(source)[1::2])
+        return render_narrative(source, inserts, profile, top_heading=6, place_rest=False)
 
     def sasaran_parts(ids: pd.Series) -> list[str]:
         """Each sasaran's analysis under its own heading, unless the text opens with one."""
@@ -767,7 +770,15 @@ def analysis_html(
             )
         parts.append(text(str(node.id)))
         parts += sasaran_parts(own["sasaran"])
+    # a table with rows that no analysis text placed follows them, never silently left out
+    parts += [v for k, v in (inserts or {}).items() if k not in placed and _has_rows(v)]
     return Html("\n".join(part for part in parts if part))
+
+
+def _has_rows(insert: str) -> bool:
+    """Tell an insert worth printing: HTML, and, for a `ReportTable`, one with data rows."""
+    frame = getattr(insert, "frame", None)
+    return bool(insert) and (frame is None or len(frame) > 0)
 
 
 _PK_TEXT = (

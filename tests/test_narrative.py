@@ -7,6 +7,7 @@ import pytest
 
 from lakipkit.anggaran import Jumlah
 from lakipkit.narrative import (
+    analysis_html,
     describe_anggaran,
     describe_capaian,
     describe_sources,
@@ -259,3 +260,25 @@ def test_render_markdown_never_emits_headings_above_top(top):
     html = render_markdown("# a\n\n<h1>b</h1><h2>c</h2>", top_heading=top)
     for level in range(1, top):
         assert f"<h{level}>" not in html
+
+
+# Found by tests/test_fuzz.py: with no analysis text placing them (the fixture has none),
+# the tables of mitra.csv, dpt.csv, produk_hukum.csv and ppid.csv were left out silently.
+def test_analysis_tables_with_rows_that_no_text_places_come_last():
+    from pathlib import Path
+
+    from lakipkit.capaian import compute_capaian
+    from lakipkit.loading import load_year
+    from lakipkit.tables import simple_table
+
+    data = Path(__file__).resolve().parent / "fixtures" / "data"
+    year = load_year(data, "contoh-satker", 2023)
+    capaian = compute_capaian(year.indikator)
+    produk = simple_table(year.tabel["produk_hukum"], {"jumlah": "Jumlah"}, "Produk Hukum")
+    kosong = simple_table(year.tabel["produk_hukum"].iloc[:0], {"jumlah": "Jumlah"}, "Kosong")
+    args = (capaian, year.sasaran, year.program, year.kegiatan, year.narasi)
+    html = analysis_html(*args, {"produk_hukum.csv": produk, "ppid.csv": kosong})
+    assert html.endswith(produk) and "Kosong" not in html
+    placed = {**year.narasi, "analisis/WA-S01": "Teks.\n\n<!-- sisipan: produk_hukum.csv -->"}
+    html = analysis_html(*args[:4], placed, {"produk_hukum.csv": produk})
+    assert html.count("Produk Hukum") == 1 and not html.endswith(produk)
