@@ -19,6 +19,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import itertools
 import os
 import re
 import warnings
@@ -763,6 +764,7 @@ def read_checked(path: Path, table: Table, root: Path) -> pd.DataFrame:
     """
     findings: list[Finding] = []
     frame = typed_frame(read_table(path, table, root, findings), table.model)
+    findings += rupiah_findings(frame, table.model, str(path))
     errors = [f for f in findings if f.severity == "error"]
     if errors:
         raise DataValidationError(errors)
@@ -1342,19 +1344,52 @@ def _katalog_checks(data_dir: Path, indikator: pd.DataFrame, file: str) -> list[
 
 
 def _rupiah_checks(frames: dict[str, pd.DataFrame], shown: dict[str, str]) -> list[Finding]:
-    """Flag negative amounts in every rupiah column."""
+    """Check every rupiah column of the year's files (`rupiah_findings`)."""
+    return [
+        finding
+        for table in TABLES
+        for finding in rupiah_findings(frames[table.file], table.model, shown[table.file])
+    ]
+
+
+#: The largest amount a budget column may add up to: the int64 its sums are held in.
+JUMLAH_MAKS = int(np.iinfo(np.int64).max)
+
+
+def rupiah_findings(
+    frame: pd.DataFrame, model: type[pa.DataFrameModel], file: str
+) -> list[Finding]:
+    """Flag negative amounts, and the row where a column's running total passes `JUMLAH_MAKS`.
+
+    Every sum of the report (a parent line, a total, a source) is a sum of part of one
+    column; past int64 it wrapped to a negative total silently.
+    """
     findings: list[Finding] = []
-    for table in TABLES:
-        for name, spec in columns(table.model).items():
-            if spec.metadata["format"] == "rupiah":
-                amounts = frames[table.file][name]
-                findings += _flag(
-                    amounts[amounts.fillna(0) < 0],
-                    shown[table.file],
-                    "negative_amount",
-                    "negatif",
-                    "jumlah rupiah 0 atau lebih",
-                )
+    for name, spec in columns(model).items():
+        if spec.metadata["format"] != "rupiah":
+            continue
+        amounts = frame[name]
+        findings += _flag(
+            amounts[amounts.fillna(0) < 0],
+            file,
+            "negative_amount",
+            "negatif",
+            "jumlah rupiah 0 atau lebih",
+        )
+        running = itertools.accumulate(int(v) for v in amounts.fillna(0).abs())
+        over = next(
+            (i for i, t in zip(amounts.index, running, strict=True) if t > JUMLAH_MAKS), None
+        )
+        if over is not None:
+            findings += _flag(
+                amounts.loc[[over]],
+                file,
+                "invalid_rupiah",
+                "membuat jumlah kolom ini melebihi batas hitung",
+                f"jumlah seluruh baris kolom ini paling banyak {JUMLAH_MAKS:,} rupiah".replace(
+                    ",", "."
+                ),
+            )
     return findings
 
 

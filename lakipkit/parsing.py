@@ -355,9 +355,11 @@ def _read_or_error(fmt: str, teks: str) -> tuple[object, ParseError | None, str 
 def parse_column(column: pd.Series, fmt: str) -> ParsedColumn:
     """Parse every text of ``column`` in format ``fmt``; each distinct text is read once."""
     results = {text: _read_or_error(fmt, str(text)) for text in pd.unique(column)}
+    # not Series.map: beside an empty cell (None) it casts whole rupiah to float64, and
+    # 999.999.999.999.999.999 became 1.000.000.000.000.000.000
+    rows = [results[text] for text in column]
     parts = [
-        column.map({text: result[i] for text, result in results.items()}).astype(object)
-        for i in range(3)
+        pd.Series([row[i] for row in rows], index=column.index, dtype=object) for i in range(3)
     ]
     return ParsedColumn(*parts)
 

@@ -184,3 +184,29 @@ def test_a_negative_target_is_a_loader_finding_on_its_row(tmp_path, target):
     assert "negatif" in finding.message
     code, text = run_periksa(tmp_path, "kpu-kota-bontang", 2024)
     assert code == 1 and "baris 2, kolom 'target'" in text
+
+
+# Found while fuzzing the budget: amounts whose total passes int64 wrapped to a negative
+# total pagu in summary.json and the report, silently.
+def test_a_budget_column_whose_total_passes_int64_is_a_finding(tmp_path):
+    shutil.copytree(FIXTURE, tmp_path / "data")
+    path = tmp_path / "data" / "contoh-satker" / "2023" / "anggaran.csv"
+    big = "999.999.999.999.999.999"
+    rows = "".join(f"X{i},,Baris {i},APBN,{big},5,\n" for i in range(10))
+    path.write_text(path.read_text(encoding="utf-8") + rows, encoding="utf-8")
+    with pytest.raises(DataValidationError) as raised:
+        load_year(tmp_path / "data", "contoh-satker", 2023)
+    found = {(Path(f.file).name, f.row, f.column, f.kode) for f in raised.value.findings}
+    assert found == {("anggaran.csv", 17, "pagu", "invalid_rupiah")}
+
+
+def test_the_quarterly_budget_file_refuses_negative_amounts(tmp_path):
+    from lakipkit.triwulan import read_anggaran_triwulan
+
+    shutil.copytree(FIXTURE, tmp_path / "data")
+    path = tmp_path / "data" / "contoh-satker" / "2023" / "anggaran_triwulan.csv"
+    path.write_text("kode,triwulan,rencana,realisasi\n1001,1,100,-5\n", encoding="utf-8")
+    with pytest.raises(DataValidationError) as raised:
+        read_anggaran_triwulan(tmp_path / "data", "contoh-satker", 2023)
+    found = {(Path(f.file).name, f.row, f.column, f.kode) for f in raised.value.findings}
+    assert found == {("anggaran_triwulan.csv", 2, "realisasi", "negative_amount")}

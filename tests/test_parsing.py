@@ -325,3 +325,11 @@ def test_decimals_read_the_same_in_indonesian_and_english_grouping(whole, cents)
     english = f"{_grouped(whole, ',')}.{cents:02d}"
     assert parse_angka(indonesian) == pytest.approx(parse_angka(english))
     assert parse_angka(english) == pytest.approx(whole + cents / 100)
+
+
+def test_a_column_keeps_every_digit_of_a_large_amount_beside_an_empty_cell():
+    """Series.map turned the column to float64 when a cell was empty: 18 nines became 10**18."""
+    from lakipkit.parsing import parse_column
+
+    values = parse_column(pd.Series(["999.999.999.999.999.999", ""]), "rupiah").values
+    assert values.tolist() == [999_999_999_999_999_999, None]
