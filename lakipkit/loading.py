@@ -42,7 +42,7 @@ from lakipkit.folders import SATKER_ID
 from lakipkit.folders import list_satker as list_satker  # re-exported
 from lakipkit.folders import outside_inputs as outside_inputs  # re-exported
 from lakipkit.folders import satker_ancestors as satker_ancestors  # re-exported
-from lakipkit.formatting import format_rupiah
+from lakipkit.formatting import format_angka, format_rupiah
 from lakipkit.memo import remembered_calls
 from lakipkit.parsing import SKALA, nilai_frame, normalize_satuan, parse_column
 from lakipkit.periode import realisasi_tahunan, triwulan_dari_bulan
@@ -764,7 +764,7 @@ def read_checked(path: Path, table: Table, root: Path) -> pd.DataFrame:
     """
     findings: list[Finding] = []
     frame = typed_frame(read_table(path, table, root, findings), table.model)
-    findings += rupiah_findings(frame, table.model, str(path))
+    findings += amount_findings(frame, table.model, str(path))
     errors = [f for f in findings if f.severity == "error"]
     if errors:
         raise DataValidationError(errors)
@@ -1344,39 +1344,42 @@ def _katalog_checks(data_dir: Path, indikator: pd.DataFrame, file: str) -> list[
 
 
 def _rupiah_checks(frames: dict[str, pd.DataFrame], shown: dict[str, str]) -> list[Finding]:
-    """Check every rupiah column of the year's files (`rupiah_findings`)."""
+    """Check every amount column of the year's files (`amount_findings`)."""
     return [
         finding
         for table in TABLES
-        for finding in rupiah_findings(frames[table.file], table.model, shown[table.file])
+        for finding in amount_findings(frames[table.file], table.model, shown[table.file])
     ]
 
 
-#: The largest amount a budget column may add up to: the int64 its sums are held in.
+#: The largest total a column of whole numbers may add up to: the int64 its sums are held in.
 JUMLAH_MAKS = int(np.iinfo(np.int64).max)
 
 
-def rupiah_findings(
+def amount_findings(
     frame: pd.DataFrame, model: type[pa.DataFrameModel], file: str
 ) -> list[Finding]:
-    """Flag negative amounts, and the row where a column's running total passes `JUMLAH_MAKS`.
+    """Flag negative rupiah, and the row where a whole-number column's total passes `JUMLAH_MAKS`.
 
-    Every sum of the report (a parent line, a total, a source) is a sum of part of one
-    column; past int64 it wrapped to a negative total silently.
+    Every sum of the report (a parent budget line, a total, a source, the staff and DPT
+    totals) is a sum of part of one column; past int64 it wrapped to a negative total
+    silently.
     """
     findings: list[Finding] = []
     for name, spec in columns(model).items():
-        if spec.metadata["format"] != "rupiah":
+        fmt = spec.metadata["format"]
+        if fmt not in ("rupiah", "bulat"):
             continue
         amounts = frame[name]
-        findings += _flag(
-            amounts[amounts.fillna(0) < 0],
-            file,
-            "negative_amount",
-            "negatif",
-            "jumlah rupiah 0 atau lebih",
-        )
-        running = itertools.accumulate(int(v) for v in amounts.fillna(0).abs())
+        if fmt == "rupiah":
+            findings += _flag(
+                amounts[amounts.fillna(0) < 0],
+                file,
+                "negative_amount",
+                "negatif",
+                "jumlah rupiah 0 atau lebih",
+            )
+        running = itertools.accumulate(abs(int(v)) for v in amounts.fillna(0))
         over = next(
             (i for i, t in zip(amounts.index, running, strict=True) if t > JUMLAH_MAKS), None
         )
@@ -1384,11 +1387,9 @@ def rupiah_findings(
             findings += _flag(
                 amounts.loc[[over]],
                 file,
-                "invalid_rupiah",
+                "invalid_rupiah" if fmt == "rupiah" else "invalid_integer",
                 "membuat jumlah kolom ini melebihi batas hitung",
-                f"jumlah seluruh baris kolom ini paling banyak {JUMLAH_MAKS:,} rupiah".replace(
-                    ",", "."
-                ),
+                f"jumlah seluruh baris kolom ini paling banyak {format_angka(JUMLAH_MAKS)}",
             )
     return findings
 

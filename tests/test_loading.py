@@ -210,3 +210,15 @@ def test_the_quarterly_budget_file_refuses_negative_amounts(tmp_path):
         read_anggaran_triwulan(tmp_path / "data", "contoh-satker", 2023)
     found = {(Path(f.file).name, f.row, f.column, f.kode) for f in raised.value.findings}
     assert found == {("anggaran_triwulan.csv", 2, "realisasi", "negative_amount")}
+
+
+def test_a_count_column_whose_total_passes_int64_is_a_finding(tmp_path):
+    """The staff table's total wrapped to a negative number the same way."""
+    shutil.copytree(FIXTURE, tmp_path / "data")
+    path = tmp_path / "data" / "contoh-satker" / "pegawai.csv"
+    rows = "".join(f"1.1,{10 + i},Jabatan {i},999999999999999999,Organik\n" for i in range(10))
+    path.write_text(path.read_text(encoding="utf-8") + rows, encoding="utf-8")
+    with pytest.raises(DataValidationError) as raised:
+        load_year(tmp_path / "data", "contoh-satker", 2023)
+    found = {(Path(f.file).name, f.column, f.kode) for f in raised.value.findings}
+    assert found == {("pegawai.csv", "jumlah", "invalid_integer")}
