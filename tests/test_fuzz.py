@@ -45,7 +45,7 @@ from lakipkit.build import export_html, export_pdf, report_title
 from lakipkit.capaian import compute_capaian
 from lakipkit.errors import DataValidationError
 from lakipkit.formatting import format_angka, format_nilai, format_rupiah
-from lakipkit.loading import load_year
+from lakipkit.loading import JUMLAH_MAKS, load_year
 from lakipkit.narrative import render_markdown
 from lakipkit.parsing import parse_bulat, parse_rupiah
 from lakipkit.schemas import (
@@ -778,22 +778,25 @@ def _pdf_boxes(html: str) -> tuple[float, float, str]:
 
 @pytest.mark.slow
 def test_pdf_keeps_the_longest_numbers_of_every_printed_column_on_the_page(tmp_path_factory):
-    """18 digits (the most the loader reads) in every printed numeric column of the 2024 data."""
+    """18 digits (the most the loader reads) in every printed numeric column of the 2024 data;
+    amounts and counts as large as their column's total allows (`JUMLAH_MAKS`)."""
     unit = UNITS[0]
     data = _copy_unit(tmp_path_factory, unit)
-    longest = {"rupiah": "999.999.999.999.999.999", "bulat": "999999999999999999"}
     for (file, column), _ in PRINTED.items():
         path = unit.path(data, table(file))
         if not path.is_file() or file == "standar.csv":
             continue
         fmt = columns(table(file).model)[column].metadata["format"]
         rows = list(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8"))))
+        whole = min(JUMLAH_MAKS // len(rows), 10**18 - 1)
+        longest = {"rupiah": _spell(whole, "indonesia", 0), "bulat": str(whole)}
         for i, row in enumerate(rows):
             old = row[column]
             suffix = re.sub(r"^.*\d", "", old) if re.search(r"\d", old) else ""
             value = longest.get(fmt, "999999999999999999" + suffix)
             if fmt != "nilai" or suffix:  # a grade or range stays as it is
                 _rewrite_cell(path, i, list(row).index(column), value)
+    load_year(data, unit.satker, unit.tahun)  # no finding: a report to print
     checked = _check_report(data, unit.satker, unit.tahun)
     assert checked is not None
     width, right, boxes = _pdf_boxes(checked[0])
