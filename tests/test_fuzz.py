@@ -668,12 +668,15 @@ def _yaml_printed(file: str, path: tuple, unit: Unit) -> bool:
 
 
 def _names_the_key(findings, path: tuple) -> bool:
-    """A finding names the YAML file, a line and the key (or its block); a changed peran
-    is told where it is referred to."""
+    """A finding names the YAML file, a line and the key (or its block); a changed peran or
+    tree level is told where it is referred to (laporan.yaml, pohon.csv)."""
     return any(
-        Path(f.file).name in YAML_FILES
-        and f.row is not None
-        and ((f.column or "").split(".")[0] == path[0] or f.kode == "unknown_reference")
+        (
+            Path(f.file).name in YAML_FILES
+            and f.row is not None
+            and ((f.column or "").split(".")[0] == path[0] or f.kode == "unknown_reference")
+        )
+        or (f.kode == "not_allowed" and "pengaturan.tingkat" in f.message and f.row is not None)
         for f in findings
     )
 
