@@ -181,52 +181,46 @@ def check_year(
         dataclasses.replace(finding, file=str(folder / finding.file))
         for finding in audit_year(year, settings)
     ]
-    side = [*_riwayat(data_dir, satker, year), *_beside_the_year(data_dir, satker, year)]
+    side = _beside_the_year(data_dir, satker, year)
     return sort_findings([*year.findings, *audit, *side])
 
 
 def _beside_the_year(data_dir: Path | str, satker: str, year: YearData) -> list[Finding]:
     """Check the files the reports read apart from the year, so no build fails after periksa.
 
-    renstra.csv and anggaran_triwulan.csv as their readers check them (riwayat.csv's own
-    errors: `_riwayat`), and the values of riwayat.csv and renstra.csv against the year's
-    indicators, as the Bab III comparisons check them (`evaluasi.value_findings`).
+    riwayat.csv, renstra.csv and anggaran_triwulan.csv as their readers check them, the rows
+    of riwayat.csv the comparison cannot use (`_riwayat`), and the values of riwayat.csv and
+    renstra.csv against the year's indicators, as the Bab III comparisons check them
+    (`evaluasi.value_findings`).
     """
     from lakipkit.evaluasi import read_riwayat, value_findings
     from lakipkit.tren import read_renstra
     from lakipkit.triwulan import penyerapan_to_date, read_anggaran_triwulan
 
-    def triwulan() -> None:
-        frame = read_anggaran_triwulan(data_dir, satker, year.tahun)
-        if len(frame):
-            penyerapan_to_date(year.anggaran, frame, 4)
-
     findings: list[Finding] = []
-    read: dict[str, pd.DataFrame | None] = {}
-    for name, reader in (
-        ("renstra", lambda: read_renstra(data_dir, satker)),
-        ("riwayat", lambda: read_riwayat(data_dir, satker)),
-        ("triwulan", triwulan),
-    ):
+
+    def read(reader: Callable[[], pd.DataFrame]) -> pd.DataFrame | None:
         try:
-            read[name] = reader()
+            return reader()
         except DataValidationError as error:
-            if name != "riwayat":
-                findings += [*error.findings, *error.warnings]
+            findings.extend([*error.findings, *error.warnings])
+            return None
+
+    renstra = read(lambda: read_renstra(data_dir, satker))
+    riwayat = read(lambda: read_riwayat(data_dir, satker))
+    triwulan = read(lambda: read_anggaran_triwulan(data_dir, satker, year.tahun))
+    if triwulan is not None and len(triwulan):
+        read(lambda: penyerapan_to_date(year.anggaran, triwulan, 4))
+    if riwayat is not None:
+        findings += _riwayat(data_dir, satker, year, riwayat)
     folder = Path(data_dir) / satker
-    return findings + value_findings(
-        year.indikator, read.get("renstra"), read.get("riwayat"), folder
-    )
+    return findings + value_findings(year.indikator, renstra, riwayat, folder)
 
 
-def _riwayat(data_dir: Path | str, satker: str, year: YearData) -> list[Finding]:
-    """Check riwayat.csv (satker level): its errors, and rows the comparison cannot use."""
-    from lakipkit.evaluasi import read_riwayat
-
-    try:
-        riwayat = read_riwayat(data_dir, satker)
-    except DataValidationError as error:
-        return [*error.findings, *error.warnings]
+def _riwayat(
+    data_dir: Path | str, satker: str, year: YearData, riwayat: pd.DataFrame
+) -> list[Finding]:
+    """Warn of the rows of riwayat.csv (satker level) the comparison cannot use."""
     pk = year.indikator.set_index("id")["satuan"]
     satuan = nilai_frame(riwayat["realisasi_teks"])["satuan"].fillna("")
     known = riwayat["indikator"].isin(pk.index)

@@ -124,20 +124,24 @@ class ChartBuilder(Generic[P]):
 
     def __call__(self, *args: P.args, **kwargs: P.kwargs) -> Chart:
         """Build the figure, marked with the hash of the arguments."""
-        fig = self.builder(*args, **kwargs)
-        fig.built_from = self._key(args, kwargs)
-        return fig
+        return self._build(self._key(args, kwargs), args, kwargs)
 
     def html(self, title: str, /, *args: P.args, **kwargs: P.kwargs) -> ReportFigure:
         """`figure_html` of the figure built from these arguments, titled `title`."""
-        svg = _kept_svg(self._key(args, kwargs))
+        key = self._key(args, kwargs)
+        svg = _kept_svg(_drawn_key(key))
         if svg is None:
-            return figure_html(self(*args, **kwargs), title)
+            return figure_html(self._build(key, args, kwargs), title)
         # Built on first use of `.figure`, from the values of now (a caller may change them).
         values = copy.deepcopy((args, kwargs))
         return ReportFigure(
             _embed(svg, title), title, functools.partial(self, *values[0], **values[1])
         )
+
+    def _build(self, key: bytes | None, args: Any, kwargs: Any) -> Chart:
+        fig = self.builder(*args, **kwargs)
+        fig.built_from = key
+        return fig
 
     def _key(self, args: Any, kwargs: Any) -> bytes | None:
         # Arguments that cannot be hashed (None): drawn every time.
@@ -156,9 +160,8 @@ def _drawn_key(built_from: bytes | None) -> bytes | None:
     return hashlib.blake2b(built_from + _settings().encode(), digest_size=20).digest()
 
 
-def _kept_svg(built_from: bytes | None) -> str | None:
-    """Return the SVG drawn before of a figure built from the same, or None."""
-    key = _drawn_key(built_from)
+def _kept_svg(key: bytes | None) -> str | None:
+    """Return the SVG drawn before under `key` (`_drawn_key`), or None."""
     if key is None or key not in _DRAWN:
         return None
     _DRAWN.move_to_end(key)
@@ -167,11 +170,10 @@ def _kept_svg(built_from: bytes | None) -> str | None:
 
 def figure_svg(fig: Figure) -> str:
     """Write the figure as reproducible SVG text (no date, fixed hash salt, text as text)."""
-    built_from = getattr(fig, "built_from", None)
-    kept = _kept_svg(built_from)
+    key = _drawn_key(getattr(fig, "built_from", None))
+    kept = _kept_svg(key)
     if kept is not None:
         return kept
-    key = _drawn_key(built_from)
     buffer = io.StringIO()
     with rc_context(STYLE):
         fig.savefig(

@@ -538,7 +538,7 @@ def read_table(
         return None
     limit = MAX_BARIS_LAPORAN.get(path.name, MAX_ROWS)
     if len(frame) > limit:
-        found, most = (f"{n:,}".replace(",", ".") for n in (len(frame), limit))
+        found, most = format_angka(len(frame)), format_angka(limit)
         message = f"berisi {found} baris data, melebihi batas {most} baris laporan"
         expected = f"paling banyak {most} baris (pecah per satker atau per tahun)"
         findings.append(_finding(shown, "too_many_rows", message, expected))

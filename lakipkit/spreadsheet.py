@@ -39,6 +39,7 @@ import yaml
 from pydantic import BaseModel
 
 from lakipkit.errors import DataValidationError, Finding, LakipError, MissingDataError
+from lakipkit.formatting import format_angka
 from lakipkit.parsing import FORMATS, parse_column
 from lakipkit.schemas import (
     REFERENCES,
@@ -658,7 +659,8 @@ def _open(path: Path) -> tuple[Any, Any]:
     size = path.stat().st_size
     if size > MAX_BYTES:
         raise _fatal(
-            path, f"berukuran {_angka(size)} byte, melebihi batas {_angka(MAX_BYTES)} byte"
+            path,
+            f"berukuran {format_angka(size)} byte, melebihi batas {format_angka(MAX_BYTES)} byte",
         )
     if path.suffix.lower() in (".xlsm", ".xltm"):
         raise _fatal(path, "berkas bermakro (.xlsm) tidak diterima; simpan sebagai .xlsx")
@@ -690,8 +692,8 @@ def _open(path: Path) -> tuple[Any, Any]:
     if unpacked > MAX_XML_BYTES:
         raise _fatal(
             path,
-            f"isinya {_angka(unpacked)} byte setelah dibuka, melebihi batas "
-            f"{_angka(MAX_XML_BYTES)} byte",
+            f"isinya {format_angka(unpacked)} byte setelah dibuka, melebihi batas "
+            f"{format_angka(MAX_XML_BYTES)} byte",
         )
     try:
         return (
@@ -730,8 +732,9 @@ def _read_sheets(
         rows, cols = _extent(formulas[name])
         if rows > MAX_ROWS:
             problems.append(
-                Problem(name, f"berisi {_angka(rows)} baris, melebihi batas {_angka(MAX_ROWS)}; "
-                        "diharapkan hanya baris data (hapus baris di bawahnya)")
+                Problem(name, f"berisi {format_angka(rows)} baris, melebihi batas "
+                        f"{format_angka(MAX_ROWS)}; diharapkan hanya baris data (hapus baris "
+                        "di bawahnya)")
             )  # fmt: skip
             continue
         grid = _grid(ws, formulas[name], problems, rows, cols)
@@ -766,11 +769,6 @@ def _check_petunjuk(ws: Any, satker: str, tahun: int, problems: list[Problem]) -
                     f"impor dengan --{key} {value} atau ekspor ulang",
                 )
             )
-
-
-def _angka(number: int) -> str:
-    """12345 -> '12.345', as an Indonesian reader writes it."""
-    return f"{number:,}".replace(",", ".")
 
 
 def _extent(ws: Any) -> tuple[int, int]:

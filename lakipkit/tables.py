@@ -557,11 +557,10 @@ def program_table(
     Rows are the lowest budget lines of anggaran.csv (the DIPA kegiatan, a Pemda's sub
     kegiatan), with their codes and sumber dana, headed by each line above them (the
     programme as the PK names it, then a kegiatan, ...), each opening with its tree level's
-    name where ``pohon`` tells it (`pohon.code_levels`: "Kegiatan Pengelolaan ..."), as the
-    line column is named by the
-    rows' level in ``pohon`` (`line_level`: "Sub Kegiatan"), "Kegiatan" where the tree does
-    not say. No budget lines: no table. The PK kegiatan, most without a budget code, are in
-    Tabel 2.3.
+    name where ``pohon`` tells it (`pohon.code_levels`: "Kegiatan Pengelolaan ..."). The line
+    column is named by the rows' level in ``pohon`` (`line_level`: "Sub Kegiatan"),
+    "Kegiatan" where the tree does not say. No budget lines: no table. The PK kegiatan, most
+    without a budget code, are in Tabel 2.3.
     """
     if anggaran.empty:
         return Html("")
